@@ -1,0 +1,406 @@
+/*
+ * splinter.h -- the C ABI of Splinter, a shared-memory key/value bus.
+ *
+ * This header is the specification. Every other language binding, the
+ * command-line tool and the conformance suite are written against it.
+ *
+ * Model
+ * -----
+ * A bus is a table of `slots` slots in one memory-mapped region, backed
+ * either by a POSIX shared-memory object (SPLINTER_SHM: memory only, gone at
+ * reboot) or by a regular file (SPLINTER_FILE: persistent). Exactly one
+ * *writer* handle at a time, in any process, may mutate a bus; any number of
+ * *reader* handles in any number of processes read it concurrently. The byte
+ * layout and the protocols are specified in docs/FORMAT.md.
+ *
+ * Keys are 1..SPLINTER_KEY_MAX bytes, any byte but NUL, passed as
+ * NUL-terminated strings. A longer key is refused with
+ * SPLINTER_E_KEY_TOO_LONG; it is never truncated. Values are 0..max_value_size
+ * bytes of binary data; an empty value is a value, distinct from absent.
+ *
+ * Epochs: the bus epoch starts at 0 and increases by exactly 1 per committed
+ * set or unset. A key's epoch is the bus epoch assigned by the mutation that
+ * last changed it; an absent key has epoch 0. Key epochs are therefore
+ * monotonic across unset and re-set, and totally ordered across keys.
+ *
+ * Reads are never torn: a successful get returns exactly the bytes of one
+ * committed set of that key, together with that set's epoch. If the writer
+ * process dies at any instruction, every key keeps its last committed value
+ * except the key being written, which has its old or its new value; readers
+ * never block because of a dead writer, and the next writer takes over.
+ *
+ * Threads and processes
+ * ---------------------
+ * - Reader operations (get, list, poll, epoch, info) are safe to call from any
+ *   number of threads on one handle, and from any number of processes.
+ * - A writer handle is safe to use from many threads: its mutations
+ *   serialise inside it. The writer handle may also read.
+ * - splinter_close must not race with any other call on the same handle.
+ * - Readers never write the slot table, keys or values: those are mapped
+ *   read-only in a reader. The one thing a reader writes is the waiter count
+ *   in a separate page, and only while it blocks in splinter_poll, so that a
+ *   set can skip the wake-up system call when nobody waits.
+ * - A reader whose process has no write permission on the backing object can
+ *   get, list, read epochs and poll; its blocking polls cannot register as
+ *   waiters, so they wait in the kernel in slices of at most
+ *   SPLINTER_UNREGISTERED_WAIT_MS and re-check between slices (they never
+ *   spin). Such a reader sees a change up to that long after it happens.
+ *
+ * Errors
+ * ------
+ * Every function that can fail returns an int status: SPLINTER_OK (0) or one
+ * of the negative SPLINTER_E_* codes below. A failed call changes nothing:
+ * no out-parameter is written unless its documentation says so, and the bus
+ * is as it was. splinter_last_error() gives a one-line human-readable reason
+ * for the last failure on the calling thread.
+ *
+ * Untrusted bytes: a bus file or region is untrusted input. Opening validates
+ * the header and geometry; every later read from the region is bounds-checked
+ * against the geometry captured at open, so no region content makes a call
+ * crash, hang or read out of bounds: damaged data yields SPLINTER_E_CORRUPT
+ * (or SPLINTER_E_AGAIN while the bytes keep changing). Shrinking the backing
+ * object under an open handle is the one thing the library cannot defend
+ * against: the kernel then raises SIGBUS on access, as for any mapped file.
+ */
+#ifndef SPLINTER_SPLINTER_H
+#define SPLINTER_SPLINTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#error "splinter needs Linux (futex, OFD locks, POSIX shared memory)"
+#endif
+
+#if defined(SPLINTER_BUILDING_LIBRARY)
+#define SPLINTER_API __attribute__((visibility("default")))
+#else
+#define SPLINTER_API
+#endif
+
+#if defined(__cplusplus) && __cplusplus >= 201703L
+#define SPLINTER_NODISCARD [[nodiscard]]
+#elif defined(__GNUC__)
+#define SPLINTER_NODISCARD __attribute__((warn_unused_result))
+#else
+#define SPLINTER_NODISCARD
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Library version (semantic versioning). The ABI is stable within a major
+ * version; the SONAME is libsplinter.so.<major>. */
+#define SPLINTER_VERSION_MAJOR 1
+#define SPLINTER_VERSION_MINOR 0
+#define SPLINTER_VERSION_PATCH 0
+#define SPLINTER_VERSION_STRING "1.0.0"
+
+/* The on-region format version this library reads and writes
+ * (docs/FORMAT.md). It changes whenever the layout does. */
+#define SPLINTER_FORMAT_VERSION 1
+
+/* Longest key, in bytes, not counting the terminating NUL. */
+#define SPLINTER_KEY_MAX 63
+
+/* Geometry limits accepted by splinter_create. */
+#define SPLINTER_SLOTS_MAX (1u << 24)          /* 16 Mi slots */
+#define SPLINTER_VALUE_MAX (1u << 26)          /* 64 MiB per value */
+#define SPLINTER_REGION_MAX (UINT64_C(1) << 40) /* 1 TiB per bus */
+
+/* Longest shared-memory name, in bytes, not counting a leading '/'. */
+#define SPLINTER_SHM_NAME_MAX 200
+
+/* Longest kernel wait slice of a reader that cannot register as a waiter. */
+#define SPLINTER_UNREGISTERED_WAIT_MS 5
+
+/* Status codes. Each says when it happens and what the caller should do. */
+enum {
+  /* Success. */
+  SPLINTER_OK = 0,
+  /* The key is absent (get), or there is no such key to remove (unset).
+   * Normal outcome; not an error of the bus. */
+  SPLINTER_E_NOT_FOUND = -1,
+  /* An argument is invalid: NULL where not allowed, empty key, bad geometry,
+   * bad name, NULL value with len > 0, bad role or backing. Fix the call;
+   * retrying the same call cannot help. */
+  SPLINTER_E_INVALID = -2,
+  /* The key is longer than SPLINTER_KEY_MAX bytes. It was not truncated. */
+  SPLINTER_E_KEY_TOO_LONG = -3,
+  /* The value is longer than the bus's max_value_size. */
+  SPLINTER_E_TOO_LARGE = -4,
+  /* get: the caller's buffer is too small. *out_len holds the size needed;
+   * nothing else was written. Retry with a buffer at least that large (the
+   * value may have changed size meanwhile, so loop). */
+  SPLINTER_E_BUFFER = -5,
+  /* set of a new key while all slots hold live keys. Unset something, or
+   * create a larger bus. */
+  SPLINTER_E_FULL = -6,
+  /* Another writer handle, in this or any process, holds the bus. Wait for it
+   * to close (or die: its claim is then released automatically) and retry. */
+  SPLINTER_E_BUSY = -7,
+  /* A mutation (set, unset, flush) through a reader handle. */
+  SPLINTER_E_READ_ONLY = -8,
+  /* poll: the timeout passed with no change. */
+  SPLINTER_E_TIMEOUT = -9,
+  /* create: a bus (or any file) of that name already exists. It was not
+   * touched. Open it, or destroy it first. */
+  SPLINTER_E_EXISTS = -10,
+  /* open, destroy, check, recover: no bus of that name exists. */
+  SPLINTER_E_NO_BUS = -11,
+  /* The bus fails validation: not a bus (bad magic), truncated, impossible
+   * geometry, or a damaged slot or value. For a damaged value, run recovery
+   * (splinter_recover, or `splinterctl recover`). */
+  SPLINTER_E_CORRUPT = -12,
+  /* The bus has a format version this library does not support. */
+  SPLINTER_E_VERSION = -13,
+  /* A read could not get a stable copy within its retry budget because the
+   * writer kept changing that key. Transient: retry. */
+  SPLINTER_E_AGAIN = -14,
+  /* An operating-system call failed; errno is preserved from it. */
+  SPLINTER_E_SYSTEM = -15
+};
+
+typedef struct splinter_bus splinter_bus;
+typedef enum { SPLINTER_SHM = 1, SPLINTER_FILE = 2 } splinter_backing;
+typedef enum { SPLINTER_READER = 0, SPLINTER_WRITER = 1 } splinter_role;
+
+/* ---- Lifetime ----------------------------------------------------------- */
+
+/* Creates a new bus and returns a writer handle to it in *out.
+ *
+ * name: for SPLINTER_SHM, one path component without '/' (a leading '/' is
+ *   accepted and means the same), at most SPLINTER_SHM_NAME_MAX bytes, not
+ *   "." or ".."; it is the POSIX shared-memory object of that name
+ *   (/dev/shm/NAME on Linux). For SPLINTER_FILE, a path; its final component
+ *   must not be a symbolic link.
+ * slots: 1..SPLINTER_SLOTS_MAX. max_value_size: 0..SPLINTER_VALUE_MAX.
+ *   The region (docs/FORMAT.md gives the formula) must not exceed
+ *   SPLINTER_REGION_MAX.
+ * mode: permission bits of the new object (e.g. 0600); 0 means 0600.
+ *
+ * The bus becomes visible to openers only once fully initialised (it is
+ * built under a temporary name and linked into place), so concurrent
+ * creators and openers never see a half-made bus; of concurrent creators of
+ * one name exactly one succeeds. An existing bus is never wiped.
+ *
+ * Returns OK (*out owns a handle; release it with splinter_close), INVALID,
+ * EXISTS (anything of that name exists; untouched), SYSTEM (errno set, e.g.
+ * ENOENT for a missing directory, ENOSPC). On failure *out is untouched. */
+SPLINTER_API SPLINTER_NODISCARD int splinter_create(splinter_bus **out, splinter_backing backing,
+                                                    const char *name, uint32_t slots,
+                                                    uint32_t max_value_size, uint32_t mode);
+
+/* Opens an existing bus. role SPLINTER_WRITER claims the single writer role
+ * (an OFD lock on the backing object, released automatically when the
+ * process dies) and runs crash recovery (docs/FORMAT.md, "Recovery"): the
+ * lossless repairs are made silently; if a value is damaged so that recovery
+ * would roll it back or drop it, the open fails with CORRUPT and nothing is
+ * changed -- run splinter_recover, which reports every key it touches.
+ * A writer open reads the whole region; a reader open reads only the header.
+ *
+ * Returns OK (*out owns a handle), INVALID, NO_BUS, CORRUPT (not a bus,
+ * truncated, impossible geometry; or, for a writer, damage needing
+ * recovery), VERSION, BUSY (writer role held elsewhere), SYSTEM (e.g.
+ * EACCES when a writer open lacks write permission). On failure *out is
+ * untouched. */
+SPLINTER_API SPLINTER_NODISCARD int splinter_open(splinter_bus **out, splinter_backing backing,
+                                                  const char *name, splinter_role role);
+
+/* Releases a handle: unmaps the region, closes the descriptor and, for a
+ * writer, releases the writer role. A poll blocked in another thread on this
+ * handle is undefined behaviour. NULL is ignored. Does not flush. */
+SPLINTER_API void splinter_close(splinter_bus *bus);
+
+/* Removes the bus's name (unlink). Open handles keep working on the unnamed
+ * object until closed. Refuses to remove what is not a splinter bus.
+ * Returns OK, INVALID, NO_BUS, BUSY (a live writer holds it: close it first),
+ * CORRUPT or VERSION (not a bus this library knows; not removed), SYSTEM. */
+SPLINTER_API SPLINTER_NODISCARD int splinter_destroy(splinter_backing backing, const char *name);
+
+/* ---- Mutations (writer handle only) ------------------------------------ */
+
+/* Sets key to the len bytes at value (value may be NULL when len is 0).
+ * On OK the new value is committed and visible to every reader, and
+ * *out_epoch (optional, may be NULL) receives its epoch. No system call is
+ * made unless some reader is blocked in poll.
+ * Returns OK, INVALID, KEY_TOO_LONG, TOO_LARGE, FULL (new key, all slots
+ * live), READ_ONLY (reader handle), CORRUPT (the writer found the region
+ * damaged under it; run recovery). */
+SPLINTER_API SPLINTER_NODISCARD int splinter_set(splinter_bus *bus, const char *key, const void *value,
+                                                 size_t len, uint64_t *out_epoch);
+
+/* Removes key. On OK *out_epoch (optional) receives the epoch of the removal,
+ * which is also the new bus epoch; the key's epoch is then 0.
+ * Returns OK, NOT_FOUND (absent; nothing changed, the bus epoch included),
+ * INVALID, KEY_TOO_LONG, READ_ONLY, CORRUPT. */
+SPLINTER_API SPLINTER_NODISCARD int splinter_unset(splinter_bus *bus, const char *key,
+                                                   uint64_t *out_epoch);
+
+/* Makes every committed mutation durable (msync of the region). For
+ * SPLINTER_SHM it does nothing and returns OK. Until it returns, an OS
+ * crash or power loss may leave any mix of old and new pages in the file;
+ * every value carries a checksum so recovery can tell intact from torn.
+ * Returns OK, INVALID, READ_ONLY, SYSTEM. */
+SPLINTER_API SPLINTER_NODISCARD int splinter_flush(splinter_bus *bus);
+
+/* ---- Reads (any handle) ------------------------------------------------ */
+
+/* Copies key's current value into buf (cap bytes; buf may be NULL when cap
+ * is 0). On OK *out_len (optional) receives the value's length and
+ * *out_epoch (optional) its epoch; the bytes are those of exactly one
+ * committed set, verified against their checksum.
+ * Returns OK; NOT_FOUND; BUFFER (cap too small: *out_len, if given, receives
+ * the size needed and nothing else is written); INVALID; KEY_TOO_LONG;
+ * AGAIN (the writer kept changing this key; retry); CORRUPT (the stored value
+ * fails its checksum or its slot is malformed). After AGAIN or CORRUPT the
+ * contents of buf are unspecified; the out-parameters are untouched. */
+SPLINTER_API SPLINTER_NODISCARD int splinter_get(const splinter_bus *bus, const char *key, void *buf,
+                                                 size_t cap, size_t *out_len, uint64_t *out_epoch);
+
+/* Calls fn once per live key, in slot order, with the key (NUL-terminated,
+ * valid only during the call), its value's length and its epoch. The list is
+ * not a snapshot: keys set or unset during the call may or may not appear,
+ * but every key that stays live throughout appears exactly once. A non-zero
+ * return from fn stops the walk and is returned by splinter_list (so
+ * callbacks must not return values that collide with status codes unless
+ * they mean them). fn must not close the bus.
+ * Returns OK, INVALID, or fn's non-zero return. Slots that stay unstable or
+ * malformed are skipped; use splinter_check to find them. */
+SPLINTER_API SPLINTER_NODISCARD int splinter_list(const splinter_bus *bus,
+                                                  int (*fn)(void *ctx, const char *key,
+                                                            size_t value_len, uint64_t epoch),
+                                                  void *ctx);
+
+/* Waits until key's epoch differs from since_epoch, then returns OK with
+ * the current epoch in *out_epoch (optional). It returns at once if it
+ * already differs. The creation of an absent key counts (since 0 -> its new
+ * epoch), and so does its removal (-> 0). key == NULL waits on the bus epoch
+ * instead. timeout_ms: 0 checks once, a negative value waits without limit.
+ * No update can be missed between a get and the poll that follows it with
+ * the epoch that get returned. Waiting blocks in the kernel (futex on the
+ * shared mapping, CLOCK_MONOTONIC deadline); it does not spin unless a spin
+ * budget was set with splinter_set_spin.
+ * Returns OK, TIMEOUT, INVALID, KEY_TOO_LONG, AGAIN, SYSTEM. */
+SPLINTER_API SPLINTER_NODISCARD int splinter_poll(const splinter_bus *bus, const char *key,
+                                                  uint64_t since_epoch, int64_t timeout_ms,
+                                                  uint64_t *out_epoch);
+
+/* Sets how long (microseconds, 0 = never, the default) a poll on this handle
+ * spins re-checking before it sleeps in the kernel: lower wake latency when
+ * updates arrive within the budget, at the cost of a busy core meanwhile.
+ * Returns OK or INVALID (NULL bus, or more than 1,000,000 us). */
+SPLINTER_API SPLINTER_NODISCARD int splinter_set_spin(splinter_bus *bus, uint32_t spin_us);
+
+/* The bus epoch (0 for NULL). Never fails, makes no system call. */
+SPLINTER_API uint64_t splinter_epoch(const splinter_bus *bus);
+
+/* Describes a bus. Fields from the header are fixed at creation. */
+typedef struct splinter_info {
+  uint32_t format_version;   /* SPLINTER_FORMAT_VERSION of the region */
+  uint32_t backing;          /* splinter_backing */
+  uint32_t role;             /* splinter_role of this handle */
+  uint32_t slots;            /* geometry */
+  uint32_t max_value_size;   /* geometry */
+  uint32_t live_keys;        /* live slots, counted now */
+  uint32_t tombstones;       /* tombstone slots, counted now */
+  uint32_t longest_probe;    /* longest probe chain of a live key, in slots */
+  uint64_t region_size;      /* bytes of the backing object */
+  uint64_t bus_epoch;        /* current bus epoch */
+  int32_t writer_pid;        /* pid recorded by the writer holding the bus,
+                                0 when no writer holds it */
+  uint32_t waiters;          /* readers registered as blocked in poll now */
+} splinter_info;
+
+/* Fills *out. Counting walks the slot table (O(slots)).
+ * Returns OK or INVALID. */
+SPLINTER_API SPLINTER_NODISCARD int splinter_info_get(const splinter_bus *bus, splinter_info *out);
+
+/* ---- Validation and recovery ------------------------------------------ */
+
+/* Severity of a finding. */
+enum {
+  SPLINTER_SEV_RECOVERABLE = 1,   /* recovery repairs it and loses nothing
+                                     (or rolls a value back to an intact
+                                     earlier version of that key) */
+  SPLINTER_SEV_UNRECOVERABLE = 2, /* recovery must drop a value */
+  SPLINTER_SEV_FATAL = 3          /* the bus cannot be opened at all */
+};
+
+/* What recovery does (did) about a finding. */
+enum {
+  SPLINTER_FIX_NONE = 0,     /* nothing to do, or nothing possible */
+  SPLINTER_FIX_REPAIR = 1,   /* lossless repair (epoch, chain, empty word) */
+  SPLINTER_FIX_ROLLBACK = 2, /* key restored to its previous intact value */
+  SPLINTER_FIX_DROP = 3      /* value (and key) removed */
+};
+
+/* One violated rule of docs/FORMAT.md. Valid only during the callback. */
+typedef struct splinter_finding {
+  uint32_t rule;      /* the rule number N of "FN" in docs/FORMAT.md */
+  int32_t severity;   /* SPLINTER_SEV_* */
+  int32_t fix;        /* SPLINTER_FIX_* */
+  int64_t slot;       /* slot index, or -1 for the header */
+  const char *key;    /* the slot's key, printable-escaped, or "" */
+  const char *detail; /* one line describing what is wrong */
+} splinter_finding;
+
+typedef struct splinter_report {
+  uint32_t findings;      /* all findings */
+  uint32_t repaired;      /* SPLINTER_FIX_REPAIR findings */
+  uint32_t rolled_back;   /* SPLINTER_FIX_ROLLBACK findings */
+  uint32_t dropped;       /* SPLINTER_FIX_DROP findings */
+  int32_t worst;          /* highest severity seen, 0 when clean */
+  uint32_t reserved;
+} splinter_report;
+
+typedef int (*splinter_finding_fn)(void *ctx, const splinter_finding *finding);
+
+/* Validates the named bus against every rule of docs/FORMAT.md without
+ * modifying it: opens it read-only, takes no lock, and checks a snapshot.
+ * fn (optional) is called per finding (return non-zero to stop early);
+ * *out (optional) receives the totals. A bus whose writer is live may show
+ * transient findings (a mutation in flight); check a quiescent bus for an
+ * exact verdict. Returns OK when the check ran (whatever it found; see
+ * out->worst), or INVALID, NO_BUS, CORRUPT / VERSION (the header is unusable;
+ * fn receives the finding first), SYSTEM. */
+SPLINTER_API SPLINTER_NODISCARD int splinter_check(splinter_backing backing, const char *name,
+                                                   splinter_finding_fn fn, void *ctx,
+                                                   splinter_report *out);
+
+/* As splinter_check, on an open handle (a snapshot of its mapping). */
+SPLINTER_API SPLINTER_NODISCARD int splinter_check_bus(const splinter_bus *bus, splinter_finding_fn fn,
+                                                       void *ctx, splinter_report *out);
+
+/* Takes the writer role on the named bus, repairs everything the validator
+ * finds (rolling each damaged value back to its last intact version where
+ * one exists, dropping it otherwise), reports every finding with the fix
+ * applied through fn, flushes a file bus, and releases the role. Afterwards
+ * the bus validates clean. Returns OK, INVALID, NO_BUS, BUSY, CORRUPT /
+ * VERSION (header unusable: nothing can be recovered), SYSTEM. */
+SPLINTER_API SPLINTER_NODISCARD int splinter_recover(splinter_backing backing, const char *name,
+                                                     splinter_finding_fn fn, void *ctx,
+                                                     splinter_report *out);
+
+/* ---- Diagnostics -------------------------------------------------------- */
+
+/* A static English sentence for a status code ("unknown status" otherwise). */
+SPLINTER_API const char *splinter_strerror(int status);
+
+/* The symbolic name of a status code ("SPLINTER_E_NOT_FOUND"), or NULL. */
+SPLINTER_API const char *splinter_status_name(int status);
+
+/* A one-line reason for the last failed call on this thread, e.g.
+ * "not a splinter bus (bad magic)". Valid until the thread's next call into
+ * the library; "" when the last call succeeded. */
+SPLINTER_API const char *splinter_last_error(void);
+
+/* The library's version string, SPLINTER_VERSION_STRING at build time. */
+SPLINTER_API const char *splinter_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SPLINTER_SPLINTER_H */

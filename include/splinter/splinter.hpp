@@ -1,0 +1,181 @@
+// splinter.hpp -- the C++ API of Splinter.
+//
+// The same core as splinter.h (which is the specification of every
+// operation's semantics, statuses and thread-safety; read it first), with
+// C++ types: an RAII `Bus`, `std::string_view` keys, `std::span<const
+// std::byte>` values and a [[nodiscard]] `Status` / `Result<T>`. Nothing here
+// throws.
+#ifndef SPLINTER_SPLINTER_HPP
+#define SPLINTER_SPLINTER_HPP
+
+#include <splinter/splinter.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace splinter {
+
+// The status codes of splinter.h.
+enum class Code : int {
+  ok = SPLINTER_OK,
+  not_found = SPLINTER_E_NOT_FOUND,
+  invalid = SPLINTER_E_INVALID,
+  key_too_long = SPLINTER_E_KEY_TOO_LONG,
+  too_large = SPLINTER_E_TOO_LARGE,
+  buffer = SPLINTER_E_BUFFER,
+  full = SPLINTER_E_FULL,
+  busy = SPLINTER_E_BUSY,
+  read_only = SPLINTER_E_READ_ONLY,
+  timeout = SPLINTER_E_TIMEOUT,
+  exists = SPLINTER_E_EXISTS,
+  no_bus = SPLINTER_E_NO_BUS,
+  corrupt = SPLINTER_E_CORRUPT,
+  version = SPLINTER_E_VERSION,
+  again = SPLINTER_E_AGAIN,
+  system = SPLINTER_E_SYSTEM,
+};
+
+enum class Backing : int { shm = SPLINTER_SHM, file = SPLINTER_FILE };
+enum class Role : int { reader = SPLINTER_READER, writer = SPLINTER_WRITER };
+
+class [[nodiscard]] Status {
+ public:
+  constexpr Status() = default;
+  constexpr Status(Code c) : code_(c) {}  // NOLINT(google-explicit-constructor)
+  constexpr bool ok() const { return code_ == Code::ok; }
+  constexpr explicit operator bool() const { return ok(); }
+  constexpr Code code() const { return code_; }
+  constexpr int raw() const { return static_cast<int>(code_); }
+  const char *message() const { return splinter_strerror(raw()); }
+  const char *name() const { return splinter_status_name(raw()); }
+  friend constexpr bool operator==(Status a, Status b) { return a.code_ == b.code_; }
+
+ private:
+  Code code_ = Code::ok;
+};
+
+// A value or a non-OK status.
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : status_(Code::ok), value_(std::move(value)) {}  // NOLINT
+  Result(Status s) : status_(s) {}                                  // NOLINT
+  Result(Code c) : status_(c) {}                                    // NOLINT
+  bool ok() const { return status_.ok(); }
+  explicit operator bool() const { return ok(); }
+  Status status() const { return status_; }
+  // Precondition: ok().
+  T &value() & { return value_; }
+  const T &value() const & { return value_; }
+  T &&value() && { return std::move(value_); }
+  T *operator->() { return &value_; }
+  const T *operator->() const { return &value_; }
+
+ private:
+  Status status_;
+  T value_{};
+};
+
+struct Value {
+  std::vector<std::byte> bytes;
+  std::uint64_t epoch = 0;
+  std::string_view text() const {
+    return {reinterpret_cast<const char *>(bytes.data()), bytes.size()};
+  }
+};
+
+struct Entry {
+  std::string key;
+  std::size_t value_len = 0;
+  std::uint64_t epoch = 0;
+};
+
+using Info = splinter_info;
+using Report = splinter_report;
+
+// One validator finding; the strings are owned copies.
+struct Finding {
+  std::uint32_t rule = 0;
+  int severity = 0;
+  int fix = 0;
+  std::int64_t slot = -1;
+  std::string key;
+  std::string detail;
+};
+
+struct Checked {
+  Report report{};
+  std::vector<Finding> findings;
+};
+
+class SPLINTER_API Bus {
+ public:
+  Bus() = default;
+  ~Bus();
+  Bus(Bus &&other) noexcept;
+  Bus &operator=(Bus &&other) noexcept;
+  Bus(const Bus &) = delete;
+  Bus &operator=(const Bus &) = delete;
+
+  // See splinter_create / splinter_open / splinter_destroy.
+  static Result<Bus> create(Backing backing, std::string_view name, std::uint32_t slots,
+                            std::uint32_t max_value_size, std::uint32_t mode = 0);
+  static Result<Bus> open(Backing backing, std::string_view name, Role role);
+  static Status destroy(Backing backing, std::string_view name);
+
+  bool is_open() const { return h_ != nullptr; }
+  explicit operator bool() const { return is_open(); }
+  void close();
+
+  Status set(std::string_view key, std::span<const std::byte> value, std::uint64_t *epoch = nullptr);
+  Status set(std::string_view key, std::string_view value, std::uint64_t *epoch = nullptr);
+  Status unset(std::string_view key, std::uint64_t *epoch = nullptr);
+  Status flush();
+
+  // Copies into buf; on OK *len and *epoch are set; on Code::buffer *len
+  // holds the size needed. As splinter_get.
+  Status get(std::string_view key, std::span<std::byte> buf, std::size_t *len = nullptr,
+             std::uint64_t *epoch = nullptr) const;
+  // Allocating convenience: loops on Code::buffer.
+  Result<Value> get(std::string_view key) const;
+
+  // fn returns true to continue, false to stop.
+  Status list(const std::function<bool(std::string_view key, std::size_t value_len,
+                                       std::uint64_t epoch)> &fn) const;
+  Result<std::vector<Entry>> list() const;
+
+  // As splinter_poll; an empty optional key is spelled `poll_bus`.
+  Result<std::uint64_t> poll(std::string_view key, std::uint64_t since, std::int64_t timeout_ms) const;
+  Result<std::uint64_t> poll_bus(std::uint64_t since, std::int64_t timeout_ms) const;
+  Status set_spin(std::uint32_t spin_us);
+
+  std::uint64_t epoch() const;
+  Result<Info> info() const;
+  Result<Checked> check() const;
+
+  // The C handle, for code that mixes both APIs. Owned by this Bus.
+  splinter_bus *c_handle() const { return h_; }
+  // Takes ownership of a handle from splinter_create / splinter_open.
+  static Bus adopt(splinter_bus *h) { return Bus(h); }
+
+ private:
+  explicit Bus(splinter_bus *h) : h_(h) {}
+  splinter_bus *h_ = nullptr;
+};
+
+// Validate / recover by name; as splinter_check / splinter_recover.
+SPLINTER_API Result<Checked> check(Backing backing, std::string_view name);
+SPLINTER_API Result<Checked> recover(Backing backing, std::string_view name);
+
+// The thread's last error detail, as splinter_last_error.
+inline const char *last_error() { return splinter_last_error(); }
+
+}  // namespace splinter
+
+#endif  // SPLINTER_SPLINTER_HPP

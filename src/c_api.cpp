@@ -1,0 +1,139 @@
+// c_api.cpp -- the C ABI of splinter.h: argument checks and translation only.
+#include "bus.h"
+#include "status.h"
+
+#include <splinter/splinter.hpp>
+
+namespace {
+
+using splinter::Key;
+
+// Every entry point starts by clearing the thread's error detail.
+struct Call {
+  Call() { splinter::clear_error(); }
+};
+
+int bad(const char *what) { return splinter::fail(SPLINTER_E_INVALID, "%s", what); }
+
+int key_or_fail(const char *key, Key *k) {
+  const int st = splinter::make_key(key, k);
+  if (st == SPLINTER_E_KEY_TOO_LONG) return splinter::fail(st, "key longer than %d bytes (not truncated)", SPLINTER_KEY_MAX);
+  if (st != SPLINTER_OK) return splinter::fail(st, "empty or NULL key");
+  return st;
+}
+
+splinter::FindingSink c_sink(splinter_finding_fn fn, void *ctx) {
+  if (fn == nullptr) return nullptr;
+  return [fn, ctx](const splinter::Finding &f) {
+    const splinter_finding cf{f.rule, f.severity, f.fix, f.slot, f.key.c_str(), f.detail.c_str()};
+    return fn(ctx, &cf) == 0;
+  };
+}
+
+}  // namespace
+
+extern "C" {
+
+SPLINTER_API int splinter_create(splinter_bus **out, splinter_backing backing, const char *name, uint32_t slots,
+                                 uint32_t max_value_size, uint32_t mode) {
+  Call c;
+  return splinter::core::create(out, backing, name, slots, max_value_size, mode);
+}
+
+SPLINTER_API int splinter_open(splinter_bus **out, splinter_backing backing, const char *name, splinter_role role) {
+  Call c;
+  return splinter::core::open(out, backing, name, role);
+}
+
+SPLINTER_API void splinter_close(splinter_bus *bus) {
+  Call c;
+  splinter::core::close(bus);
+}
+
+SPLINTER_API int splinter_destroy(splinter_backing backing, const char *name) {
+  Call c;
+  return splinter::core::destroy(backing, name);
+}
+
+SPLINTER_API int splinter_set(splinter_bus *bus, const char *key, const void *value, size_t len, uint64_t *out_epoch) {
+  Call c;
+  if (bus == nullptr) return bad("NULL bus");
+  Key k;
+  if (int st = key_or_fail(key, &k)) return st;
+  return splinter::core::set(bus, k, value, len, out_epoch);
+}
+
+SPLINTER_API int splinter_unset(splinter_bus *bus, const char *key, uint64_t *out_epoch) {
+  Call c;
+  if (bus == nullptr) return bad("NULL bus");
+  Key k;
+  if (int st = key_or_fail(key, &k)) return st;
+  return splinter::core::unset(bus, k, out_epoch);
+}
+
+SPLINTER_API int splinter_flush(splinter_bus *bus) {
+  Call c;
+  if (bus == nullptr) return bad("NULL bus");
+  return splinter::core::flush(bus);
+}
+
+SPLINTER_API int splinter_get(const splinter_bus *bus, const char *key, void *buf, size_t cap, size_t *out_len,
+                              uint64_t *out_epoch) {
+  Call c;
+  if (bus == nullptr) return bad("NULL bus");
+  if (buf == nullptr && cap > 0) return bad("NULL buffer with capacity > 0");
+  Key k;
+  if (int st = key_or_fail(key, &k)) return st;
+  return splinter::core::get(bus, k, buf, cap, out_len, out_epoch);
+}
+
+SPLINTER_API int splinter_list(const splinter_bus *bus, int (*fn)(void *, const char *, size_t, uint64_t), void *ctx) {
+  Call c;
+  if (bus == nullptr || fn == nullptr) return bad("NULL bus or callback");
+  return splinter::core::list(bus, fn, ctx);
+}
+
+SPLINTER_API int splinter_poll(const splinter_bus *bus, const char *key, uint64_t since_epoch, int64_t timeout_ms,
+                               uint64_t *out_epoch) {
+  Call c;
+  if (bus == nullptr) return bad("NULL bus");
+  if (key == nullptr) return splinter::core::poll(bus, nullptr, since_epoch, timeout_ms, out_epoch);
+  Key k;
+  if (int st = key_or_fail(key, &k)) return st;
+  return splinter::core::poll(bus, &k, since_epoch, timeout_ms, out_epoch);
+}
+
+SPLINTER_API int splinter_set_spin(splinter_bus *bus, uint32_t spin_us) {
+  Call c;
+  if (bus == nullptr || spin_us > 1000000) return bad("NULL bus or spin budget over 1 s");
+  bus->spin_us = spin_us;
+  return SPLINTER_OK;
+}
+
+SPLINTER_API uint64_t splinter_epoch(const splinter_bus *bus) { return bus ? splinter::core::epoch(bus) : 0; }
+
+SPLINTER_API int splinter_info_get(const splinter_bus *bus, splinter_info *out) {
+  Call c;
+  if (bus == nullptr || out == nullptr) return bad("NULL bus or out-pointer");
+  return splinter::core::info(bus, out);
+}
+
+SPLINTER_API int splinter_check(splinter_backing backing, const char *name, splinter_finding_fn fn, void *ctx,
+                                splinter_report *out) {
+  Call c;
+  return splinter::core::check(backing, name, c_sink(fn, ctx), out);
+}
+
+SPLINTER_API int splinter_check_bus(const splinter_bus *bus, splinter_finding_fn fn, void *ctx, splinter_report *out) {
+  Call c;
+  if (bus == nullptr) return bad("NULL bus");
+  return splinter::core::check_bus(bus, c_sink(fn, ctx), out);
+}
+
+SPLINTER_API int splinter_recover(splinter_backing backing, const char *name, splinter_finding_fn fn, void *ctx,
+                                  splinter_report *out) {
+  Call c;
+  return splinter::core::recover(backing, name, c_sink(fn, ctx), out);
+}
+
+}  // extern "C"

@@ -1,0 +1,205 @@
+// cpp_api.cpp -- the C++ API of splinter.hpp: translation onto the core.
+#include "bus.h"
+#include "status.h"
+
+#include <splinter/splinter.hpp>
+
+#include <string>
+
+namespace splinter {
+namespace {
+
+struct Call {
+  Call() { clear_error(); }
+};
+
+Status key_status(std::string_view key, Key *k) {
+  const int st = make_key(key.data(), key.size(), k);
+  if (st == SPLINTER_E_KEY_TOO_LONG) fail(st, "key longer than %d bytes (not truncated)", SPLINTER_KEY_MAX);
+  else if (st != SPLINTER_OK) fail(st, "empty key or key containing NUL");
+  return static_cast<Code>(st);
+}
+
+Status status(int st) { return static_cast<Code>(st); }
+
+// Names from string_view are copied to be NUL-terminated.
+std::string c_name(std::string_view name) { return std::string(name); }
+
+}  // namespace
+
+Bus::~Bus() { close(); }
+Bus::Bus(Bus &&other) noexcept : h_(std::exchange(other.h_, nullptr)) {}
+Bus &Bus::operator=(Bus &&other) noexcept {
+  if (this != &other) {
+    close();
+    h_ = std::exchange(other.h_, nullptr);
+  }
+  return *this;
+}
+
+Result<Bus> Bus::create(Backing backing, std::string_view name, std::uint32_t slots, std::uint32_t max_value_size,
+                        std::uint32_t mode) {
+  Call c;
+  splinter_bus *h = nullptr;
+  const int st = core::create(&h, static_cast<int>(backing), c_name(name).c_str(), slots, max_value_size, mode);
+  if (st != SPLINTER_OK) return status(st);
+  return Bus(h);
+}
+
+Result<Bus> Bus::open(Backing backing, std::string_view name, Role role) {
+  Call c;
+  splinter_bus *h = nullptr;
+  const int st = core::open(&h, static_cast<int>(backing), c_name(name).c_str(), static_cast<int>(role));
+  if (st != SPLINTER_OK) return status(st);
+  return Bus(h);
+}
+
+Status Bus::destroy(Backing backing, std::string_view name) {
+  Call c;
+  return status(core::destroy(static_cast<int>(backing), c_name(name).c_str()));
+}
+
+void Bus::close() {
+  core::close(h_);
+  h_ = nullptr;
+}
+
+Status Bus::set(std::string_view key, std::span<const std::byte> value, std::uint64_t *epoch) {
+  Call c;
+  if (!h_) return Code::invalid;
+  Key k;
+  if (Status s = key_status(key, &k); !s.ok()) return s;
+  return status(core::set(h_, k, value.data(), value.size(), epoch));
+}
+
+Status Bus::set(std::string_view key, std::string_view value, std::uint64_t *epoch) {
+  return set(key, std::as_bytes(std::span<const char>(value.data(), value.size())), epoch);
+}
+
+Status Bus::unset(std::string_view key, std::uint64_t *epoch) {
+  Call c;
+  if (!h_) return Code::invalid;
+  Key k;
+  if (Status s = key_status(key, &k); !s.ok()) return s;
+  return status(core::unset(h_, k, epoch));
+}
+
+Status Bus::flush() {
+  Call c;
+  if (!h_) return Code::invalid;
+  return status(core::flush(h_));
+}
+
+Status Bus::get(std::string_view key, std::span<std::byte> buf, std::size_t *len, std::uint64_t *epoch) const {
+  Call c;
+  if (!h_) return Code::invalid;
+  Key k;
+  if (Status s = key_status(key, &k); !s.ok()) return s;
+  return status(core::get(h_, k, buf.data(), buf.size(), len, epoch));
+}
+
+Result<Value> Bus::get(std::string_view key) const {
+  Value v;
+  v.bytes.resize(64);
+  for (;;) {
+    std::size_t len = 0;
+    const Status s = get(key, std::span<std::byte>(v.bytes), &len, &v.epoch);
+    if (s.code() == Code::buffer) {
+      v.bytes.resize(len);
+      continue;
+    }
+    if (!s.ok()) return s;
+    v.bytes.resize(len);
+    return v;
+  }
+}
+
+Status Bus::list(const std::function<bool(std::string_view, std::size_t, std::uint64_t)> &fn) const {
+  Call c;
+  if (!h_) return Code::invalid;
+  struct Ctx {
+    const std::function<bool(std::string_view, std::size_t, std::uint64_t)> *fn;
+  } ctx{&fn};
+  const int st = core::list(
+      h_,
+      [](void *p, const char *key, std::size_t len, std::uint64_t e) -> int {
+        return (*static_cast<Ctx *>(p)->fn)(key, len, e) ? 0 : 1;
+      },
+      &ctx);
+  return st == 1 ? Status(Code::ok) : status(st);
+}
+
+Result<std::vector<Entry>> Bus::list() const {
+  std::vector<Entry> out;
+  const Status s = list([&](std::string_view k, std::size_t len, std::uint64_t e) {
+    out.push_back(Entry{std::string(k), len, e});
+    return true;
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::uint64_t> Bus::poll(std::string_view key, std::uint64_t since, std::int64_t timeout_ms) const {
+  Call c;
+  if (!h_) return Code::invalid;
+  Key k;
+  if (Status s = key_status(key, &k); !s.ok()) return s;
+  std::uint64_t e = 0;
+  const int st = core::poll(h_, &k, since, timeout_ms, &e);
+  if (st != SPLINTER_OK) return status(st);
+  return e;
+}
+
+Result<std::uint64_t> Bus::poll_bus(std::uint64_t since, std::int64_t timeout_ms) const {
+  Call c;
+  if (!h_) return Code::invalid;
+  std::uint64_t e = 0;
+  const int st = core::poll(h_, nullptr, since, timeout_ms, &e);
+  if (st != SPLINTER_OK) return status(st);
+  return e;
+}
+
+Status Bus::set_spin(std::uint32_t spin_us) { return status(splinter_set_spin(h_, spin_us)); }
+
+std::uint64_t Bus::epoch() const { return splinter_epoch(h_); }
+
+Result<Info> Bus::info() const {
+  Info in{};
+  const int st = splinter_info_get(h_, &in);
+  if (st != SPLINTER_OK) return status(st);
+  return in;
+}
+
+namespace {
+Result<Checked> collect(const std::function<int(const FindingSink &, splinter_report *)> &run) {
+  Checked out;
+  const int st = run(
+      [&](const Finding &f) {
+        out.findings.push_back(f);
+        return true;
+      },
+      &out.report);
+  if (st != SPLINTER_OK) return status(st);
+  return out;
+}
+}  // namespace
+
+Result<Checked> Bus::check() const {
+  Call c;
+  if (!h_) return Code::invalid;
+  return collect([&](const FindingSink &s, splinter_report *r) { return core::check_bus(h_, s, r); });
+}
+
+Result<Checked> check(Backing backing, std::string_view name) {
+  Call c;
+  const std::string n = c_name(name);
+  return collect([&](const FindingSink &s, splinter_report *r) { return core::check(static_cast<int>(backing), n.c_str(), s, r); });
+}
+
+Result<Checked> recover(Backing backing, std::string_view name) {
+  Call c;
+  const std::string n = c_name(name);
+  return collect([&](const FindingSink &s, splinter_report *r) { return core::recover(static_cast<int>(backing), n.c_str(), s, r); });
+}
+
+}  // namespace splinter

@@ -1,0 +1,19 @@
+// hash.cpp -- checksums via xxHash (Debian libxxhash-dev).
+#include "hash.h"
+
+#include "layout.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+namespace splinter {
+
+std::uint64_t value_check(std::uint64_t key_hash, std::uint64_t epoch, const void *bytes, std::size_t len) {
+  return XXH3_64bits_withSeed(bytes, len, key_hash ^ epoch);
+}
+
+std::uint64_t header_check(const void *first_40_bytes) {
+  return XXH3_64bits(first_40_bytes, layout::kHeaderCheckedBytes);
+}
+
+}  // namespace splinter

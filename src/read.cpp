@@ -1,0 +1,176 @@
+// read.cpp -- get, list, key epochs and info: the reader's protocol (FORMAT.md 2.4).
+#include "bus.h"
+#include "hash.h"
+#include "mutants.h"
+#include "os.h"
+#include "status.h"
+
+#include <sched.h>
+#include <unistd.h>
+
+namespace splinter::core {
+namespace {
+
+using layout::State;
+
+// Attempts before a read gives up with AGAIN. A retry happens only when the
+// writer mutated this very slot during the copy; a dead writer never causes one.
+constexpr int kMaxAttempts = 4096;
+
+enum class Step { next, found, absent };
+
+// One probe step of 2.4 steps 2-3 at slot i: is the key here, absent, or further on?
+Step look(const Region &r, std::uint32_t i, const Key &k, std::uint64_t *w) {
+  *w = r.word(i, std::memory_order_acquire);  // pairs with the writer's release store of the word
+  switch (layout::word_state(*w)) {
+    case State::empty:
+      return Step::absent;
+    case State::tombstone:
+#if defined(SPLINTER_MUTANT_LOOKUP_STOPS_AT_TOMBSTONE)
+      return Step::absent;
+#endif
+      [[fallthrough]];
+    case State::invalid:
+      return Step::next;
+    case State::live:
+      return r.hash(i) == k.hash && r.key_equals(i, k) ? Step::found : Step::next;
+  }
+  return Step::next;
+}
+
+// Pairs with the writer's release fence (2.2 step 3), then re-reads the word.
+bool stable(const Region &r, std::uint32_t i, std::uint64_t w) {
+  std::atomic_thread_fence(std::memory_order_acquire);
+#if defined(SPLINTER_MUTANT_NO_RECHECK)
+  (void)r;
+  (void)i;
+  (void)w;
+  return true;
+#else
+  return r.word(i, std::memory_order_relaxed) == w;
+#endif
+}
+
+}  // namespace
+
+void backoff(int attempt) {
+  if (attempt < 8) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  } else {
+    sched_yield();
+  }
+}
+
+int get(const splinter_bus *bus, const Key &k, void *buf, std::size_t cap, std::size_t *out_len,
+        std::uint64_t *out_epoch) {
+  const Region &r = bus->region;
+  for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
+    std::uint32_t i = r.home(k.hash);
+    for (std::uint32_t n = 0; n < r.slots(); ++n, i = r.next(i)) {
+      std::uint64_t w;
+      const Step s = look(r, i, k, &w);
+      if (s == Step::absent) return SPLINTER_E_NOT_FOUND;
+      if (s == Step::next) continue;
+      const unsigned b = layout::word_active(w);
+      const Meta m = r.meta(i, b);
+      const bool sane = m.len <= r.geo().max_value_size;
+      const bool fits = m.len <= cap;
+      if (sane && fits) r.read_value(i, b, m.len, buf);
+      if (!stable(r, i, w)) goto retry;
+      if (!sane || m.reserved != 0 || m.epoch != layout::word_epoch(w))
+        return fail(SPLINTER_E_CORRUPT, "slot %u: malformed buffer meta (F11)", i);
+      if (!fits) {
+        if (out_len) *out_len = m.len;
+        return fail(SPLINTER_E_BUFFER, "value is %u bytes, buffer %zu", m.len, cap);
+      }
+#if !defined(SPLINTER_MUTANT_NO_CHECKSUM_VERIFY)
+      if (value_check(k.hash, m.epoch, buf, m.len) != m.check)
+        return fail(SPLINTER_E_CORRUPT, "slot %u: value fails its checksum (F12)", i);
+#endif
+      if (out_len) *out_len = m.len;
+      if (out_epoch) *out_epoch = m.epoch;
+      return SPLINTER_OK;
+    }
+    return SPLINTER_E_NOT_FOUND;
+  retry:;
+  }
+  return fail(SPLINTER_E_AGAIN, "no stable read after %d attempts", kMaxAttempts);
+}
+
+int key_epoch(const splinter_bus *bus, const Key &k, std::uint64_t *out) {
+  const Region &r = bus->region;
+  for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
+    std::uint32_t i = r.home(k.hash);
+    bool retry = false;
+    for (std::uint32_t n = 0; n < r.slots() && !retry; ++n, i = r.next(i)) {
+      std::uint64_t w;
+      const Step s = look(r, i, k, &w);
+      if (s == Step::absent) break;
+      if (s == Step::next) continue;
+      if (!stable(r, i, w)) {
+        retry = true;
+        break;
+      }
+      *out = layout::word_epoch(w);
+      return SPLINTER_OK;
+    }
+    if (!retry) {
+      *out = 0;
+      return SPLINTER_OK;
+    }
+  }
+  return fail(SPLINTER_E_AGAIN, "no stable read after %d attempts", kMaxAttempts);
+}
+
+int list(const splinter_bus *bus, ListFn fn, void *ctx) {
+  const Region &r = bus->region;
+  for (std::uint32_t i = 0; i < r.slots(); ++i) {
+    for (int attempt = 0; attempt < 64; backoff(attempt++)) {
+      const std::uint64_t w = r.word(i, std::memory_order_acquire);
+      if (layout::word_state(w) != State::live) break;
+      Key k;
+      r.load_key(i, &k);
+      const Meta m = r.meta(i, layout::word_active(w));
+      if (!stable(r, i, w)) continue;
+      // Skip what the validator would flag (F9, F11); splinter_check names it.
+      if (k.len == 0 || k.len > SPLINTER_KEY_MAX || m.len > r.geo().max_value_size) break;
+      char name[layout::kKeyBytes];
+      std::memcpy(name, k.words, sizeof name);
+      if (const int rc = fn(ctx, name, m.len, layout::word_epoch(w))) return rc;
+      break;
+    }
+  }
+  return SPLINTER_OK;
+}
+
+std::uint64_t epoch(const splinter_bus *bus) { return bus->region.bus_epoch(std::memory_order_acquire); }
+
+int info(const splinter_bus *bus, splinter_info *out) {
+  const Region &r = bus->region;
+  splinter_info in{};
+  in.format_version = layout::kFormatVersion;
+  in.backing = static_cast<std::uint32_t>(bus->backing);
+  in.role = static_cast<std::uint32_t>(bus->role);
+  in.slots = r.slots();
+  in.max_value_size = r.geo().max_value_size;
+  in.region_size = r.geo().region_size;
+  for (std::uint32_t i = 0; i < r.slots(); ++i) {
+    const std::uint64_t w = r.word(i, std::memory_order_acquire);
+    if (layout::word_state(w) == State::tombstone) ++in.tombstones;
+    if (layout::word_state(w) != State::live) continue;
+    ++in.live_keys;
+    const std::uint32_t h = r.home(r.hash(i));
+    const auto dist = static_cast<std::uint32_t>((std::uint64_t{i} + r.slots() - h) % r.slots()) + 1;
+    if (dist > in.longest_probe) in.longest_probe = dist;
+  }
+  in.bus_epoch = r.bus_epoch(std::memory_order_acquire);
+  if (bus->role == SPLINTER_WRITER) in.writer_pid = static_cast<std::int32_t>(::getpid());
+  else if (os::writer_locked_elsewhere(bus->fd)) in.writer_pid = static_cast<std::int32_t>(r.writer_pid().load(std::memory_order_relaxed));
+  if (bus->waiters) in.waiters = std::atomic_ref<std::uint32_t>(*bus->waiters).load(std::memory_order_relaxed);
+  *out = in;
+  return SPLINTER_OK;
+}
+
+}  // namespace splinter::core

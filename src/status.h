@@ -1,0 +1,18 @@
+// status.h -- the per-thread "last error" detail behind splinter_last_error().
+#ifndef SPLINTER_SRC_STATUS_H
+#define SPLINTER_SRC_STATUS_H
+
+namespace splinter {
+
+// Records a one-line reason (printf-style) and returns `status`, so that a
+// failure path reads `return fail(SPLINTER_E_CORRUPT, "bad magic");`.
+int fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+// Records strerror(errno) with a prefix; errno is preserved.
+int fail_errno(const char *what, const char *path);
+// Called on success by every public entry point.
+void clear_error();
+const char *last_error();
+
+}  // namespace splinter
+
+#endif  // SPLINTER_SRC_STATUS_H

@@ -1,0 +1,40 @@
+// test_hooks.h -- crash points inside the write protocol, for tests only.
+//
+// Compiled in only with SPLINTER_TEST_HOOKS (the splinter_testing and
+// splinter_mutant_* libraries of src/CMakeLists.txt); release builds have no
+// hook and no call. A test installs a hook that, at a chosen point, kills
+// the process (raise(SIGKILL) in a forked child) to simulate a writer that
+// dies at exactly that step of docs/FORMAT.md 2.2 / 2.3.
+#ifndef SPLINTER_SRC_TEST_HOOKS_H
+#define SPLINTER_SRC_TEST_HOOKS_H
+
+namespace splinter::test {
+
+enum CrashPoint : int {
+  kSetFenced = 1,        // 2.2 step 3 done
+  kSetKeyWritten = 2,    // 2.2 step 4 done (new key only)
+  kSetValueHalf = 3,     // half of the value's words stored
+  kSetValueWritten = 4,  // 2.2 step 5: bytes done, meta not yet
+  kSetMetaWritten = 5,   // 2.2 step 5 done
+  kSetCommitted = 6,     // 2.2 step 6 done (slot word published)
+  kSetEpochPublished = 7,// 2.2 step 7 done
+  kUnsetCommitted = 8,   // 2.3 step 2 done
+  kUnsetEpochPublished = 9,  // 2.3 step 3 done
+  kUnsetReclaimStep = 10,    // after each reclaimed tombstone (2.3 step 4)
+  kCrashPointCount = 11
+};
+
+using CrashHook = void (*)(int point);
+
+#if defined(SPLINTER_TEST_HOOKS)
+// Installs a process-wide hook (nullptr removes it). Not thread-safe.
+void set_crash_hook(CrashHook hook);
+void crash_point(int point);
+#define SPLINTER_CRASH_POINT(p) ::splinter::test::crash_point(p)
+#else
+#define SPLINTER_CRASH_POINT(p) ((void)0)
+#endif
+
+}  // namespace splinter::test
+
+#endif  // SPLINTER_SRC_TEST_HOOKS_H

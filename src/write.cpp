@@ -1,0 +1,169 @@
+// write.cpp -- set, unset and flush: the writer's protocols (FORMAT.md 2.2, 2.3).
+#include "bus.h"
+#include "hash.h"
+#include "mutants.h"
+#include "os.h"
+#include "status.h"
+#include "test_hooks.h"
+
+namespace splinter::core {
+namespace {
+
+using layout::State;
+
+struct Probe {
+  bool found = false;
+  std::uint32_t slot = 0;
+  std::uint64_t word = 0;
+  bool have_free = false;  // first TOMBSTONE (or invalid) passed, else the EMPTY that ended the probe
+  std::uint32_t free_slot = 0;
+  std::uint64_t free_word = 0;
+};
+
+// The writer's probe (2.2 step 1). Only the writer mutates, so plain relaxed
+// loads of its own words suffice.
+Probe probe(const Region &r, const Key &k) {
+  Probe p;
+  std::uint32_t i = r.home(k.hash);
+  for (std::uint32_t n = 0; n < r.slots(); ++n, i = r.next(i)) {
+    const std::uint64_t w = r.word(i, std::memory_order_relaxed);
+    const State st = layout::word_state(w);
+    if (st == State::live) {
+      if (r.hash(i) == k.hash && r.key_equals(i, k)) {
+        p.found = true;
+        p.slot = i;
+        p.word = w;
+        return p;
+      }
+      continue;
+    }
+    if (!p.have_free) {
+      p.have_free = true;
+      p.free_slot = i;
+      p.free_word = w;
+    }
+    if (st == State::empty) return p;
+  }
+  return p;
+}
+
+int writable(const splinter_bus *bus) {
+  if (bus->role != SPLINTER_WRITER) return fail(SPLINTER_E_READ_ONLY, "%s: this handle is a reader", bus->path.c_str());
+  return SPLINTER_OK;
+}
+
+}  // namespace
+
+int set(splinter_bus *bus, const Key &k, const void *value, std::size_t len, std::uint64_t *out_epoch) {
+  if (int st = writable(bus)) return st;
+  if (value == nullptr && len > 0) return fail(SPLINTER_E_INVALID, "NULL value with length %zu", len);
+  Region &r = bus->region;
+  if (len > r.geo().max_value_size)
+    return fail(SPLINTER_E_TOO_LARGE, "value of %zu bytes exceeds max_value_size %u", len, r.geo().max_value_size);
+  std::lock_guard<std::mutex> lock(bus->write_mu);
+  const std::uint64_t e = r.bus_epoch(std::memory_order_relaxed);
+  if (e >= layout::kEpochMax) return fail(SPLINTER_E_FULL, "epoch space exhausted");
+  const Probe p = probe(r, k);
+  if (!p.found && bus->live >= r.slots())
+    return fail(SPLINTER_E_FULL, "all %u slots hold live keys", r.slots());
+  if (!p.found && !p.have_free) return fail(SPLINTER_E_CORRUPT, "no free slot although %u of %u are live", bus->live, r.slots());
+  const std::uint32_t i = p.found ? p.slot : p.free_slot;
+  const std::uint64_t old_word = p.found ? p.word : p.free_word;
+#if defined(SPLINTER_MUTANT_WRITE_ACTIVE_BUFFER)
+  const unsigned b = p.found ? layout::word_active(old_word) : 1 - layout::word_active(old_word);
+#else
+  const unsigned b = 1 - layout::word_active(old_word);
+#endif
+  std::uint64_t next = e + 1;
+#if defined(SPLINTER_MUTANT_NO_EPOCH_BUMP_ON_OVERWRITE)
+  if (p.found) next = layout::word_epoch(old_word);
+#endif
+  const std::uint64_t new_word = layout::make_word(State::live, b, next);
+  const std::uint64_t check = value_check(k.hash, next, value, len);
+
+  // Pairs with the reader's acquire fence before its re-check (2.4 step 5):
+  // a reader that sees any store below also sees every slot word stored
+  // before it, so its re-check fails instead of returning mixed bytes.
+  std::atomic_thread_fence(std::memory_order_release);
+  SPLINTER_CRASH_POINT(test::kSetFenced);
+#if defined(SPLINTER_MUTANT_PUBLISH_BEFORE_VALUE)
+  r.set_word(i, new_word, std::memory_order_release);
+#endif
+  if (!p.found) {
+    r.store_key(i, k);
+    SPLINTER_CRASH_POINT(test::kSetKeyWritten);
+  }
+  const std::size_t words = Region::value_words(len);
+  r.write_value_words(i, b, value, len, 0, words / 2);
+  SPLINTER_CRASH_POINT(test::kSetValueHalf);
+  r.write_value_words(i, b, value, len, words / 2, words);
+  SPLINTER_CRASH_POINT(test::kSetValueWritten);
+  r.set_meta(i, b, Meta{static_cast<std::uint32_t>(len), 0, next, check});
+  SPLINTER_CRASH_POINT(test::kSetMetaWritten);
+  // The commit point: pairs with the reader's acquire load of the word (2.4 step 2).
+  r.set_word(i, new_word, std::memory_order_release);
+  SPLINTER_CRASH_POINT(test::kSetCommitted);
+  if (next != e) {
+    r.set_bus_epoch(next, std::memory_order_release);
+    SPLINTER_CRASH_POINT(test::kSetEpochPublished);
+  }
+  if (!p.found) ++bus->live;
+  wake_waiters(bus);
+  if (out_epoch) *out_epoch = next;
+  return SPLINTER_OK;
+}
+
+int unset(splinter_bus *bus, const Key &k, std::uint64_t *out_epoch) {
+  if (int st = writable(bus)) return st;
+  Region &r = bus->region;
+  std::lock_guard<std::mutex> lock(bus->write_mu);
+  const Probe p = probe(r, k);
+  if (!p.found) return SPLINTER_E_NOT_FOUND;
+  const std::uint64_t e = r.bus_epoch(std::memory_order_relaxed);
+  if (e >= layout::kEpochMax) return fail(SPLINTER_E_FULL, "epoch space exhausted");
+  const std::uint64_t next = e + 1;
+#if defined(SPLINTER_MUTANT_NO_TOMBSTONE)
+  r.set_word(p.slot, 0, std::memory_order_release);
+#else
+  r.set_word(p.slot, layout::make_word(State::tombstone, layout::word_active(p.word), next),
+             std::memory_order_release);
+#endif
+  SPLINTER_CRASH_POINT(test::kUnsetCommitted);
+  r.set_bus_epoch(next, std::memory_order_release);
+  SPLINTER_CRASH_POINT(test::kUnsetEpochPublished);
+  --bus->live;
+  wake_waiters(bus);
+  // Reclaim (2.3 step 4): a TOMBSTONE followed by an EMPTY slot is on no live
+  // key's probe path, so it and the TOMBSTONEs before it can become EMPTY.
+  if (r.word(r.next(p.slot), std::memory_order_relaxed) == 0) {
+    std::uint32_t j = p.slot;
+    for (std::uint32_t n = 0; n < r.slots(); ++n, j = r.prev(j)) {
+      if (layout::word_state(r.word(j, std::memory_order_relaxed)) != State::tombstone) break;
+      r.set_word(j, 0, std::memory_order_release);
+      SPLINTER_CRASH_POINT(test::kUnsetReclaimStep);
+    }
+  }
+  if (out_epoch) *out_epoch = next;
+  return SPLINTER_OK;
+}
+
+int flush(splinter_bus *bus) {
+  if (int st = writable(bus)) return st;
+  if (bus->backing != SPLINTER_FILE) return SPLINTER_OK;
+  std::lock_guard<std::mutex> lock(bus->write_mu);
+  return os::sync(bus->map, bus->map_len, bus->path);
+}
+
+}  // namespace splinter::core
+
+#if defined(SPLINTER_TEST_HOOKS)
+namespace splinter::test {
+namespace {
+CrashHook g_hook = nullptr;
+}
+void set_crash_hook(CrashHook hook) { g_hook = hook; }
+void crash_point(int point) {
+  if (g_hook) g_hook(point);
+}
+}  // namespace splinter::test
+#endif

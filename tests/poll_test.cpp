@@ -1,0 +1,163 @@
+// Poll: immediate returns, timeouts, wake-ups across threads and processes.
+#include "fixture.h"
+
+#include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
+
+namespace splinter::testing {
+namespace {
+
+using Poll = BusTest;
+using Clock = std::chrono::steady_clock;
+
+TEST_P(Poll, ReturnsAtOnceWhenTheEpochDiffers) {
+  splinter_bus *w = create();
+  uint64_t e = 0, seen = 0;
+  ASSERT_EQ(set_str(w, "k", "v", &e), SPLINTER_OK);
+  EXPECT_EQ(splinter_poll(w, "k", 0, -1, &seen), SPLINTER_OK);
+  EXPECT_EQ(seen, e);
+  EXPECT_EQ(splinter_poll(w, nullptr, 0, -1, &seen), SPLINTER_OK);
+  EXPECT_EQ(seen, e);
+  splinter_close(w);
+}
+
+TEST_P(Poll, ZeroTimeoutChecksOnce) {
+  splinter_bus *w = create();
+  uint64_t e = 5;
+  EXPECT_EQ(splinter_poll(w, "k", 0, 0, &e), SPLINTER_E_TIMEOUT);
+  EXPECT_EQ(e, 5u);
+  splinter_close(w);
+}
+
+TEST_P(Poll, TimesOutWhenNothingChanges) {
+  splinter_bus *w = create();
+  splinter_bus *r = open(SPLINTER_READER);
+  const auto t0 = Clock::now();
+  EXPECT_EQ(splinter_poll(r, "k", 0, 30, nullptr), SPLINTER_E_TIMEOUT);
+  EXPECT_GE(Clock::now() - t0, std::chrono::milliseconds(30));
+  splinter_info in{};
+  ASSERT_EQ(splinter_info_get(r, &in), SPLINTER_OK);
+  EXPECT_EQ(in.waiters, 0u) << "a returned poll must unregister";
+  splinter_close(r);
+  splinter_close(w);
+}
+
+TEST_P(Poll, BlockedPollWakesOnSet) {
+  splinter_bus *w = create();
+  splinter_bus *r = open(SPLINTER_READER);
+  uint64_t seen = 0;
+  int st = 0;
+  Clock::time_point woke;
+  std::thread poller([&] {
+    st = splinter_poll(r, "k", 0, 4000, &seen);
+    woke = Clock::now();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  uint64_t e = 0;
+  const auto set_at = Clock::now();
+  ASSERT_EQ(set_str(w, "k", "v", &e), SPLINTER_OK);
+  poller.join();
+  EXPECT_EQ(st, SPLINTER_OK);
+  EXPECT_EQ(seen, e);
+  // Woken by the set, not by its own timeout re-check (a liveness bound, not a speed target).
+  EXPECT_LT(woke - set_at, std::chrono::milliseconds(2000));
+  splinter_close(r);
+  splinter_close(w);
+}
+
+TEST_P(Poll, WaitsForAKeyThatDoesNotExistYet) {
+  splinter_bus *w = create();
+  splinter_bus *r = open(SPLINTER_READER);
+  uint64_t seen = 0;
+  int st = 0;
+  std::thread poller([&] { st = splinter_poll(r, "later", 0, 5000, &seen); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(set_str(w, "other", "v"), SPLINTER_OK);  // not the key: keeps waiting
+  ASSERT_EQ(set_str(w, "later", "v"), SPLINTER_OK);
+  poller.join();
+  EXPECT_EQ(st, SPLINTER_OK);
+  EXPECT_EQ(seen, 2u);
+  splinter_close(r);
+  splinter_close(w);
+}
+
+TEST_P(Poll, RemovalWakesWithEpochZero) {
+  splinter_bus *w = create();
+  uint64_t e = 0;
+  ASSERT_EQ(set_str(w, "k", "v", &e), SPLINTER_OK);
+  splinter_bus *r = open(SPLINTER_READER);
+  uint64_t seen = 99;
+  int st = 0;
+  std::thread poller([&] { st = splinter_poll(r, "k", e, 5000, &seen); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(splinter_unset(w, "k", nullptr), SPLINTER_OK);
+  poller.join();
+  EXPECT_EQ(st, SPLINTER_OK);
+  EXPECT_EQ(seen, 0u);
+  splinter_close(r);
+  splinter_close(w);
+}
+
+TEST_P(Poll, NoUpdateIsMissedBetweenGetAndPoll) {
+  splinter_bus *w = create();
+  splinter_bus *r = open(SPLINTER_READER);
+  constexpr int kUpdates = 300;
+  std::thread writer([&] {
+    for (int i = 1; i <= kUpdates; ++i) ASSERT_EQ(set_str(w, "k", std::to_string(i)), SPLINTER_OK);
+  });
+  uint64_t since = 0;
+  int last = 0;
+  while (last < kUpdates) {
+    uint64_t e = 0;
+    ASSERT_EQ(splinter_poll(r, "k", since, 5000, &e), SPLINTER_OK) << "missed update after " << last;
+    uint64_t ge = 0;
+    const std::string v = get_str(r, "k", nullptr, &ge);
+    const int now = std::stoi(v);
+    EXPECT_GE(now, last);
+    last = now;
+    since = ge;
+  }
+  writer.join();
+  splinter_close(r);
+  splinter_close(w);
+}
+
+TEST_P(Poll, WakesAReaderInAnotherProcess) {
+  splinter_bus *w = create();
+  const pid_t kid = ::fork();
+  if (kid == 0) {
+    splinter_bus *r = nullptr;
+    if (splinter_open(&r, GetParam(), name_.c_str(), SPLINTER_READER) != SPLINTER_OK) ::_exit(2);
+    uint64_t e = 0;
+    const int st = splinter_poll(r, "k", 0, 10000, &e);
+    ::_exit(st == SPLINTER_OK && e == 1 ? 0 : 1);
+  }
+  // Wait until the child is registered as a waiter, then set.
+  for (int i = 0; i < 5000; ++i) {
+    splinter_info in{};
+    ASSERT_EQ(splinter_info_get(w, &in), SPLINTER_OK);
+    if (in.waiters > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(set_str(w, "k", "v"), SPLINTER_OK);
+  int status = 0;
+  ASSERT_EQ(::waitpid(kid, &status, 0), kid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  splinter_close(w);
+}
+
+TEST_P(Poll, SpinBudgetIsBounded) {
+  splinter_bus *w = create();
+  EXPECT_EQ(splinter_set_spin(w, 1000001), SPLINTER_E_INVALID);
+  EXPECT_EQ(splinter_set_spin(nullptr, 10), SPLINTER_E_INVALID);
+  ASSERT_EQ(splinter_set_spin(w, 200), SPLINTER_OK);
+  EXPECT_EQ(splinter_poll(w, "k", 0, 5, nullptr), SPLINTER_E_TIMEOUT);
+  splinter_close(w);
+}
+
+SPLINTER_BOTH_BACKINGS(Poll);
+
+}  // namespace
+}  // namespace splinter::testing
