@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <thread>
 
 namespace splinter::testing {
@@ -140,6 +141,53 @@ TEST_P(Roles, ReadersInThreadsNeverSeeTornValues) {
 }
 
 SPLINTER_BOTH_BACKINGS(Roles);
+
+}  // namespace
+}  // namespace splinter::testing
+
+namespace splinter::testing {
+namespace {
+
+// A reader process without write permission on the object: reads, polls
+// (unregistered, in bounded kernel waits), but cannot take the writer role.
+TEST(RolesUnprivileged, ReaderWithoutWritePermissionReadsAndPolls) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to switch to an unprivileged user";
+  BusName name(SPLINTER_SHM);
+  splinter_bus *w = nullptr;
+  ASSERT_EQ(splinter_create(&w, SPLINTER_SHM, name.c_str(), 8, 16, 0644), SPLINTER_OK);
+  ASSERT_EQ(splinter_set(w, "k", "v", 1, nullptr), SPLINTER_OK);
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  const pid_t kid = ::fork();
+  if (kid == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(10);
+    splinter_bus *r = nullptr, *w2 = nullptr;
+    if (splinter_open(&w2, SPLINTER_SHM, name.c_str(), SPLINTER_WRITER) != SPLINTER_E_SYSTEM) ::_exit(11);
+    if (splinter_open(&r, SPLINTER_SHM, name.c_str(), SPLINTER_READER) != SPLINTER_OK) ::_exit(12);
+    char buf[4];
+    size_t len = 0;
+    uint64_t e = 0;
+    if (splinter_get(r, "k", buf, sizeof buf, &len, &e) != SPLINTER_OK || len != 1) ::_exit(13);
+    if (splinter_set(r, "k", "x", 1, nullptr) != SPLINTER_E_READ_ONLY) ::_exit(14);
+    (void)!::write(ready[1], "x", 1);
+    if (splinter_poll(r, "k", e, 10000, &e) != SPLINTER_OK || e != 2) ::_exit(15);
+    splinter_close(r);
+    ::_exit(0);
+  }
+  char c;
+  ASSERT_EQ(::read(ready[0], &c, 1), 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  splinter_info in{};
+  ASSERT_EQ(splinter_info_get(w, &in), SPLINTER_OK);
+  EXPECT_EQ(in.waiters, 0u) << "an unprivileged reader cannot register";
+  ASSERT_EQ(splinter_set(w, "k", "w", 1, nullptr), SPLINTER_OK);
+  int status = 0;
+  ASSERT_EQ(::waitpid(kid, &status, 0), kid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child exit " << WEXITSTATUS(status);
+  splinter_close(w);
+  ::close(ready[0]);
+  ::close(ready[1]);
+}
 
 }  // namespace
 }  // namespace splinter::testing
