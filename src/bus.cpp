@@ -127,6 +127,8 @@ int open(splinter_bus **out, int backing, const char *name, int role) {
     if ((st = recover_region(b.region, geo.region_size, true, nullptr, nullptr))) return st;
     b.live = count_live(b.region);
     b.region.writer_pid().store(static_cast<std::uint32_t>(::getpid()), std::memory_order_relaxed);
+    // A dead writer may have committed without waking pollers (2.6): wake them now.
+    wake_waiters(&b);
   } else if (rw) {
     if ((st = os::map(b.fd, layout::kOffWaiterPage, layout::kPage, true, &b.waiter_map, path))) return st;
     b.waiters = static_cast<std::uint32_t *>(b.waiter_map);

@@ -1,4 +1,4 @@
-// layout.h -- the region format of docs/FORMAT.md, version 1, in code.
+// layout.h -- the region format of docs/FORMAT.md, version 2, in code.
 //
 // Offsets and sizes only; no behaviour. Every number here is a number in
 // docs/FORMAT.md, and the static_asserts pin the assumptions the format
@@ -21,7 +21,7 @@ static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "u64 words must b
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "u32 words must be lock-free");
 
 inline constexpr std::uint32_t kFormatVersion = SPLINTER_FORMAT_VERSION;
-static_assert(kFormatVersion == 1, "layout.h describes format version 1");
+static_assert(kFormatVersion == 2, "layout.h describes format version 2");
 
 // "SPLINTER" read as a little-endian u64.
 inline constexpr std::uint64_t kMagic = 0x5245544E494C5053ull;
@@ -41,6 +41,7 @@ inline constexpr std::size_t kHeaderCheckedBytes = 40;  // bytes 0..39
 inline constexpr std::size_t kHeaderFixedBytes = 64;    // bytes 0..63, never rewritten
 inline constexpr std::size_t kOffBusEpoch = 64;
 inline constexpr std::size_t kOffWriterPid = 128;
+inline constexpr std::size_t kOffFlushedEpoch = 192;
 
 // ---- Waiter page (FORMAT.md 1.2) ----
 inline constexpr std::size_t kOffWaiterPage = 4096;
@@ -59,7 +60,7 @@ inline constexpr std::size_t kMetaLen = 0;       // u32 len, u32 reserved: one u
 inline constexpr std::size_t kMetaEpoch = 8;
 inline constexpr std::size_t kMetaCheck = 16;
 
-static_assert(kOffBusEpoch % 64 == 0 && kOffWriterPid % 64 == 0, "own cache lines");
+static_assert(kOffBusEpoch % 64 == 0 && kOffWriterPid % 64 == 0 && kOffFlushedEpoch % 64 == 0, "own cache lines");
 static_assert(kOffWaiterPage % kPage == 0 && kOffSlotTable % kPage == 0, "page-aligned parts");
 static_assert(kSlotKey + kKeyBytes == kSlotMeta0, "key is followed by buffer metas");
 static_assert(kSlotMeta0 + 2 * kMetaSize == kSlotSize, "a slot is exactly 128 bytes");

@@ -16,6 +16,7 @@ using layout::State;
 constexpr std::uint64_t kTombstone0 = layout::make_word(State::tombstone, 0, 0);
 
 void apply(Region &r, const Finding &f) {
+  if (f.slot < 0) return;  // header-level: F13 on flushed_epoch, applied below
   const auto i = static_cast<std::uint32_t>(f.slot);
   switch (f.rule) {
     case 7: case 8: case 9: case 10: case 15:
@@ -40,7 +41,7 @@ void apply(Region &r, const Finding &f) {
 }
 
 void raise_bus_epoch(Region &r) {
-  std::uint64_t max_epoch = r.bus_epoch(std::memory_order_relaxed);
+  std::uint64_t max_epoch = std::max(r.bus_epoch(std::memory_order_relaxed), r.flushed_epoch(std::memory_order_relaxed));
   for (std::uint32_t i = 0; i < r.slots(); ++i) {
     const std::uint64_t w = r.word(i, std::memory_order_relaxed);
     const State st = layout::word_state(w);

@@ -68,6 +68,8 @@ class Region {
   // ---- header ----
   std::uint64_t bus_epoch(std::memory_order o) const { return load64(base_ + layout::kOffBusEpoch, o); }
   void set_bus_epoch(std::uint64_t e, std::memory_order o) { store64(base_ + layout::kOffBusEpoch, e, o); }
+  std::uint64_t flushed_epoch(std::memory_order o) const { return load64(base_ + layout::kOffFlushedEpoch, o); }
+  void set_flushed_epoch(std::uint64_t e, std::memory_order o) { store64(base_ + layout::kOffFlushedEpoch, e, o); }
   // The futex word: the low half of bus_epoch.
   std::uint32_t *futex_word() const { return as_u32(base_ + layout::kOffBusEpoch); }
   std::atomic_ref<std::uint32_t> writer_pid() const {

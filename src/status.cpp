@@ -10,7 +10,9 @@
 
 namespace splinter {
 namespace {
-thread_local char t_detail[512];
+// initial-exec: every entry point clears it, so it must not cost a
+// __tls_get_addr call from inside the shared library.
+thread_local char t_detail[256] __attribute__((tls_model("initial-exec")));
 }  // namespace
 
 int fail(int status, const char *fmt, ...) {

@@ -162,8 +162,8 @@ struct PendingFinding {
 };
 
 // Examines one slot once. Fills the verdict and the slot's findings.
-void examine_slot(const Region &r, std::uint32_t i, std::vector<std::uint8_t> &scratch, SlotVerdict *out,
-                  std::vector<PendingFinding> *found) {
+void examine_slot(const Region &r, std::uint32_t i, std::uint64_t flushed, std::vector<std::uint8_t> &scratch,
+                  SlotVerdict *out, std::vector<PendingFinding> *found) {
   const std::uint64_t w = r.word(i, std::memory_order_acquire);
   out->word = w;
   const State st = layout::word_state(w);
@@ -205,6 +205,17 @@ void examine_slot(const Region &r, std::uint32_t i, std::vector<std::uint8_t> &s
   }
   std::uint32_t other_rule = 0;
   const std::string other = buffer_problem(r, i, 1 - a, k.hash, 0, e == 0 ? 1 : e, scratch, &other_rule);
+  // The other buffer is this key's immediately previous value (a new key's
+  // set invalidates it). It may replace the damaged one only if the damaged
+  // one was written after the last completed flush: otherwise the flushed
+  // value itself is what was lost, and the previous one is older still.
+  if (other.empty() && e <= flushed) {
+    found->push_back({rule, SPLINTER_SEV_UNRECOVERABLE, SPLINTER_FIX_DROP,
+                      problem + fmt("; the previous value (epoch %" PRIu64 ") predates the last flush (epoch %" PRIu64
+                                    ") and is not restored",
+                                    r.meta(i, 1 - a).epoch, flushed)});
+    return;
+  }
   if (other.empty()) {
     out->live_ok = true;
     out->epoch = r.meta(i, 1 - a).epoch;
@@ -234,13 +245,14 @@ Validation validate(const std::uint8_t *base, std::size_t size, const FindingSin
   std::vector<std::uint8_t> scratch(r.geo().max_value_size + 8);
   std::vector<SlotVerdict> slots(n);
   std::vector<PendingFinding> found;
+  const std::uint64_t flushed = r.flushed_epoch(std::memory_order_acquire);
 
   // Per-slot rules F7-F12, each slot examined until its word is stable.
   for (std::uint32_t i = 0; i < n && !rep.stopped(); ++i) {
     for (int attempt = 0;; ++attempt) {
       found.clear();
       slots[i] = SlotVerdict{};
-      examine_slot(r, i, scratch, &slots[i], &found);
+      examine_slot(r, i, flushed, scratch, &slots[i], &found);
       if (r.word(i, std::memory_order_acquire) == slots[i].word || attempt == 16) break;
     }
     for (auto &f : found) rep.add(f.rule, f.severity, f.fix, i, slots[i].key, std::move(f.detail));
@@ -288,7 +300,11 @@ Validation validate(const std::uint8_t *base, std::size_t size, const FindingSin
 
   // F13: no slot epoch above the bus epoch. Read the bus epoch last, and give
   // a live writer a moment to publish an epoch it has just committed.
-  std::uint64_t max_epoch = 0;
+  std::uint64_t max_epoch = flushed;
+  if (flushed > r.bus_epoch(std::memory_order_acquire))
+    rep.add(13, SPLINTER_SEV_RECOVERABLE, SPLINTER_FIX_REPAIR, -1, "",
+            fmt("flushed epoch %" PRIu64 " is above the bus epoch %" PRIu64, flushed,
+                r.bus_epoch(std::memory_order_acquire)));
   for (std::uint32_t i = 0; i < n; ++i) {
     const State st = layout::word_state(slots[i].word);
     if (st == State::live || st == State::tombstone) max_epoch = std::max(max_epoch, layout::word_epoch(slots[i].word));

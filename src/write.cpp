@@ -6,6 +6,8 @@
 #include "status.h"
 #include "test_hooks.h"
 
+#include <algorithm>
+
 namespace splinter::core {
 namespace {
 
@@ -45,6 +47,54 @@ Probe probe(const Region &r, const Key &k) {
     if (st == State::empty) return p;
   }
   return p;
+}
+
+// True if slot t lies on the probe path [home, j] of some live key.
+bool on_a_live_path(const Region &r, std::uint32_t t) {
+  const std::uint64_t n = r.slots();
+  for (std::uint32_t j = 0; j < n; ++j) {
+    if (layout::word_state(r.word(j, std::memory_order_relaxed)) != State::live) continue;
+    const std::uint64_t h = r.home(r.hash(j));
+    if ((t + n - h) % n <= (j + n - h) % n) return true;
+  }
+  return false;
+}
+
+// Reclaim (2.3 step 4): every TOMBSTONE of the cluster around slot i (the run
+// of non-EMPTY slots it belongs to) that lies on no live key's probe path
+// becomes EMPTY. No reader looking for a live key ever needs to pass such a
+// slot, and live keys never move, so this is safe under concurrent readers.
+void reclaim(Region &r, std::uint32_t i) {
+  const std::uint32_t n = r.slots();
+  std::uint32_t start = i, back = 0;
+  while (back < n && r.word(r.prev(start), std::memory_order_relaxed) != 0) {
+    start = r.prev(start);
+    ++back;
+  }
+  if (back == n) {  // no EMPTY slot anywhere: the ring is one cluster
+    if (!on_a_live_path(r, i)) {
+      r.set_word(i, 0, std::memory_order_release);
+      SPLINTER_CRASH_POINT(test::kUnsetReclaimStep);
+    }
+    return;
+  }
+  std::uint32_t len = 0;  // cluster = [start, start + len)
+  for (std::uint32_t x = start; len < n && r.word(x, std::memory_order_relaxed) != 0; x = r.next(x)) ++len;
+  // Walk the cluster backwards; m is the smallest home offset of a live key
+  // seen so far (further on): a slot at offset o is on a live path iff m <= o.
+  std::uint32_t m = n;
+  for (std::uint32_t o = len; o-- > 0;) {
+    const auto x = static_cast<std::uint32_t>((std::uint64_t{start} + o) % n);
+    const std::uint64_t w = r.word(x, std::memory_order_relaxed);
+    const State st = layout::word_state(w);
+    if (st == State::live) {
+      const auto h = static_cast<std::uint32_t>((std::uint64_t{r.home(r.hash(x))} + n - start) % n);
+      m = std::min(m, h <= o ? h : 0);  // a home outside the cluster: be conservative
+    } else if (st == State::tombstone && m > o) {
+      r.set_word(x, 0, std::memory_order_release);
+      SPLINTER_CRASH_POINT(test::kUnsetReclaimStep);
+    }
+  }
 }
 
 int writable(const splinter_bus *bus) {
@@ -91,6 +141,10 @@ int set(splinter_bus *bus, const Key &k, const void *value, std::size_t len, std
 #endif
   if (!p.found) {
     r.store_key(i, k);
+    // The other buffer may hold a value of an earlier key of this slot, or of
+    // this key before it was removed: it must never pass for this key's
+    // previous value in recovery (2.2 step 4, F11/F12 rollback).
+    r.set_meta(i, 1 - b, Meta{});
     SPLINTER_CRASH_POINT(test::kSetKeyWritten);
   }
   const std::size_t words = Region::value_words(len);
@@ -133,16 +187,7 @@ int unset(splinter_bus *bus, const Key &k, std::uint64_t *out_epoch) {
   SPLINTER_CRASH_POINT(test::kUnsetEpochPublished);
   --bus->live;
   wake_waiters(bus);
-  // Reclaim (2.3 step 4): a TOMBSTONE followed by an EMPTY slot is on no live
-  // key's probe path, so it and the TOMBSTONEs before it can become EMPTY.
-  if (r.word(r.next(p.slot), std::memory_order_relaxed) == 0) {
-    std::uint32_t j = p.slot;
-    for (std::uint32_t n = 0; n < r.slots(); ++n, j = r.prev(j)) {
-      if (layout::word_state(r.word(j, std::memory_order_relaxed)) != State::tombstone) break;
-      r.set_word(j, 0, std::memory_order_release);
-      SPLINTER_CRASH_POINT(test::kUnsetReclaimStep);
-    }
-  }
+  reclaim(r, p.slot);
   if (out_epoch) *out_epoch = next;
   return SPLINTER_OK;
 }
@@ -151,7 +196,12 @@ int flush(splinter_bus *bus) {
   if (int st = writable(bus)) return st;
   if (bus->backing != SPLINTER_FILE) return SPLINTER_OK;
   std::lock_guard<std::mutex> lock(bus->write_mu);
-  return os::sync(bus->map, bus->map_len, bus->path);
+  // 2.7: data first, then the record that it is durable.
+  Region &r = bus->region;
+  const std::uint64_t e = r.bus_epoch(std::memory_order_relaxed);
+  if (int st = os::sync(bus->map, bus->map_len, bus->path)) return st;
+  r.set_flushed_epoch(e, std::memory_order_release);
+  return os::sync(bus->map, layout::kPage, bus->path);
 }
 
 }  // namespace splinter::core

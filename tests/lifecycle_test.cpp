@@ -18,7 +18,7 @@ TEST_P(Lifecycle, CreateThenReaderSeesEmptyBus) {
   EXPECT_EQ(in.max_value_size, 32u);
   EXPECT_EQ(in.live_keys, 0u);
   EXPECT_EQ(in.bus_epoch, 0u);
-  EXPECT_EQ(in.format_version, 1u);
+  EXPECT_EQ(in.format_version, static_cast<uint32_t>(SPLINTER_FORMAT_VERSION));
   EXPECT_EQ(in.role, static_cast<uint32_t>(SPLINTER_READER));
   splinter_close(r);
   splinter_close(w);

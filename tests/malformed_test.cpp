@@ -100,7 +100,7 @@ TEST_P(Malformed, ExtendedBusIsCorrupt) {
 TEST_P(Malformed, FutureVersionIsVersion) {
   splinter_close(create());
   std::string bytes = slurp(name_.path());
-  poke<uint32_t>(bytes, layout::kOffVersion, 2);
+  poke<uint32_t>(bytes, layout::kOffVersion, SPLINTER_FORMAT_VERSION + 1);
   reseal(bytes);
   spit(name_.path(), bytes);
   EXPECT_EQ(open_status(backing(), name_, SPLINTER_READER), SPLINTER_E_VERSION);

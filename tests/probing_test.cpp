@@ -103,3 +103,47 @@ SPLINTER_BOTH_BACKINGS(Probing);
 
 }  // namespace
 }  // namespace splinter::testing
+
+namespace splinter::testing {
+namespace {
+
+TEST_P(Probing, TombstonesOnNoProbePathAreReclaimedAtOnce) {
+  splinter_bus *w = create(8, 8);
+  const std::string a = colliding_keys(8, 1, 1)[0], b = colliding_keys(8, 2, 1)[0];
+  ASSERT_EQ(set_str(w, a.c_str(), "a"), SPLINTER_OK);  // slot 1
+  ASSERT_EQ(set_str(w, b.c_str(), "b"), SPLINTER_OK);  // slot 2: its path does not cross slot 1
+  ASSERT_EQ(splinter_unset(w, a.c_str(), nullptr), SPLINTER_OK);
+  EXPECT_EQ(tombstones(w), 0u);
+  EXPECT_EQ(get_str(w, b.c_str()), "b");
+  EXPECT_EQ(check(w).worst, 0);
+  splinter_close(w);
+}
+
+TEST_P(Probing, ReplacingKeysKeepsTombstonesOffTheTable) {
+  splinter_bus *w = create(1024, 8);
+  std::vector<std::string> live;
+  for (int i = 0; i < 512; ++i) {
+    live.push_back("id" + std::to_string(i));
+    ASSERT_EQ(set_str(w, live.back().c_str(), "v"), SPLINTER_OK);
+  }
+  uint32_t seed = 1;
+  for (int i = 512; i < 10512; ++i) {  // a steady 512 keys whose names change
+    seed = seed * 1103515245u + 12345u;
+    std::string &victim = live[(seed >> 8) % live.size()];
+    ASSERT_EQ(splinter_unset(w, victim.c_str(), nullptr), SPLINTER_OK);
+    victim = "id" + std::to_string(i);
+    ASSERT_EQ(set_str(w, victim.c_str(), "v"), SPLINTER_OK);
+  }
+  splinter_info in{};
+  ASSERT_EQ(splinter_info_get(w, &in), SPLINTER_OK);
+  // Only tombstones on a live key's probe path remain, so EMPTY slots -- where
+  // a miss stops -- stay plentiful. (Without reclamation all 512 free slots
+  // end up TOMBSTONEs and every miss scans the whole table.)
+  EXPECT_EQ(in.live_keys, 512u);
+  EXPECT_GT(in.slots - in.live_keys - in.tombstones, in.slots / 4) << in.tombstones << " tombstones";
+  EXPECT_EQ(check(w).worst, 0);
+  splinter_close(w);
+}
+
+}  // namespace
+}  // namespace splinter::testing

@@ -78,10 +78,11 @@
 #define SPLINTER_API
 #endif
 
+/* [[nodiscard]] in C++ (written before SPLINTER_API: clang rejects a C++11
+ * attribute list after a GNU __attribute__). Nothing in C: GCC's
+ * warn_unused_result cannot be silenced with a (void) cast. */
 #if defined(__cplusplus) && __cplusplus >= 201703L
 #define SPLINTER_NODISCARD [[nodiscard]]
-#elif defined(__GNUC__)
-#define SPLINTER_NODISCARD __attribute__((warn_unused_result))
 #else
 #define SPLINTER_NODISCARD
 #endif
@@ -99,7 +100,7 @@ extern "C" {
 
 /* The on-region format version this library reads and writes
  * (docs/FORMAT.md). It changes whenever the layout does. */
-#define SPLINTER_FORMAT_VERSION 1
+#define SPLINTER_FORMAT_VERSION 2
 
 /* Longest key, in bytes, not counting the terminating NUL. */
 #define SPLINTER_KEY_MAX 63
@@ -188,7 +189,7 @@ typedef enum { SPLINTER_READER = 0, SPLINTER_WRITER = 1 } splinter_role;
  * Returns OK (*out owns a handle; release it with splinter_close), INVALID,
  * EXISTS (anything of that name exists; untouched), SYSTEM (errno set, e.g.
  * ENOENT for a missing directory, ENOSPC). On failure *out is untouched. */
-SPLINTER_API SPLINTER_NODISCARD int splinter_create(splinter_bus **out, splinter_backing backing,
+SPLINTER_NODISCARD SPLINTER_API int splinter_create(splinter_bus **out, splinter_backing backing,
                                                     const char *name, uint32_t slots,
                                                     uint32_t max_value_size, uint32_t mode);
 
@@ -205,7 +206,7 @@ SPLINTER_API SPLINTER_NODISCARD int splinter_create(splinter_bus **out, splinter
  * recovery), VERSION, BUSY (writer role held elsewhere), SYSTEM (e.g.
  * EACCES when a writer open lacks write permission). On failure *out is
  * untouched. */
-SPLINTER_API SPLINTER_NODISCARD int splinter_open(splinter_bus **out, splinter_backing backing,
+SPLINTER_NODISCARD SPLINTER_API int splinter_open(splinter_bus **out, splinter_backing backing,
                                                   const char *name, splinter_role role);
 
 /* Releases a handle: unmaps the region, closes the descriptor and, for a
@@ -217,7 +218,7 @@ SPLINTER_API void splinter_close(splinter_bus *bus);
  * object until closed. Refuses to remove what is not a splinter bus.
  * Returns OK, INVALID, NO_BUS, BUSY (a live writer holds it: close it first),
  * CORRUPT or VERSION (not a bus this library knows; not removed), SYSTEM. */
-SPLINTER_API SPLINTER_NODISCARD int splinter_destroy(splinter_backing backing, const char *name);
+SPLINTER_NODISCARD SPLINTER_API int splinter_destroy(splinter_backing backing, const char *name);
 
 /* ---- Mutations (writer handle only) ------------------------------------ */
 
@@ -228,14 +229,14 @@ SPLINTER_API SPLINTER_NODISCARD int splinter_destroy(splinter_backing backing, c
  * Returns OK, INVALID, KEY_TOO_LONG, TOO_LARGE, FULL (new key, all slots
  * live), READ_ONLY (reader handle), CORRUPT (the writer found the region
  * damaged under it; run recovery). */
-SPLINTER_API SPLINTER_NODISCARD int splinter_set(splinter_bus *bus, const char *key, const void *value,
+SPLINTER_NODISCARD SPLINTER_API int splinter_set(splinter_bus *bus, const char *key, const void *value,
                                                  size_t len, uint64_t *out_epoch);
 
 /* Removes key. On OK *out_epoch (optional) receives the epoch of the removal,
  * which is also the new bus epoch; the key's epoch is then 0.
  * Returns OK, NOT_FOUND (absent; nothing changed, the bus epoch included),
  * INVALID, KEY_TOO_LONG, READ_ONLY, CORRUPT. */
-SPLINTER_API SPLINTER_NODISCARD int splinter_unset(splinter_bus *bus, const char *key,
+SPLINTER_NODISCARD SPLINTER_API int splinter_unset(splinter_bus *bus, const char *key,
                                                    uint64_t *out_epoch);
 
 /* Makes every committed mutation durable (msync of the region). For
@@ -243,7 +244,7 @@ SPLINTER_API SPLINTER_NODISCARD int splinter_unset(splinter_bus *bus, const char
  * crash or power loss may leave any mix of old and new pages in the file;
  * every value carries a checksum so recovery can tell intact from torn.
  * Returns OK, INVALID, READ_ONLY, SYSTEM. */
-SPLINTER_API SPLINTER_NODISCARD int splinter_flush(splinter_bus *bus);
+SPLINTER_NODISCARD SPLINTER_API int splinter_flush(splinter_bus *bus);
 
 /* ---- Reads (any handle) ------------------------------------------------ */
 
@@ -256,7 +257,7 @@ SPLINTER_API SPLINTER_NODISCARD int splinter_flush(splinter_bus *bus);
  * AGAIN (the writer kept changing this key; retry); CORRUPT (the stored value
  * fails its checksum or its slot is malformed). After AGAIN or CORRUPT the
  * contents of buf are unspecified; the out-parameters are untouched. */
-SPLINTER_API SPLINTER_NODISCARD int splinter_get(const splinter_bus *bus, const char *key, void *buf,
+SPLINTER_NODISCARD SPLINTER_API int splinter_get(const splinter_bus *bus, const char *key, void *buf,
                                                  size_t cap, size_t *out_len, uint64_t *out_epoch);
 
 /* Calls fn once per live key, in slot order, with the key (NUL-terminated,
@@ -268,7 +269,7 @@ SPLINTER_API SPLINTER_NODISCARD int splinter_get(const splinter_bus *bus, const 
  * they mean them). fn must not close the bus.
  * Returns OK, INVALID, or fn's non-zero return. Slots that stay unstable or
  * malformed are skipped; use splinter_check to find them. */
-SPLINTER_API SPLINTER_NODISCARD int splinter_list(const splinter_bus *bus,
+SPLINTER_NODISCARD SPLINTER_API int splinter_list(const splinter_bus *bus,
                                                   int (*fn)(void *ctx, const char *key,
                                                             size_t value_len, uint64_t epoch),
                                                   void *ctx);
@@ -283,7 +284,7 @@ SPLINTER_API SPLINTER_NODISCARD int splinter_list(const splinter_bus *bus,
  * shared mapping, CLOCK_MONOTONIC deadline); it does not spin unless a spin
  * budget was set with splinter_set_spin.
  * Returns OK, TIMEOUT, INVALID, KEY_TOO_LONG, AGAIN, SYSTEM. */
-SPLINTER_API SPLINTER_NODISCARD int splinter_poll(const splinter_bus *bus, const char *key,
+SPLINTER_NODISCARD SPLINTER_API int splinter_poll(const splinter_bus *bus, const char *key,
                                                   uint64_t since_epoch, int64_t timeout_ms,
                                                   uint64_t *out_epoch);
 
@@ -291,7 +292,7 @@ SPLINTER_API SPLINTER_NODISCARD int splinter_poll(const splinter_bus *bus, const
  * spins re-checking before it sleeps in the kernel: lower wake latency when
  * updates arrive within the budget, at the cost of a busy core meanwhile.
  * Returns OK or INVALID (NULL bus, or more than 1,000,000 us). */
-SPLINTER_API SPLINTER_NODISCARD int splinter_set_spin(splinter_bus *bus, uint32_t spin_us);
+SPLINTER_NODISCARD SPLINTER_API int splinter_set_spin(splinter_bus *bus, uint32_t spin_us);
 
 /* The bus epoch (0 for NULL). Never fails, makes no system call. */
 SPLINTER_API uint64_t splinter_epoch(const splinter_bus *bus);
@@ -315,7 +316,7 @@ typedef struct splinter_info {
 
 /* Fills *out. Counting walks the slot table (O(slots)).
  * Returns OK or INVALID. */
-SPLINTER_API SPLINTER_NODISCARD int splinter_info_get(const splinter_bus *bus, splinter_info *out);
+SPLINTER_NODISCARD SPLINTER_API int splinter_info_get(const splinter_bus *bus, splinter_info *out);
 
 /* ---- Validation and recovery ------------------------------------------ */
 
@@ -365,12 +366,12 @@ typedef int (*splinter_finding_fn)(void *ctx, const splinter_finding *finding);
  * exact verdict. Returns OK when the check ran (whatever it found; see
  * out->worst), or INVALID, NO_BUS, CORRUPT / VERSION (the header is unusable;
  * fn receives the finding first), SYSTEM. */
-SPLINTER_API SPLINTER_NODISCARD int splinter_check(splinter_backing backing, const char *name,
+SPLINTER_NODISCARD SPLINTER_API int splinter_check(splinter_backing backing, const char *name,
                                                    splinter_finding_fn fn, void *ctx,
                                                    splinter_report *out);
 
 /* As splinter_check, on an open handle (a snapshot of its mapping). */
-SPLINTER_API SPLINTER_NODISCARD int splinter_check_bus(const splinter_bus *bus, splinter_finding_fn fn,
+SPLINTER_NODISCARD SPLINTER_API int splinter_check_bus(const splinter_bus *bus, splinter_finding_fn fn,
                                                        void *ctx, splinter_report *out);
 
 /* Takes the writer role on the named bus, repairs everything the validator
@@ -379,7 +380,7 @@ SPLINTER_API SPLINTER_NODISCARD int splinter_check_bus(const splinter_bus *bus, 
  * applied through fn, flushes a file bus, and releases the role. Afterwards
  * the bus validates clean. Returns OK, INVALID, NO_BUS, BUSY, CORRUPT /
  * VERSION (header unusable: nothing can be recovered), SYSTEM. */
-SPLINTER_API SPLINTER_NODISCARD int splinter_recover(splinter_backing backing, const char *name,
+SPLINTER_NODISCARD SPLINTER_API int splinter_recover(splinter_backing backing, const char *name,
                                                      splinter_finding_fn fn, void *ctx,
                                                      splinter_report *out);
 
