@@ -1,0 +1,344 @@
+// commands.h -- one RapidCheck command per API verb (rc::state, doc/state.md).
+//
+// Each command draws its arguments from the model in its constructor, states
+// its preconditions in checkPreconditions, advances the model in apply, and
+// in run performs the call on the real bus, compares the answer with the
+// model's prediction and then runs the after-every-command oracle
+// (Sut::verify: validator, list, every get, bus epoch).
+#ifndef SPLINTER_PROPS_COMMANDS_H
+#define SPLINTER_PROPS_COMMANDS_H
+
+#include "crash.h"
+#include "gens.h"
+#include "model.h"
+#include "sut.h"
+#include "test_hooks.h"
+
+#include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
+#include <cstring>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace splinter::props {
+
+using Cmd = rc::state::Command<Model, Sut>;
+
+inline void expect_call(const std::string &call, Status got, const Expect &want, std::uint64_t got_epoch) {
+  if (got.code() != want.code)
+    RC_FAIL(call + " = " + got.name() + ", model says " + Status(want.code).name() + " (" + last_error() + ")");
+  if (want.code == Code::ok && got_epoch != want.epoch)
+    RC_FAIL(call + " returned epoch " + std::to_string(got_epoch) + ", model says " + std::to_string(want.epoch));
+}
+
+inline void count(Code set_result) {
+  if (set_result == Code::ok) ++stats().sets_ok;
+  if (set_result == Code::full) ++stats().full;
+  if (set_result == Code::too_large) ++stats().too_large;
+}
+
+inline std::string quoted(const std::string &key) { return "\"" + escape(key) + "\""; }
+
+// set(key, value): new and existing keys, values 0..max and over it.
+struct Set : Cmd {
+  std::string key, value;
+  explicit Set(const Model &m) : key(*gen_key(m)), value(*gen_value(m, true)) {}
+  void apply(Model &m) const override { model_set(m, key, value); }
+  void run(const Model &, Sut &sut) const override {
+    const Expect want = model_set(sut.model, key, value);
+    std::uint64_t e = 0;
+    const Status st = sut.writer.set(key, std::string_view(value), &e);
+    expect_call("set(" + quoted(key) + ")", st, want, e);
+    count(want.code);
+    sut.verify();
+  }
+  void show(std::ostream &os) const override { os << "set(" << quoted(key) << ", " << value.size() << " bytes)"; }
+};
+
+// get(key): present, absent, and through the C API with a buffer one byte
+// too small (BUFFER: the size needed, nothing else written) or exact.
+struct Get : Cmd {
+  std::string key;
+  int mode;  // 0: allocating C++ get, 1: buffer too small, 2: exact buffer
+  explicit Get(const Model &m) : key(*gen_key(m)), mode(*rc::gen::inRange(0, 3)) {}
+  void run(const Model &, Sut &sut) const override {
+    const Stored *s = sut.model.find(key);
+    const std::string call = "get(" + quoted(key) + ", mode " + std::to_string(mode) + ")";
+    if (mode == 0) {
+      auto r = sut.writer.get(key);
+      if (!s) {
+        if (r.status().code() != Code::not_found) RC_FAIL(call + " of an absent key = " + r.status().name());
+      } else if (!r.ok() || std::string(r->text()) != s->value || r->epoch != s->epoch) {
+        RC_FAIL(call + " differs from the model: " + r.status().name());
+      }
+    } else {
+      const std::size_t len = s ? s->value.size() : 0;
+      const std::size_t cap = (mode == 1 && len > 0) ? len - 1 : len;
+      std::vector<char> buf(cap + 1, '\x5a');
+      std::size_t out_len = 12345;
+      std::uint64_t out_epoch = 777;
+      const int st = splinter_get(sut.writer.c_handle(), key.c_str(), buf.data(), cap, &out_len, &out_epoch);
+      if (!s) {
+        if (st != SPLINTER_E_NOT_FOUND) RC_FAIL(call + " of an absent key = " + splinter_status_name(st));
+        if (out_len != 12345 || out_epoch != 777) RC_FAIL(call + ": NOT_FOUND wrote an out-parameter");
+      } else if (cap < len) {
+        if (st != SPLINTER_E_BUFFER) RC_FAIL(call + " with a small buffer = " + splinter_status_name(st));
+        if (out_len != len) RC_FAIL(call + ": BUFFER reported " + std::to_string(out_len) + " bytes needed");
+        if (out_epoch != 777) RC_FAIL(call + ": BUFFER wrote the epoch");
+        for (char c : buf)
+          if (c != '\x5a') RC_FAIL(call + ": BUFFER wrote into the buffer");
+      } else {
+        if (st != SPLINTER_OK) RC_FAIL(call + " = " + splinter_status_name(st));
+        if (out_len != len || std::memcmp(buf.data(), s->value.data(), len) != 0 || out_epoch != s->epoch)
+          RC_FAIL(call + " differs from the model");
+        if (buf[cap] != '\x5a') RC_FAIL(call + ": wrote past its buffer");
+      }
+    }
+    sut.verify();
+  }
+  void show(std::ostream &os) const override { os << "get(" << quoted(key) << ", mode " << mode << ")"; }
+};
+
+// unset(key): present and absent.
+struct Unset : Cmd {
+  std::string key;
+  explicit Unset(const Model &m) : key(*gen_key(m, 4)) {}
+  void apply(Model &m) const override { model_unset(m, key); }
+  void run(const Model &, Sut &sut) const override {
+    const Expect want = model_unset(sut.model, key);
+    std::uint64_t e = 0;
+    const Status st = sut.writer.unset(key, &e);
+    expect_call("unset(" + quoted(key) + ")", st, want, e);
+    if (want.code == Code::ok) ++stats().unsets_ok;
+    if (want.code == Code::not_found) ++stats().not_found;
+    sut.verify();
+  }
+  void show(std::ostream &os) const override { os << "unset(" << quoted(key) << ")"; }
+};
+
+// poll(key or bus, since, timeout 0): TIMEOUT when since is the current
+// epoch (0 for an absent key), else OK with the current epoch.
+struct Poll : Cmd {
+  std::string key;
+  bool on_bus;
+  bool since_current;
+  std::uint64_t flip;
+  explicit Poll(const Model &m)
+      : key(*gen_key(m)), on_bus(*rc::gen::inRange(0, 4) == 0), since_current(*rc::gen::arbitrary<bool>()),
+        flip(*rc::gen::inRange<std::uint64_t>(1, 4)) {}
+  void run(const Model &, Sut &sut) const override {
+    const Stored *s = sut.model.find(key);
+    const std::uint64_t cur = on_bus ? sut.model.bus_epoch : (s ? s->epoch : 0);
+    const std::uint64_t since = since_current ? cur : cur ^ flip;
+    auto r = on_bus ? sut.writer.poll_bus(since, 0) : sut.writer.poll(key, since, 0);
+    const std::string call = std::string("poll(") + (on_bus ? "<bus>" : quoted(key)) + ", since " +
+                             std::to_string(since) + ", 0)";
+    if (since == cur) {
+      if (r.status().code() != Code::timeout) RC_FAIL(call + " = " + r.status().name() + ", want TIMEOUT");
+    } else if (!r.ok() || r.value() != cur) {
+      RC_FAIL(call + " = " + r.status().name() + (r.ok() ? " " + std::to_string(r.value()) : std::string()) +
+              ", want OK " + std::to_string(cur));
+    }
+    sut.verify();
+  }
+  void show(std::ostream &os) const override {
+    os << "poll(" << (on_bus ? "<bus>" : quoted(key)) << (since_current ? ", since = current" : ", since != current")
+       << ", 0)";
+  }
+};
+
+// info: geometry, live keys, bus epoch, and this process as the writer.
+struct Info : Cmd {
+  explicit Info(const Model &) {}
+  void run(const Model &, Sut &sut) const override {
+    auto r = sut.writer.info();
+    if (!r.ok()) RC_FAIL(std::string("info = ") + r.status().name());
+    const splinter_info &i = r.value();
+    if (i.slots != sut.model.slots || i.max_value_size != sut.model.max_value ||
+        i.live_keys != sut.model.kv.size() || i.bus_epoch != sut.model.bus_epoch || i.role != SPLINTER_WRITER ||
+        i.backing != static_cast<std::uint32_t>(sut.backing()))
+      RC_FAIL("info differs from the model: live " + std::to_string(i.live_keys) + " epoch " +
+              std::to_string(i.bus_epoch));
+    sut.verify();
+  }
+  void show(std::ostream &os) const override { os << "info"; }
+};
+
+// close + open as writer: everything survives, the epoch included.
+struct ReopenWriter : Cmd {
+  explicit ReopenWriter(const Model &) {}
+  void run(const Model &, Sut &sut) const override {
+    sut.reopen_writer();
+    sut.verify();
+  }
+  void show(std::ostream &os) const override { os << "close + open writer"; }
+};
+
+// A reader handle sees exactly what the writer sees and cannot mutate.
+struct ReaderView : Cmd {
+  std::string key;
+  explicit ReaderView(const Model &m) : key(*gen_key(m)) {}
+  void run(const Model &, Sut &sut) const override {
+    auto r = Bus::open(sut.backing(), sut.name(), Role::reader);
+    if (!r.ok()) RC_FAIL(std::string("reader open = ") + r.status().name());
+    sut.verify_reads(r.value(), "reader");
+    if (r->set(key, std::string_view("x")).code() != Code::read_only) RC_FAIL("reader set was not READ_ONLY");
+    if (r->unset(key).code() != Code::read_only) RC_FAIL("reader unset was not READ_ONLY");
+    r->close();
+    sut.verify();
+  }
+  void show(std::ostream &os) const override { os << "open reader, read all, try to mutate"; }
+};
+
+// A second writer (another open file description, same process) is BUSY,
+// and so is destroying a bus whose writer lives.
+struct SecondWriter : Cmd {
+  explicit SecondWriter(const Model &) {}
+  void run(const Model &, Sut &sut) const override {
+    auto r = Bus::open(sut.backing(), sut.name(), Role::writer);
+    if (r.status().code() != Code::busy) RC_FAIL(std::string("second writer open = ") + r.status().name());
+    const Status d = Bus::destroy(sut.backing(), sut.name());
+    if (d.code() != Code::busy) RC_FAIL(std::string("destroy under a live writer = ") + d.name());
+    sut.verify();
+  }
+  void show(std::ostream &os) const override { os << "second writer open (BUSY), destroy (BUSY)"; }
+};
+
+// Keys of 64+ bytes are refused, never truncated; nothing changes.
+struct KeyTooLong : Cmd {
+  std::string key;
+  explicit KeyTooLong(const Model &)
+      : key(*rc::gen::mapcat(rc::gen::inRange(SPLINTER_KEY_MAX + 1, SPLINTER_KEY_MAX + 20), [](int n) {
+          return rc::gen::container<std::string>(static_cast<std::size_t>(n), gen_key_byte());
+        })) {}
+  void run(const Model &, Sut &sut) const override {
+    if (sut.writer.set(key, std::string_view()).code() != Code::key_too_long) RC_FAIL("long-key set not KEY_TOO_LONG");
+    if (sut.writer.get(key).status().code() != Code::key_too_long) RC_FAIL("long-key get not KEY_TOO_LONG");
+    if (sut.writer.unset(key).code() != Code::key_too_long) RC_FAIL("long-key unset not KEY_TOO_LONG");
+    sut.verify();
+  }
+  void show(std::ostream &os) const override { os << "set/get/unset of a " << key.size() << "-byte key"; }
+};
+
+// close, destroy, create anew with another geometry (then every later
+// command runs against the new bus).
+struct Recreate : Cmd {
+  Geometry g;
+  explicit Recreate(const Model &) : g(*gen_geometry()) {}
+  void apply(Model &m) const override { m = Model::fresh(g.slots, g.max_value); }
+  void run(const Model &, Sut &sut) const override {
+    sut.recreate(g.slots, g.max_value);
+    sut.verify();
+  }
+  void show(std::ostream &os) const override {
+    os << "destroy + create(slots " << g.slots << ", max value " << g.max_value << ")";
+  }
+};
+
+// The in-flight key after a crash: old (before) or new (after), adopted.
+inline void adopt_in_flight(Sut &sut, const std::string &key, const Model &before, const Model &after,
+                            const std::string &call) {
+  auto r = sut.writer.get(key);
+  auto matches = [&](const Model &m) {
+    const Stored *s = m.find(key);
+    if (!s) return r.status().code() == Code::not_found;
+    return r.ok() && std::string(r->text()) == s->value && r->epoch == s->epoch;
+  };
+  ++stats().crashes_killed;
+  if (matches(after)) {
+    sut.model = after;
+    ++stats().crash_new;
+  } else if (matches(before)) {
+    sut.model = before;
+    ++stats().crash_old;
+  } else {
+    RC_FAIL(call + ": after the crash the key is neither old nor new: " + r.status().name() +
+            (r.ok() ? " \"" + escape(std::string(r->text())) + "\" e" + std::to_string(r->epoch) : std::string()));
+  }
+}
+
+// set, in a writer that dies at a generated step; then a new writer opens.
+struct CrashSet : Cmd {
+  std::string key, value;
+  int point;
+  explicit CrashSet(const Model &m)
+      : key(*gen_key(m)), value(*gen_value(m, false)),
+        point(*rc::gen::inRange<int>(test::kSetFenced, test::kSetEpochPublished + 1)) {}
+  // Prediction (docs/FORMAT.md section 3): dead before the commit store, old;
+  // after it, new. kSetKeyWritten is only reached for a new key.
+  void apply(Model &m) const override {
+    Model after = m;
+    if (model_set(after, key, value).code != Code::ok) return;
+    const bool reached = point != test::kSetKeyWritten || m.find(key) == nullptr;
+    if (!reached || point >= test::kSetCommitted) m = after;
+  }
+  void run(const Model &, Sut &sut) const override {
+    const Model before = sut.model;
+    Model after = before;
+    const Expect want = model_set(after, key, value);
+    sut.writer.close();
+    const ChildOutcome out = run_crashing_writer(
+        static_cast<splinter_backing>(sut.backing()), sut.name(), point, 1,
+        [&](splinter_bus *b) { return splinter_set(b, key.c_str(), value.data(), value.size(), nullptr); });
+    sut.reopen_writer();
+    const std::string call = "set(" + quoted(key) + ") killed at " + crash_point_name(point);
+    if (!out.killed) {
+      if (out.status != static_cast<int>(want.code))
+        RC_FAIL(call + ": the child's set = " + splinter_status_name(out.status));
+      sut.model = want.code == Code::ok ? after : before;
+      ++stats().crash_completed;
+    } else {
+      if (want.code != Code::ok) RC_FAIL(call + ": reached a crash point although the set must fail");
+      adopt_in_flight(sut, key, before, after, call);
+    }
+    sut.verify();
+  }
+  void show(std::ostream &os) const override {
+    os << "set(" << quoted(key) << ", " << value.size() << " bytes) in a writer killed at "
+       << crash_point_name(point) << ", then open writer";
+  }
+};
+
+// unset, in a writer that dies at a generated step (the n-th reclaim step
+// included); then a new writer opens.
+struct CrashUnset : Cmd {
+  std::string key;
+  int point, nth;
+  explicit CrashUnset(const Model &m)
+      : key(*gen_key(m, 4)), point(*rc::gen::inRange<int>(test::kUnsetCommitted, test::kUnsetReclaimStep + 1)),
+        nth(point == test::kUnsetReclaimStep ? *rc::gen::inRange(1, 4) : 1) {}
+  // Every unset crash point lies after the commit store: the key is gone.
+  void apply(Model &m) const override { model_unset(m, key); }
+  void run(const Model &, Sut &sut) const override {
+    const Model before = sut.model;
+    Model after = before;
+    const Expect want = model_unset(after, key);
+    sut.writer.close();
+    const ChildOutcome out =
+        run_crashing_writer(static_cast<splinter_backing>(sut.backing()), sut.name(), point, nth,
+                            [&](splinter_bus *b) { return splinter_unset(b, key.c_str(), nullptr); });
+    sut.reopen_writer();
+    const std::string call = "unset(" + quoted(key) + ") killed at " + crash_point_name(point) + " #" +
+                             std::to_string(nth);
+    if (!out.killed) {
+      if (out.status != static_cast<int>(want.code))
+        RC_FAIL(call + ": the child's unset = " + splinter_status_name(out.status));
+      sut.model = want.code == Code::ok ? after : before;
+      ++stats().crash_completed;
+    } else {
+      if (want.code != Code::ok) RC_FAIL(call + ": reached a crash point although the unset must fail");
+      adopt_in_flight(sut, key, before, after, call);
+    }
+    sut.verify();
+  }
+  void show(std::ostream &os) const override {
+    os << "unset(" << quoted(key) << ") in a writer killed at " << crash_point_name(point) << " #" << nth
+       << ", then open writer";
+  }
+};
+
+}  // namespace splinter::props
+
+#endif  // SPLINTER_PROPS_COMMANDS_H

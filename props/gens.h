@@ -1,0 +1,84 @@
+// gens.h -- generators for geometries, keys and values.
+//
+// Biased so that the interesting cases are common: small tables (full buses,
+// collisions, long probe chains, tombstone reuse), keys drawn again and again
+// from a small alphabet (overwrites, unset and re-set), values at and over the
+// maximum size, empty values.
+#ifndef SPLINTER_PROPS_GENS_H
+#define SPLINTER_PROPS_GENS_H
+
+#include "model.h"
+
+#include <rapidcheck.h>
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace splinter::props {
+
+struct Geometry {
+  std::uint32_t slots = 1;
+  std::uint32_t max_value = 0;
+};
+
+inline void showValue(const Geometry &g, std::ostream &os) {
+  os << "slots " << g.slots << ", max value " << g.max_value;
+}
+
+inline rc::Gen<Geometry> gen_geometry() {
+  return rc::gen::apply(
+      [](std::uint32_t slots, std::uint32_t max_value) { return Geometry{slots, max_value}; },
+      rc::gen::weightedOneOf<std::uint32_t>({{6, rc::gen::inRange<std::uint32_t>(1, 9)},
+                                             {2, rc::gen::inRange<std::uint32_t>(1, 65)}}),
+      rc::gen::weightedOneOf<std::uint32_t>({{3, rc::gen::inRange<std::uint32_t>(0, 17)},
+                                             {2, rc::gen::inRange<std::uint32_t>(0, 301)}}));
+}
+
+// Any byte but NUL.
+inline rc::Gen<char> gen_key_byte() {
+  return rc::gen::map(rc::gen::inRange(1, 256), [](int c) { return static_cast<char>(c); });
+}
+
+// A fresh key: mostly one or two letters of a small alphabet (so that keys
+// recur), sometimes 1..63 arbitrary non-NUL bytes.
+inline rc::Gen<std::string> gen_fresh_key() {
+  return rc::gen::weightedOneOf<std::string>(
+      {{3, rc::gen::mapcat(rc::gen::inRange(1, 3), [](int n) {
+          return rc::gen::container<std::string>(static_cast<std::size_t>(n),
+                                                 rc::gen::elementOf(std::string("abcdef")));
+        })},
+       {1, rc::gen::mapcat(rc::gen::inRange(1, SPLINTER_KEY_MAX + 1), [](int n) {
+          return rc::gen::container<std::string>(static_cast<std::size_t>(n), gen_key_byte());
+        })}});
+}
+
+// A key of the model (when it has one; with weight `existing` against 1) or
+// a fresh one.
+inline rc::Gen<std::string> gen_key(const Model &m, std::size_t existing = 1) {
+  if (m.kv.empty()) return gen_fresh_key();
+  std::vector<std::string> keys;
+  for (const auto &kv : m.kv) keys.push_back(kv.first);
+  return rc::gen::weightedOneOf<std::string>({{existing, rc::gen::elementOf(keys)}, {1, gen_fresh_key()}});
+}
+
+// A value of 0..max_value bytes (any bytes, NUL included), sometimes
+// exactly max_value, sometimes (when allowed) 1..3 bytes too long.
+inline rc::Gen<std::string> gen_value(const Model &m, bool allow_too_large) {
+  const std::size_t max = m.max_value;
+  auto in_range = rc::gen::weightedOneOf<std::size_t>({{6, rc::gen::inRange<std::size_t>(0, max + 1)},
+                                                        {1, rc::gen::just(max)},
+                                                        {1, rc::gen::just<std::size_t>(0)}});
+  auto len = allow_too_large ? rc::gen::weightedOneOf<std::size_t>(
+                                   {{8, in_range}, {1, rc::gen::inRange<std::size_t>(max + 1, max + 4)}})
+                             : in_range;
+  return rc::gen::mapcat(len, [](std::size_t n) {
+    return rc::gen::container<std::string>(n, rc::gen::arbitrary<char>());
+  });
+}
+
+}  // namespace splinter::props
+
+#endif  // SPLINTER_PROPS_GENS_H
