@@ -1,0 +1,132 @@
+// cmd_load.cpp -- `splinterctl load FILE`: set every entry of a document
+// written by `dump --json` (dump_format.h). The whole document is checked
+// before the first set, so a malformed one changes nothing.
+#include "cli.h"
+#include "codec.h"
+#include "dump_format.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+
+namespace splinterctl {
+
+namespace {
+struct Options {
+  std::string path;
+};
+
+struct Entry {
+  std::string key;
+  std::string value;
+};
+
+bool read_all(const std::string &path, std::string *out) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    *out = ss.str();
+    return !std::cin.bad();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return !in.bad();
+}
+
+// Parses and checks the document; on failure returns nullopt with *error set.
+std::optional<std::vector<Entry>> parse(const std::string &text, std::uint32_t max_value,
+                                        std::string *error) {
+  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded()) { *error = "not valid JSON"; return std::nullopt; }
+  if (!doc.is_object() || !doc.contains("format") || doc["format"] != std::string(kDumpFormat)) {
+    *error = "not a splinter dump (no \"format\": \"splinter-dump\")";
+    return std::nullopt;
+  }
+  if (!doc.contains("version") || doc["version"] != kDumpVersion) {
+    *error = "unsupported dump version (this splinterctl reads version " + std::to_string(kDumpVersion) + ")";
+    return std::nullopt;
+  }
+  if (!doc.contains("entries") || !doc["entries"].is_array()) {
+    *error = "\"entries\" is missing or not an array";
+    return std::nullopt;
+  }
+  std::vector<Entry> entries;
+  std::size_t i = 0;
+  for (const auto &e : doc["entries"]) {
+    const std::string where = "entry " + std::to_string(i++) + ": ";
+    if (!e.is_object()) { *error = where + "not an object"; return std::nullopt; }
+    std::string why;
+    auto key = get_bytes(e, "key", &why);
+    if (!key) { *error = where + why; return std::nullopt; }
+    auto value = get_bytes(e, "value", &why);
+    if (!value) { *error = where + why; return std::nullopt; }
+    if (key->empty() || key->size() > SPLINTER_KEY_MAX || key->find('\0') != std::string::npos) {
+      *error = where + "key '" + escape(*key) + "' is not 1-" + std::to_string(SPLINTER_KEY_MAX) +
+               " bytes without NUL";
+      return std::nullopt;
+    }
+    if (value->size() > max_value) {
+      *error = where + "value of '" + escape(*key) + "' is " + std::to_string(value->size()) +
+               " bytes; this bus holds at most " + std::to_string(max_value);
+      return std::nullopt;
+    }
+    entries.push_back({std::move(*key), std::move(*value)});
+  }
+  return entries;
+}
+
+int run(const Context &ctx, const Options &opt) {
+  const auto bus = ctx.address();
+  if (!bus) return kExitUsage;
+  std::string text;
+  if (!read_all(opt.path, &text)) {
+    message("load: cannot read " + opt.path);
+    return kExitFailure;
+  }
+  auto writer = open_bus(*bus, splinter::Role::writer);
+  if (!writer) return kExitFailure;
+  auto info = writer->info();
+  if (!info) return fail("cannot read info of", *bus, info.status());
+  std::string error;
+  const auto entries = parse(text, info->max_value_size, &error);
+  if (!entries) {
+    message("load " + opt.path + ": " + error + "; nothing loaded");
+    return kExitFailure;
+  }
+  std::size_t done = 0;
+  for (const auto &e : *entries) {
+    const splinter::Status st = writer->set(e.key, std::string_view(e.value));
+    if (!st) {
+      fail("cannot set '" + escape(e.key) + "' (after " + std::to_string(done) + " of " +
+               std::to_string(entries->size()) + " entries) in",
+           *bus, st);
+      return kExitFailure;
+    }
+    ++done;
+  }
+  if (bus->backing == splinter::Backing::file) {
+    const splinter::Status fl = writer->flush();
+    if (!fl) return fail("cannot flush", *bus, fl);
+  }
+  message("loaded " + std::to_string(done) + " keys into " + bus->display());
+  return kExitOk;
+}
+}  // namespace
+
+void add_load(CLI::App &app, Registry &registry) {
+  auto opt = std::make_shared<Options>();
+  auto *sub = app.add_subcommand(
+      "load", "Set every key of a `dump --json` document");
+  sub->add_option("file", opt->path, "The document, or - for standard input")->required()->type_name("FILE");
+  sub->footer(
+      "Reads FILE (- for standard input); checks the whole document before the first set. Keys not in\n"
+      "it are left alone. Epochs in the document are not restored: the bus assigns new ones.\n"
+      "Example:\n  splinterctl --shm old dump --json | splinterctl --shm new load -");
+  registry.push_back({sub, [opt](const Context &ctx) { return run(ctx, *opt); }});
+}
+
+}  // namespace splinterctl

@@ -1,0 +1,179 @@
+"""Shared helpers for the splinterctl CLI tests (ctest label `cli`).
+
+Every test runs real processes: the splinterctl binary named by $SPLINTERCTL
+against a bus of the backing named by $SPLINTER_TEST_BACKING (shm or file).
+Each test gets its own bus name (pid + counter) and temporary directory, and
+destroys what it made.
+"""
+import itertools
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+CTL = os.environ.get("SPLINTERCTL", "splinterctl")
+BACKING = os.environ.get("SPLINTER_TEST_BACKING", "shm")
+CRASH_WRITER = os.environ.get("CRASH_WRITER", "")
+CRASH_WRITER_MUTANT_WRITE_ACTIVE_BUFFER = os.environ.get("CRASH_WRITER_MUTANT_WRITE_ACTIVE_BUFFER", "")
+MUTANTS = {k[len("SPLINTERCTL_MUTANT_"):]: v for k, v in os.environ.items()
+           if k.startswith("SPLINTERCTL_MUTANT_")}
+
+# Crash points of src/test_hooks.h.
+SET_VALUE_HALF = 3
+SET_COMMITTED = 6
+SET_EPOCH_PUBLISHED = 7  # the set is complete; killed before any flush
+UNSET_COMMITTED = 8
+
+TIMEOUT = 30  # seconds; no single command should come near it
+_counter = itertools.count()
+
+
+class Bus:
+    """One bus of the test's backing: its name, its address flags, the path
+    of its backing object (for tests that damage bytes), and a runner."""
+
+    def __init__(self, tmpdir, ctl=CTL, backing=BACKING):
+        n = next(_counter)
+        self.backing = backing
+        self.ctl = ctl
+        if backing == "shm":
+            self.name = "splinterctl-test-%d-%d" % (os.getpid(), n)
+            self.path = "/dev/shm/" + self.name
+        else:
+            self.name = os.path.join(tmpdir, "bus-%d.bus" % n)
+            self.path = self.name
+        self.flags = ["--" + backing, self.name]
+        self.env_spec = "%s:%s" % (backing, self.name)
+
+    def run(self, *args, input=None, ctl=None, env=None, timeout=TIMEOUT):
+        """Runs `splinterctl --<backing> NAME args...`; returns CompletedProcess (bytes)."""
+        if isinstance(input, str):
+            input = input.encode()
+        return subprocess.run([ctl or self.ctl] + self.flags + [a if isinstance(a, bytes) else str(a) for a in args],
+                              input=input, capture_output=True, env=env, timeout=timeout)
+
+    def ok(self, *args, **kw):
+        """Runs and asserts exit status 0; returns stdout bytes."""
+        r = self.run(*args, **kw)
+        if r.returncode != 0:
+            raise AssertionError("splinterctl %s: exit %d\nstdout: %r\nstderr: %r"
+                                 % (" ".join(map(str, args)), r.returncode, r.stdout, r.stderr))
+        return r.stdout
+
+    def popen(self, *args, ctl=None, **kw):
+        return subprocess.Popen([ctl or self.ctl] + self.flags + [a if isinstance(a, bytes) else str(a) for a in args],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, **kw)
+
+    def create(self, slots=64, max_value=256):
+        self.ok("create", "--slots", slots, "--max-value", max_value)
+        return self
+
+    def exists(self):
+        return os.path.exists(self.path)
+
+    def destroy_quietly(self):
+        if self.exists():
+            subprocess.run([CTL] + self.flags + ["destroy"], capture_output=True, timeout=TIMEOUT)
+        if self.exists():  # not a bus any more (a test wrote garbage): remove it by hand
+            os.unlink(self.path)
+
+    def info(self):
+        return json.loads(self.ok("info", "--json"))
+
+    def wait_for_waiters(self, n=1, timeout=10.0):
+        """Waits until n readers are blocked in poll (a watch is ready)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.info()["waiters"] >= n:
+                return
+            time.sleep(0.02)
+        raise AssertionError("no watcher blocked in poll after %.0f s" % timeout)
+
+    # -- damage, done to the backing object's bytes directly ---------------
+    def read_bytes(self):
+        with open(self.path, "rb") as f:
+            return f.read()
+
+    def flip_byte_of(self, marker):
+        """Flips one byte inside the only occurrence of marker in the region."""
+        data = self.read_bytes()
+        at = data.find(marker)
+        assert at >= 0 and data.find(marker, at + 1) < 0, "marker must occur exactly once"
+        with open(self.path, "r+b") as f:
+            f.seek(at + len(marker) // 2)
+            f.write(bytes([data[at + len(marker) // 2] ^ 0xFF]))
+
+    def truncate(self, size):
+        os.truncate(self.path, size)
+
+    def overwrite_random(self, size=65536, seed=1234):
+        rnd = random.Random(seed)
+        with open(self.path, "wb") as f:
+            f.write(bytes(rnd.getrandbits(8) for _ in range(size)))
+
+    # -- writers that die or hold the role ---------------------------------
+    def crash_writer(self, key, value, point, helper=None):
+        """Runs a writer that SIGKILLs itself at crash point `point` while
+        setting key (value None: unsetting it); asserts it died by SIGKILL."""
+        helper = helper or CRASH_WRITER
+        r = subprocess.run([helper, self.backing, self.name, key,
+                            "-" if value is None else value, str(point)],
+                           capture_output=True, timeout=TIMEOUT)
+        assert r.returncode == -signal.SIGKILL, (r.returncode, r.stderr)
+
+    def hold_writer(self, key="held", value="by a live writer"):
+        """Starts a process holding the writer role; close its stdin to end it."""
+        p = subprocess.Popen([CRASH_WRITER, self.backing, self.name, key, value, "hold"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = p.stdout.readline().decode()
+        assert line.startswith("ready"), (line, p.stderr.read())
+        return p, int(line.split()[1])
+
+
+class CliTest(unittest.TestCase):
+    """Base class: self.tmp (a fresh directory) and self.new_bus()."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="splinterctl-test-")
+        self.buses = []
+        self.procs = []
+
+    def tearDown(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+        for b in self.buses:
+            b.destroy_quietly()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def new_bus(self, create=True, **kw):
+        b = Bus(self.tmp, **{k: v for k, v in kw.items() if k in ("ctl", "backing")})
+        self.buses.append(b)
+        if create:
+            b.create(**{k: v for k, v in kw.items() if k in ("slots", "max_value")})
+        return b
+
+    def track(self, proc):
+        self.procs.append(proc)
+        return proc
+
+    def assert_one_line_error(self, r, *fragments):
+        """Non-zero exit, nothing on stdout, one 'splinterctl: ...' line on stderr."""
+        err = r.stderr.decode(errors="replace")
+        self.assertNotEqual(r.returncode, 0, err)
+        self.assertGreater(r.returncode, 0, "killed by a signal: %s" % err)
+        lines = err.strip("\n").split("\n")
+        self.assertEqual(len(lines), 1, err)
+        self.assertTrue(lines[0].startswith("splinterctl: "), err)
+        for f in fragments:
+            self.assertIn(f, lines[0])
+
+
+def main():
+    unittest.main(verbosity=2)
