@@ -1,0 +1,112 @@
+"""ctypes declarations of the C ABI in include/splinter/splinter.h.
+
+Only this module touches ctypes. The shared library is found, in order, at
+the path in $SPLINTER_LIBRARY, as libsplinter.so.1 on the loader's path, or by
+ctypes.util.find_library("splinter").
+"""
+
+import ctypes
+import ctypes.util
+import os
+
+ABI_MAJOR = 1
+
+c_int = ctypes.c_int
+c_char_p = ctypes.c_char_p
+c_void_p = ctypes.c_void_p
+c_size_t = ctypes.c_size_t
+c_uint32 = ctypes.c_uint32
+c_uint64 = ctypes.c_uint64
+c_int64 = ctypes.c_int64
+
+
+class Info(ctypes.Structure):
+    _fields_ = [
+        ("format_version", c_uint32),
+        ("backing", c_uint32),
+        ("role", c_uint32),
+        ("slots", c_uint32),
+        ("max_value_size", c_uint32),
+        ("live_keys", c_uint32),
+        ("tombstones", c_uint32),
+        ("longest_probe", c_uint32),
+        ("region_size", c_uint64),
+        ("bus_epoch", c_uint64),
+        ("writer_pid", ctypes.c_int32),
+        ("waiters", c_uint32),
+    ]
+
+
+class Finding(ctypes.Structure):
+    _fields_ = [
+        ("rule", c_uint32),
+        ("severity", ctypes.c_int32),
+        ("fix", ctypes.c_int32),
+        ("slot", c_int64),
+        ("key", c_char_p),
+        ("detail", c_char_p),
+    ]
+
+
+class Report(ctypes.Structure):
+    _fields_ = [
+        ("findings", c_uint32),
+        ("repaired", c_uint32),
+        ("rolled_back", c_uint32),
+        ("dropped", c_uint32),
+        ("worst", ctypes.c_int32),
+        ("reserved", c_uint32),
+    ]
+
+
+LIST_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_char_p, c_size_t, c_uint64)
+FINDING_FN = ctypes.CFUNCTYPE(c_int, c_void_p, ctypes.POINTER(Finding))
+
+BusPtr = c_void_p
+
+
+def _load():
+    path = os.environ.get("SPLINTER_LIBRARY")
+    candidates = [path] if path else ["libsplinter.so.%d" % ABI_MAJOR, ctypes.util.find_library("splinter")]
+    errors = []
+    for candidate in candidates:
+        if not candidate:
+            continue
+        try:
+            return ctypes.CDLL(candidate)  # CDLL releases the GIL during calls
+        except OSError as e:
+            errors.append(str(e))
+    raise ImportError("cannot load the splinter C library (set SPLINTER_LIBRARY to libsplinter.so): "
+                      + "; ".join(errors or ["not found"]))
+
+
+lib = _load()
+
+
+def _declare(name, restype, *argtypes):
+    fn = getattr(lib, name)
+    fn.restype = restype
+    fn.argtypes = list(argtypes)
+
+
+_declare("splinter_create", c_int, ctypes.POINTER(BusPtr), c_int, c_char_p, c_uint32, c_uint32, c_uint32)
+_declare("splinter_open", c_int, ctypes.POINTER(BusPtr), c_int, c_char_p, c_int)
+_declare("splinter_close", None, BusPtr)
+_declare("splinter_destroy", c_int, c_int, c_char_p)
+_declare("splinter_set", c_int, BusPtr, c_char_p, c_void_p, c_size_t, ctypes.POINTER(c_uint64))
+_declare("splinter_unset", c_int, BusPtr, c_char_p, ctypes.POINTER(c_uint64))
+_declare("splinter_flush", c_int, BusPtr)
+_declare("splinter_get", c_int, BusPtr, c_char_p, c_void_p, c_size_t, ctypes.POINTER(c_size_t),
+         ctypes.POINTER(c_uint64))
+_declare("splinter_list", c_int, BusPtr, LIST_FN, c_void_p)
+_declare("splinter_poll", c_int, BusPtr, c_char_p, c_uint64, c_int64, ctypes.POINTER(c_uint64))
+_declare("splinter_set_spin", c_int, BusPtr, c_uint32)
+_declare("splinter_epoch", c_uint64, BusPtr)
+_declare("splinter_info_get", c_int, BusPtr, ctypes.POINTER(Info))
+_declare("splinter_check", c_int, c_int, c_char_p, FINDING_FN, c_void_p, ctypes.POINTER(Report))
+_declare("splinter_check_bus", c_int, BusPtr, FINDING_FN, c_void_p, ctypes.POINTER(Report))
+_declare("splinter_recover", c_int, c_int, c_char_p, FINDING_FN, c_void_p, ctypes.POINTER(Report))
+_declare("splinter_strerror", c_char_p, c_int)
+_declare("splinter_status_name", c_char_p, c_int)
+_declare("splinter_last_error", c_char_p)
+_declare("splinter_version", c_char_p)

@@ -1,0 +1,53 @@
+// handler.h -- the reference implementation of the adapter protocol
+// (conformance/PROTOCOL.md) over the C++ API.
+//
+// It is both the C++ reference adapter (adapter_main.cpp wraps it in a
+// stdin/stdout loop) and the runner's in-process "ref" party in scripted
+// cases, so the reference side of every case speaks exactly the protocol an
+// adapter speaks. It only translates: no logic beyond mapping JSON to calls.
+#ifndef SPLINTER_CONFORMANCE_HANDLER_H
+#define SPLINTER_CONFORMANCE_HANDLER_H
+
+#include <splinter/splinter.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+namespace splc {
+
+// Deliberately broken behaviours, for the negative controls only: a suite
+// that still passes with one of these enabled is not testing anything.
+enum class Broken {
+  none,
+  flip_byte,     // every non-empty value returned by get has its last byte flipped
+  wrong_status,  // KEY_TOO_LONG is reported as INVALID
+};
+
+// "OK", "NOT_FOUND", ... : splinter_status_name without its prefix.
+std::string protocol_status(int status);
+
+class ReferenceHandler {
+ public:
+  explicit ReferenceHandler(std::string adapter_name = "cpp-reference", Broken broken = Broken::none)
+      : adapter_name_(std::move(adapter_name)), broken_(broken) {}
+
+  // Answers one request; never throws. The answer carries the request's id.
+  nlohmann::json handle(const nlohmann::json &request);
+
+  // Closes every handle (end of input).
+  void close_all() { buses_.clear(); }
+
+ private:
+  nlohmann::json dispatch(const std::string &op, const nlohmann::json &req);
+  splinter::Bus &bus(const nlohmann::json &req);
+
+  std::string adapter_name_;
+  Broken broken_;
+  std::map<std::string, splinter::Bus> buses_;
+};
+
+}  // namespace splc
+
+#endif  // SPLINTER_CONFORMANCE_HANDLER_H

@@ -1,0 +1,242 @@
+// process_cases.cpp -- process-level behaviour: one writer across processes,
+// a writer killed with SIGKILL (by the runner) and a new writer taking over
+// cleanly, in both directions between the adapter and the reference.
+#include "format.h"
+#include "registry.h"
+#include "workload.h"
+
+#include <splinter/splinter.hpp>
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+namespace splc {
+namespace {
+
+constexpr std::size_t kMaxValue = 300;
+const std::vector<std::string> kKeys = {"p0", "p1", "p2", "p3", "p4"};
+
+json open_req(const std::string &handle, const std::string &backing, const std::string &name, const char *role) {
+  return {{"op", "open"}, {"bus", handle}, {"backing", backing}, {"name", name}, {"role", role}};
+}
+
+// Each key must hold a value the killed writer sent for it, no older than
+// its last acknowledged one.
+void verify_after_kill(const json &answer, const std::string &k, std::uint64_t acked_seq, const std::string &who) {
+  expect_status(answer, "OK", who + " get " + k + " after the writer was killed");
+  const std::string v = value_of(answer);
+  const auto d = decode_value(v, kMaxValue);
+  if (!d || d->key != k) throw Fail(who + ": " + k + " holds bytes the writer never set: \"" + show_bytes(v, 60) + "\"");
+  if (d->seq < acked_seq)
+    throw Fail(who + ": " + k + " went back to seq " + std::to_string(d->seq) + " although seq " +
+               std::to_string(acked_seq) + " was acknowledged");
+}
+
+void killed_writer_replaced(Ctx &ctx, bool shm) {
+  const std::string b = shm ? "shm" : "file";
+  const std::string name = shm ? ctx.shm_name() : ctx.file_path();
+  auto &w = ctx.adapter("w");
+  expect_status(w.call({{"op", "create"}, {"bus", "w"}, {"backing", b}, {"name", name}, {"slots", 8},
+                        {"max_value_size", kMaxValue}}),
+                "OK", "create");
+  std::map<std::string, std::uint64_t> acked;
+  std::uint64_t seq = 0;
+  for (const auto &k : kKeys) {
+    const json r = w.call(set_req("w", k, make_value(k, ++seq, kMaxValue)));
+    expect_status(r, "OK", "set " + k);
+    acked[k] = seq;
+  }
+  // A reader (reference, this process) opened before the kill.
+  auto reader = splinter::Bus::open(shm ? splinter::Backing::shm : splinter::Backing::file, name, splinter::Role::reader);
+  if (!reader.ok()) throw Fail("reference reader open failed");
+  // A burst of sets in flight, then SIGKILL somewhere in the middle of it.
+  for (int i = 0; i < 300; ++i) {
+    const std::string &k = kKeys[static_cast<std::size_t>(i) % kKeys.size()];
+    w.send(set_req("w", k, make_value(k, ++seq, kMaxValue)));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  ctx.kill_adapter("w");
+
+  // Readers never block on a dead writer.
+  for (const auto &k : kKeys) {
+    auto g = reader->get(k);
+    if (!g.ok()) throw Fail("reference get " + k + " after the kill: " + std::string(g.status().name()));
+  }
+  // A new adapter process takes the writer role at once.
+  auto &n = ctx.adapter("new");
+  const json hello = n.call({{"op", "hello"}});
+  const json o = n.call(open_req("w", b, name, "writer"));
+  expect_status(o, "OK", "a new writer opens after the old one was killed");
+  const json info = n.call({{"op", "info"}, {"bus", "w"}});
+  expect_status(info, "OK", "info");
+  if (info["writer_pid"] != hello["pid"])
+    throw Fail("info.writer_pid is " + info["writer_pid"].dump() + ", the new writer's pid is " + hello["pid"].dump());
+  for (const auto &k : kKeys) verify_after_kill(n.call(get_req("w", k)), k, acked[k], "the new writer");
+  const auto before = info.value("bus_epoch", std::uint64_t{0});
+  const json s = n.call(set_req("w", "after", "takeover"));
+  expect_status(s, "OK", "set after takeover");
+  if (s.value("epoch", std::uint64_t{0}) != before + 1)
+    throw Fail("first set after takeover has epoch " + s["epoch"].dump() + ", expected " + std::to_string(before + 1));
+  auto g = reader->get("after");
+  if (!g.ok() || g->text() != "takeover") throw Fail("the old reader does not see the new writer's set");
+  expect_status(n.call({{"op", "close"}, {"bus", "w"}}), "OK", "close");
+  const json chk = ctx.ref({{"op", "check"}, {"backing", b}, {"name", name}});
+  expect_status(chk, "OK", "reference check after takeover");
+  if (chk["worst"] != 0) throw Fail("the bus does not validate after the takeover: " + chk["findings"].dump());
+}
+
+void adapter_takes_over_from_killed_reference(Ctx &ctx) {
+  const std::string name = ctx.shm_name();
+  int ready[2];
+  if (pipe(ready) != 0) throw Fail("pipe");
+  const pid_t child = fork();
+  if (child == 0) {
+    close(ready[0]);
+    auto bus = splinter::Bus::create(splinter::Backing::shm, name, 8, kMaxValue);
+    if (!bus.ok()) _exit(3);
+    std::uint64_t seq = 0;
+    for (const auto &k : kKeys)
+      if (!bus->set(k, std::string_view(make_value(k, ++seq, kMaxValue))).ok()) _exit(4);
+    if (write(ready[1], "r", 1) != 1) _exit(5);
+    for (;;) {  // keep writing until killed
+      const std::string &k = kKeys[seq % kKeys.size()];
+      if (!bus->set(k, std::string_view(make_value(k, ++seq, kMaxValue))).ok()) _exit(6);
+    }
+  }
+  close(ready[1]);
+  char c = 0;
+  const bool ok = read(ready[0], &c, 1) == 1;
+  close(ready[0]);
+  auto &a = ctx.adapter();
+  if (ok) {
+    expect_status(a.call(open_req("busy", "shm", name, "writer")), "BUSY", "writer open while the reference writes");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(child, SIGKILL);
+  int st = 0;
+  waitpid(child, &st, 0);
+  if (!ok) throw Fail("the reference writer process failed to start");
+  expect_status(a.call(open_req("w", "shm", name, "writer")), "OK", "adapter takes the writer role from a killed writer");
+  for (const auto &k : kKeys) verify_after_kill(a.call(get_req("w", k)), k, 0, "the adapter");
+  expect_status(a.call(set_req("w", "mine", "now")), "OK", "set after takeover");
+  expect_status(a.call({{"op", "close"}, {"bus", "w"}}), "OK", "close");
+  const json chk = ctx.ref({{"op", "check"}, {"backing", "shm"}, {"name", name}});
+  if (chk.value("status", "") != "OK" || chk["worst"] != 0)
+    throw Fail("the bus does not validate after the adapter took over: " + chk.dump());
+}
+
+void killed_poller_harmless(Ctx &ctx) {
+  const std::string name = ctx.shm_name();
+  auto &w = ctx.adapter("w");
+  expect_status(w.call({{"op", "create"}, {"bus", "w"}, {"backing", "shm"}, {"name", name}, {"slots", 4},
+                        {"max_value_size", 16}}),
+                "OK", "create");
+  auto &p = ctx.adapter("poller");
+  expect_status(p.call(open_req("r", "shm", name, "reader")), "OK", "open reader");
+  p.send({{"op", "poll"}, {"bus", "r"}, {"key", "k"}, {"since", 0}, {"timeout_ms", -1}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ctx.kill_adapter("poller");
+  // The writer goes on; another reader's poll still wakes.
+  auto &q = ctx.adapter("q");
+  expect_status(q.call(open_req("r", "shm", name, "reader")), "OK", "open reader");
+  const auto id = q.send({{"op", "poll"}, {"bus", "r"}, {"key", "k"}, {"since", 0}, {"timeout_ms", 5000}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const json s = w.call(set_req("w", "k", "v"));
+  expect_status(s, "OK", "set after a poller was killed");
+  const json r = q.receive(id, 3000);
+  expect_status(r, "OK", "poll of a live reader after another was killed");
+  if (r["epoch"] != 1) throw Fail("poll woke with epoch " + r["epoch"].dump() + ", expected 1");
+}
+
+void second_writer_refused(Ctx &ctx) {
+  const std::string name = ctx.file_path();
+  auto &a = ctx.adapter("a");
+  expect_status(a.call({{"op", "create"}, {"bus", "w"}, {"backing", "file"}, {"name", name}, {"slots", 4},
+                        {"max_value_size", 16}}),
+                "OK", "create");
+  expect_status(ctx.adapter("b").call(open_req("w", "file", name, "writer")), "BUSY", "second adapter process");
+  auto ref = splinter::Bus::open(splinter::Backing::file, name, splinter::Role::writer);
+  if (ref.status().code() != splinter::Code::busy)
+    throw Fail(std::string("the reference got ") + ref.status().name() + " instead of BUSY while the adapter writes");
+  // Refusal changes nothing: the first writer carries on.
+  expect_status(a.call(set_req("w", "k", "still mine")), "OK", "the first writer still writes");
+  expect_status(ctx.adapter("b").call(open_req("r", "file", name, "reader")), "OK", "a reader is always welcome");
+  const json g = ctx.adapter("b").call(get_req("r", "k"));
+  expect_status(g, "OK", "get");
+  if (value_of(g) != "still mine") throw Fail("the reader sees " + show_bytes(value_of(g)));
+}
+
+void concurrent_creators_one_wins(Ctx &ctx) {
+  auto &a = ctx.adapter("a");
+  auto &b = ctx.adapter("b");
+  for (int round = 0; round < 20; ++round) {
+    const std::string name = ctx.shm_name("r" + std::to_string(round));
+    const json req = {{"op", "create"}, {"bus", "w" + std::to_string(round)}, {"backing", "shm"}, {"name", name},
+                      {"slots", 4}, {"max_value_size", 8}};
+    const auto ia = a.send(req);
+    const auto ib = b.send(req);
+    const json ra = a.receive(ia, 10000), rb = b.receive(ib, 10000);
+    const std::string sa = ra.value("status", ""), sb = rb.value("status", "");
+    if (!((sa == "OK" && sb == "EXISTS") || (sa == "EXISTS" && sb == "OK")))
+      throw Fail("round " + std::to_string(round) + ": concurrent creates answered " + sa + " and " + sb +
+                 "; exactly one must win and the other get EXISTS");
+    auto &winner = sa == "OK" ? a : b;
+    expect_status(winner.call(set_req("w" + std::to_string(round), "k", "v")), "OK", "the winner writes");
+  }
+}
+
+void create_file_mode_and_symlink(Ctx &ctx) {
+  auto &a = ctx.adapter();
+  const std::string p1 = ctx.file_path("default"), p2 = ctx.file_path("0640");
+  expect_status(a.call({{"op", "create"}, {"bus", "w1"}, {"backing", "file"}, {"name", p1}, {"slots", 1},
+                        {"max_value_size", 0}}),
+                "OK", "create with mode 0");
+  expect_status(a.call({{"op", "create"}, {"bus", "w2"}, {"backing", "file"}, {"name", p2}, {"slots", 1},
+                        {"max_value_size", 0}, {"mode", 0640}}),
+                "OK", "create with mode 0640");
+  struct stat st1{}, st2{};
+  if (::stat(p1.c_str(), &st1) != 0 || ::stat(p2.c_str(), &st2) != 0) throw Fail("created files missing");
+  if ((st1.st_mode & 07777) != 0600)
+    throw Fail("mode 0 must mean 0600, the file has " + std::to_string(st1.st_mode & 07777) + " (decimal)");
+  if ((st2.st_mode & 07777) != 0640)
+    throw Fail("mode 0640 asked, the file has " + std::to_string(st2.st_mode & 07777) + " (decimal)");
+  // A symbolic link as the final component is never followed: its target is not created.
+  const std::string target = ctx.file_path("target"), link = ctx.file_path("link");
+  if (::symlink(target.c_str(), link.c_str()) != 0) throw Fail("symlink");
+  const json r = a.call({{"op", "create"}, {"bus", "w3"}, {"backing", "file"}, {"name", link}, {"slots", 1},
+                         {"max_value_size", 0}});
+  if (r.value("status", "") == "OK") throw Fail("create through a symbolic link succeeded");
+  if (::access(target.c_str(), F_OK) == 0) throw Fail("create followed the symbolic link and made its target");
+  const json o = a.call({{"op", "open"}, {"bus", "r"}, {"backing", "file"}, {"name", link}, {"role", "reader"}});
+  if (o.value("status", "") == "OK") throw Fail("open through a dangling symbolic link succeeded");
+}
+
+}  // namespace
+
+void add_process_cases(std::vector<Case> &out) {
+  out.push_back({"process/second_writer_refused", "while an adapter process writes, a second adapter process and the "
+                 "reference get BUSY, and the first writer is unaffected", second_writer_refused});
+  out.push_back({"process/killed_writer_replaced_shm",
+                 "the runner SIGKILLs the adapter's writer mid-burst; readers never block, a new adapter writer takes over "
+                 "at once with every key intact, and the bus validates",
+                 [](Ctx &ctx) { killed_writer_replaced(ctx, true); }});
+  out.push_back({"process/killed_writer_replaced_file", "the same on a file bus",
+                 [](Ctx &ctx) { killed_writer_replaced(ctx, false); }});
+  out.push_back({"process/adapter_takes_over_from_killed_reference",
+                 "a reference writer process is killed mid-write; the adapter gets BUSY before and the writer role after",
+                 adapter_takes_over_from_killed_reference});
+  out.push_back({"process/killed_poller_harmless", "a reader killed while blocked in poll does not stop the writer or "
+                 "other readers' wake-ups", killed_poller_harmless});
+  out.push_back({"process/concurrent_creators_one_wins", "two adapter processes create one name at once, 20 times: "
+                 "exactly one gets OK, the other EXISTS", concurrent_creators_one_wins});
+  out.push_back({"process/create_file_mode_and_symlink", "file creation honours the mode (0 means 0600) and never "
+                 "follows a symbolic link", create_file_mode_and_symlink});
+}
+
+}  // namespace splc

@@ -1,0 +1,223 @@
+// script_cases.cpp -- scripted cases: operation scripts with expected
+// answers, read from conformance/cases/*.jsonl (format: cases/README.md).
+#include "registry.h"
+
+#include "../common/base64.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+namespace splc {
+
+// cases_embedded.cpp (generated at build time from conformance/cases/).
+const std::vector<std::pair<std::string, std::string>> &embedded_case_files();
+
+namespace {
+
+struct Step {
+  json body;
+  std::string where;  // file:line
+};
+
+struct Script {
+  std::string name, doc;
+  std::vector<Step> steps;
+};
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string repeat(const json &spec) {
+  // ["x", n]: the UTF-8 string "x" n times.
+  const std::string unit = spec.at(0).get<std::string>();
+  const auto n = spec.at(1).get<std::size_t>();
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += unit;
+  return s;
+}
+
+std::string substitute(const Ctx &ctx, const std::string &s) {
+  static const std::regex var(R"(^\$(shm|file)([A-Za-z0-9_]*)$)");
+  static const std::regex len(R"(^\$shmlen:([0-9]+)$)");
+  std::smatch m;
+  if (std::regex_match(s, m, var)) return m[1] == "shm" ? ctx.shm_name(m[2]) : ctx.file_path(m[2]);
+  if (std::regex_match(s, m, len)) {
+    std::string name = ctx.shm_name("len");
+    name.resize(std::stoul(m[1]), 'x');
+    return name;
+  }
+  if (s == "$nodir") return ctx.work_dir() + "/no-such-dir/x.bus";
+  if (s == "$workdir") return ctx.work_dir();
+  return s;
+}
+
+const std::vector<std::string> kStepOnly = {"proc", "expect", "async", "within_ms", "min_ms", "retry_ms", "comment",
+                                            "value", "value_fill", "key_fill"};
+
+json build_request(const Ctx &ctx, const json &step) {
+  json req = json::object();
+  for (auto it = step.begin(); it != step.end(); ++it) {
+    if (std::find(kStepOnly.begin(), kStepOnly.end(), it.key()) != kStepOnly.end()) continue;
+    req[it.key()] = it.value().is_string() ? json(substitute(ctx, it.value().get<std::string>())) : it.value();
+  }
+  if (step.contains("value")) req["value_b64"] = base64_encode(step["value"].get<std::string>());
+  if (step.contains("value_fill")) req["value_b64"] = base64_encode(repeat(step["value_fill"]));
+  if (step.contains("key_fill")) req["key"] = repeat(step["key_fill"]);
+  return req;
+}
+
+void check_answer(const json &expect, const json &answer, const std::string &where) {
+  auto fail = [&](const std::string &what) {
+    throw Fail(where + ": " + what + "\n  expected: " + expect.dump() + "\n  answer:   " + answer.dump().substr(0, 600));
+  };
+  for (auto it = expect.begin(); it != expect.end(); ++it) {
+    const std::string &k = it.key();
+    const json &want = it.value();
+    if (k == "value" || k == "value_fill") {
+      const std::string expected = k == "value" ? want.get<std::string>() : repeat(want);
+      if (!answer.contains("value_b64")) fail("no value_b64 in the answer");
+      const std::string got = value_of(answer);
+      if (got != expected) fail("value: expected \"" + show_bytes(expected) + "\", got \"" + show_bytes(got) + "\"");
+    } else if (k == "entries") {
+      if (!answer.contains("entries") || !answer["entries"].is_array()) fail("no entries array in the answer");
+      const json &got = answer["entries"];
+      if (got.size() != want.size())
+        fail("entries: expected " + std::to_string(want.size()) + ", got " + std::to_string(got.size()));
+      for (std::size_t i = 0; i < want.size(); ++i) {
+        const json &w = want[i];
+        const std::string wkey = w.contains("key_b64") ? base64_decode(w["key_b64"].get<std::string>()).value_or("")
+                                 : w.contains("key_fill") ? repeat(w["key_fill"])
+                                                          : w.at("key").get<std::string>();
+        const std::string gkey = key_of_entry(got[i]);
+        if (gkey != wkey)
+          fail("entries[" + std::to_string(i) + "].key: expected \"" + show_bytes(wkey) + "\", got \"" +
+               show_bytes(gkey) + "\" (list is in slot order)");
+        for (const char *f : {"len", "epoch"})
+          if (w.contains(f) && (!got[i].contains(f) || !match_value(w[f], got[i][f])))
+            fail("entries[" + std::to_string(i) + "]." + f + ": expected " + w[f].dump() + ", got " +
+                 (got[i].contains(f) ? got[i][f].dump() : "nothing"));
+      }
+    } else if (k == "rules") {
+      if (!answer.contains("findings") || !answer["findings"].is_array()) fail("no findings array in the answer");
+      std::vector<int> got, wanted = want.get<std::vector<int>>();
+      for (const auto &f : answer["findings"]) got.push_back(f.value("rule", -1));
+      std::sort(got.begin(), got.end());
+      std::sort(wanted.begin(), wanted.end());
+      if (got != wanted) fail("findings' rules: expected " + json(wanted).dump() + ", got " + json(got).dump());
+    } else {
+      if (!answer.contains(k)) fail("field \"" + k + "\" missing");
+      if (!match_value(want, answer[k])) fail("field \"" + k + "\": expected " + want.dump() + ", got " + answer[k].dump());
+    }
+  }
+}
+
+void run_script(Ctx &ctx, const Script &s) {
+  std::map<std::string, std::pair<std::string, std::int64_t>> pending;  // async tag -> (proc, id)
+  for (const Step &st : s.steps) {
+    const json &step = st.body;
+    if (step.contains("sleep_ms")) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(step["sleep_ms"].get<int>()));
+      continue;
+    }
+    const json expect = step.value("expect", json{{"status", "OK"}});
+    const std::int64_t t0 = now_ms();
+    json answer;
+    if (step.contains("await")) {
+      const std::string tag = step["await"].get<std::string>();
+      auto it = pending.find(tag);
+      if (it == pending.end()) throw Fail(st.where + ": await of unknown async tag " + tag);
+      answer = ctx.adapter(it->second.first).receive(it->second.second, 15000);
+      pending.erase(it);
+    } else {
+      const std::string proc = step.value("proc", "a");
+      const json req = build_request(ctx, step);
+      if (proc == "ref") {
+        answer = ctx.ref(req);
+      } else if (step.contains("async")) {
+        pending[step["async"].get<std::string>()] = {proc, ctx.adapter(proc).send(req)};
+        continue;
+      } else {
+        answer = ctx.adapter(proc).call(req);
+        // "retry_ms": re-send until the answer matches (state another process reaches eventually).
+        const std::int64_t retry_until = t0 + step.value("retry_ms", std::int64_t{0});
+        for (;;) {
+          try {
+            check_answer(expect, answer, st.where);
+            break;
+          } catch (const Fail &) {
+            if (now_ms() >= retry_until) break;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          answer = ctx.adapter(proc).call(req);
+        }
+      }
+    }
+    const std::int64_t took = now_ms() - t0;
+    check_answer(expect, answer, st.where);
+    if (step.contains("within_ms") && took > step["within_ms"].get<std::int64_t>())
+      throw Fail(st.where + ": answered after " + std::to_string(took) + " ms, expected within " +
+                 step["within_ms"].dump() + " ms");
+    if (step.contains("min_ms") && took < step["min_ms"].get<std::int64_t>())
+      throw Fail(st.where + ": answered after " + std::to_string(took) + " ms, expected no sooner than " +
+                 step["min_ms"].dump() + " ms");
+  }
+  if (!pending.empty()) throw Fail("script ends with an async step never awaited: " + pending.begin()->first);
+}
+
+std::vector<Script> parse(const std::string &file, const std::string &text) {
+  std::vector<Script> out;
+  std::istringstream in(text);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#') continue;
+    json j;
+    try {
+      j = json::parse(line);
+    } catch (const json::exception &e) {
+      throw std::runtime_error(file + ":" + std::to_string(n) + ": not JSON: " + e.what());
+    }
+    if (j.contains("case")) {
+      out.push_back({"script/" + j["case"].get<std::string>(), j.value("doc", ""), {}});
+      continue;
+    }
+    if (out.empty()) throw std::runtime_error(file + ":" + std::to_string(n) + ": step before the first case line");
+    out.back().steps.push_back({j, file + ":" + std::to_string(n)});
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_script_cases(std::vector<Case> &out, const std::string &dir) {
+  std::vector<std::pair<std::string, std::string>> files;
+  if (dir.empty()) {
+    files = embedded_case_files();
+  } else {
+    for (const auto &e : std::filesystem::directory_iterator(dir)) {
+      if (e.path().extension() != ".jsonl") continue;
+      std::ifstream f(e.path());
+      std::stringstream ss;
+      ss << f.rdbuf();
+      files.emplace_back(e.path().filename().string(), ss.str());
+    }
+    std::sort(files.begin(), files.end());
+  }
+  for (const auto &[name, text] : files) {
+    for (Script &s : parse("cases/" + name, text)) {
+      auto shared = std::make_shared<Script>(std::move(s));
+      out.push_back({shared->name, shared->doc, [shared](Ctx &ctx) { run_script(ctx, *shared); }});
+    }
+  }
+}
+
+}  // namespace splc

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# selftest.sh RUNNER CPP_ADAPTER: checks the runner's own mechanics with the
+# C++ reference adapter: --list/--run/--skip, the expected-failure list (a
+# listed failure is tolerated, a listed pass fails the run, a listed unknown
+# case fails the run, a reason is required), the per-case timeout, the
+# summary line and the JUnit report.
+set -uo pipefail
+runner="$1"; adapter="$2"
+tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+fails=0
+ok() { echo "ok: $*"; }
+bad() { echo "FAILED: $*"; fails=$((fails + 1)); }
+run() { "$runner" "$@" >"$tmp/out" 2>&1; echo $? >"$tmp/rc"; }
+rc() { cat "$tmp/rc"; }
+last() { tail -n 1 "$tmp/out"; }
+
+one=script/keys/key_64_bytes_too_long
+# --list, --run, --skip
+total=$("$runner" --list | wc -l)
+n=$("$runner" --list --run 'script/keys/*' --skip embedded_nul | wc -l)
+keys=$("$runner" --list --run 'script/keys/*' | wc -l)
+[ "$total" -gt 100 ] && [ "$n" -eq $((keys - 1)) ] && ok "--list/--run/--skip select ($total cases, $keys keys)" \
+  || bad "--list/--run/--skip: total $total, keys $keys, keys minus one $n"
+
+# A clean run: exit 0, summary last line, skipped count, JUnit report.
+run --adapter "$adapter" --run "$one" --junit "$tmp/r.xml"
+[ "$(rc)" -eq 0 ] && [[ "$(last)" =~ ^1\ passed,\ 0\ failed,\ [0-9]+\ skipped$ ]] && ok "summary line: $(last)" \
+  || bad "clean run: status $(rc), last line '$(last)'"
+python3 - "$tmp/r.xml" <<'PY' && ok "JUnit report parses" || bad "JUnit report"
+import sys, xml.etree.ElementTree as ET
+s = ET.parse(sys.argv[1]).getroot().find("testsuite")
+assert s.get("tests") == "1" and s.get("failures") == "0", s.attrib
+assert s.find("testcase").get("name") == "key_64_bytes_too_long"
+PY
+
+# A listed case that passes fails the run.
+printf '# list\n%s  listed on purpose\n' "$one" >"$tmp/xpass.txt"
+run --adapter "$adapter" --run "$one" --expected "$tmp/xpass.txt"
+[ "$(rc)" -eq 1 ] && grep -q "listed as expected failure, but passed" "$tmp/out" && ok "listed pass fails the run" \
+  || bad "listed pass: status $(rc)"
+
+# A listed case that fails is tolerated and counted.
+run --adapter "$adapter --broken wrong-status" --run "$one" --expected "$tmp/xpass.txt"
+[ "$(rc)" -eq 0 ] && grep -q "^1 expected failures" "$tmp/out" && ok "listed failure tolerated" \
+  || bad "listed failure: status $(rc)"
+# ... but an unlisted failure is not.
+run --adapter "$adapter --broken wrong-status" --run "$one"
+[ "$(rc)" -eq 1 ] && [[ "$(last)" =~ ^0\ passed,\ 1\ failed ]] && ok "unlisted failure fails the run" \
+  || bad "unlisted failure: status $(rc), '$(last)'"
+
+# A listed name that is no case fails the run; a line without a reason is refused.
+printf 'no/such/case  stale entry\n' >"$tmp/stale.txt"
+run --adapter "$adapter" --run "$one" --expected "$tmp/stale.txt"
+[ "$(rc)" -eq 1 ] && grep -q "no/such/case (in" "$tmp/out" && ok "stale list entry fails the run" || bad "stale entry: $(rc)"
+printf '%s\n' "$one" >"$tmp/noreason.txt"
+run --adapter "$adapter" --run "$one" --expected "$tmp/noreason.txt"
+[ "$(rc)" -eq 2 ] && ok "entry without a reason refused" || bad "entry without reason: status $(rc)"
+
+# Per-case timeout: an adapter that answers one line, then hangs.
+cat >"$tmp/hang.sh" <<'SH'
+#!/bin/sh
+read line
+echo '{"id":1,"status":"OK","adapter":"hang","library":"none"}'
+exec sleep 600
+SH
+chmod +x "$tmp/hang.sh"
+start=$(date +%s)
+run --adapter "$tmp/hang.sh" --run script/epochs/one_per_mutation --timeout 2
+took=$(( $(date +%s) - start ))
+[ "$(rc)" -eq 1 ] && grep -q "timed out after 2 s" "$tmp/out" && [ "$took" -lt 20 ] && ok "per-case timeout (${took}s)" \
+  || bad "timeout: status $(rc), ${took}s"
+
+# An adapter that cannot start is a usage error, not a pass.
+run --adapter /nonexistent/adapter --run "$one"
+[ "$(rc)" -eq 2 ] && ok "unusable adapter: status 2" || bad "unusable adapter: status $(rc)"
+
+echo "$fails failed"
+[ "$fails" -eq 0 ]
