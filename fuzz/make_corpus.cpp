@@ -1,0 +1,365 @@
+// make_corpus -- writes the seed corpora and the negative-control inputs.
+//
+//   fuzz_make_corpus DIR     writes DIR/corpus/<target>/seed-* and
+//                            DIR/controls/<target>/control-*
+//
+// Run as `build/release/fuzz/fuzz_make_corpus fuzz` to refresh the files kept
+// in git (other files, e.g. regression-* inputs, are left alone). The bus
+// images come from the reference library itself: valid buses of several
+// geometries, with overwrites, tombstones, full tables and long probe
+// chains; buses whose writer was killed at each crash point of
+// src/test_hooks.h; and damaged copies (torn value, duplicate key,
+// unreachable key, bad header fields, truncation). The operation sequences
+// for region_scribble and ops_differential follow the input formats
+// described in those files.
+#include "common.h"
+
+#include <splinter/splinter.h>
+
+#include "test_hooks.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+std::string g_out;
+int g_written = 0;
+
+void emit(const std::string &kind, const std::string &target, const std::string &name, const Bytes &data) {
+  const std::string dir = g_out + "/" + kind + "/" + target;
+  std::filesystem::create_directories(dir);
+  const std::string prefix = kind == "corpus" ? "seed-" : "control-";
+  if (!fuzz::write_file(dir + "/" + prefix + name, data)) fuzz::fail("cannot write %s", dir.c_str());
+  ++g_written;
+}
+
+void must(int rc, const char *what) {
+  if (rc != SPLINTER_OK) fuzz::fail("%s: %s (%s)", what, fuzz::status_name(rc), splinter_last_error());
+}
+
+std::string value(std::size_t len, int seed) {
+  std::string v(len, '\0');
+  for (std::size_t i = 0; i < len; ++i) v[i] = static_cast<char>('A' + (static_cast<unsigned>(seed) * 7u + static_cast<unsigned>(i)) % 26u);
+  return v;
+}
+
+// Builds a file bus, runs `fill` on its writer, closes it and returns its bytes.
+Bytes make_bus(std::uint32_t slots, std::uint32_t max_value, const std::function<void(splinter_bus *)> &fill) {
+  const std::string path = fuzz::temp_path("seed");
+  splinter_bus *w = nullptr;
+  must(splinter_create(&w, SPLINTER_FILE, path.c_str(), slots, max_value, 0600), "create");
+  fill(w);
+  splinter_close(w);
+  Bytes img = fuzz::read_file(path);
+  std::filesystem::remove(path);
+  return img;
+}
+
+// As make_bus, but a forked child runs `fill` and is killed at the n-th
+// passage through crash point `point`; returns the bytes it left, or nothing
+// if `fill` does not pass the point that often.
+Bytes crashed_bus(std::uint32_t slots, std::uint32_t max_value, const std::function<void(splinter_bus *)> &fill,
+                  int point, int nth) {
+  const std::string path = fuzz::temp_path("crash");
+  splinter_bus *w = nullptr;
+  must(splinter_create(&w, SPLINTER_FILE, path.c_str(), slots, max_value, 0600), "create");
+  splinter_close(w);
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    static int target, count;
+    target = point;
+    count = nth;
+    splinter_bus *cw = nullptr;
+    if (splinter_open(&cw, SPLINTER_FILE, path.c_str(), SPLINTER_WRITER) != SPLINTER_OK) _exit(3);
+    splinter::test::set_crash_hook([](int p) {
+      if (p == target && --count == 0) raise(SIGKILL);
+    });
+    fill(cw);
+    _exit(0);  // the point was not reached often enough
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  Bytes img;
+  if (WIFSIGNALED(st)) img = fuzz::read_file(path);
+  else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) fuzz::fail("crash child for point %d: status %d", point, st);
+  std::filesystem::remove(path);
+  return img;
+}
+
+// Keys whose home slot is `home` in a table of `slots`.
+std::vector<std::string> colliding(std::uint32_t slots, std::uint32_t home, int n) {
+  std::vector<std::string> out;
+  for (int i = 0; static_cast<int>(out.size()) < n; ++i) {
+    const std::string k = "chain/" + std::to_string(i);
+    if (fuzz::fnv1a(k.data(), k.size()) % slots == home) out.push_back(k);
+  }
+  return out;
+}
+
+void set(splinter_bus *w, const std::string &k, std::size_t len, int seed) {
+  const std::string v = value(len, seed);
+  must(splinter_set(w, k.c_str(), v.data(), v.size(), nullptr), "set");
+}
+void unset(splinter_bus *w, const std::string &k) { must(splinter_unset(w, k.c_str(), nullptr), "unset"); }
+
+// The slot that holds key in a valid image.
+std::uint32_t slot_of(const Bytes &img, const std::string &key) {
+  const fuzz::Geo g = *fuzz::image_geometry(img);
+  const fuzz::RefGet r = fuzz::ref_get(img, g, key);
+  if (r.status != SPLINTER_OK) fuzz::fail("seed key %s not found", key.c_str());
+  return static_cast<std::uint32_t>(r.slot);
+}
+
+// An image input with every repair on except for slot `skip`.
+Bytes encode(const Bytes &img, std::uint8_t flags = fuzz::kFixAll, int skip = 255) {
+  Bytes in = fuzz::encode_image(img, flags);
+  in[1] = static_cast<std::uint8_t>(skip);
+  return in;
+}
+
+void image_seeds() {
+  const char *targets[] = {"open_survive", "validate_agrees"};
+  auto both = [&](const std::string &name, const Bytes &in) {
+    if (in.size() <= fuzz::kInputHeader && !in.empty() && in[0] != fuzz::kRaw) return;  // a crash point not reached
+    for (const char *t : targets) emit("corpus", t, name, in);
+  };
+
+  // Valid buses.
+  const Bytes empty1 = make_bus(1, 0, [](splinter_bus *) {});
+  both("empty-1x0", encode(empty1));
+  const auto mixed_fill = [](splinter_bus *w) {
+    for (int i = 0; i < 6; ++i) set(w, "key" + std::to_string(i), static_cast<std::size_t>(4 * i), i);
+    set(w, "key1", 24, 10);
+    set(w, "key1", 3, 11);
+    unset(w, "key2");
+    set(w, "\xff\x01 odd key", 5, 12);
+  };
+  const Bytes mixed = make_bus(8, 24, mixed_fill);
+  both("mixed-8x24", encode(mixed));
+  const Bytes full = make_bus(4, 8, [](splinter_bus *w) {
+    for (int i = 0; i < 4; ++i) set(w, "full" + std::to_string(i), static_cast<std::size_t>(2 * i), i);
+  });
+  both("full-4x8", encode(full));
+  const auto chain = colliding(16, 3, 10);
+  const Bytes chained = make_bus(16, 64, [&](splinter_bus *w) {
+    for (std::size_t i = 0; i < chain.size(); ++i) set(w, chain[i], 6 * i, static_cast<int>(i));
+    unset(w, chain[2]);
+    unset(w, chain[5]);
+    set(w, chain[7], 64, 99);
+    set(w, std::string(SPLINTER_KEY_MAX, 'L'), 1, 1);
+  });
+  both("chain-16x64", encode(chained));
+  const Bytes wrap = make_bus(5, 9, [&](splinter_bus *w) {
+    for (const auto &k : colliding(5, 4, 4)) set(w, k, 9, 3);
+  });
+  both("wraparound-5x9", encode(wrap));
+
+  // Writers killed at each crash point.
+  using namespace splinter::test;
+  const int points[] = {kSetFenced, kSetKeyWritten, kSetValueHalf, kSetValueWritten, kSetMetaWritten, kSetCommitted,
+                        kSetEpochPublished};
+  for (int p : points) {
+    both("crash-set-new-point" + std::to_string(p),
+         encode(crashed_bus(8, 24, [](splinter_bus *w) { set(w, "victim", 20, 1); }, p, 1), fuzz::kFixGeometry | fuzz::kPad | fuzz::kFixHeaderCheck));
+    both("crash-set-overwrite-point" + std::to_string(p),
+         encode(crashed_bus(8, 24, [](splinter_bus *w) {
+           set(w, "victim", 20, 1);
+           set(w, "victim", 17, 2);
+         }, p, 2), fuzz::kFixGeometry | fuzz::kPad | fuzz::kFixHeaderCheck));
+  }
+  for (int p : {kUnsetCommitted, kUnsetEpochPublished, kUnsetReclaimStep}) {
+    both("crash-unset-point" + std::to_string(p), encode(crashed_bus(4, 8, [&](splinter_bus *w) {
+      for (const auto &k : colliding(4, 1, 3)) set(w, k, 8, 1);
+      for (const auto &k : colliding(4, 1, 3)) unset(w, k);
+    }, p, 1), fuzz::kFixGeometry | fuzz::kPad | fuzz::kFixHeaderCheck));
+  }
+
+  // Damage. A torn value whose previous version is intact (rollback), and
+  // one with no previous version (drop).
+  const fuzz::Geo g = *fuzz::image_geometry(mixed);
+  Bytes torn = mixed;
+  std::uint32_t s = slot_of(mixed, "key1");
+  std::uint64_t w = fuzz::get64(torn, g.slot_off(s));
+  torn[g.value_off(s, static_cast<unsigned>((w >> 2) & 1))] ^= 0x20;
+  both("torn-rollback", encode(torn, fuzz::kFixAll, static_cast<int>(s)));
+  Bytes torn2 = mixed;
+  s = slot_of(mixed, "key5");
+  w = fuzz::get64(torn2, g.slot_off(s));
+  torn2[g.value_off(s, static_cast<unsigned>((w >> 2) & 1)) + 3] ^= 0x01;
+  const Bytes torn_drop = encode(torn2, fuzz::kFixAll, static_cast<int>(s));
+  both("torn-drop", torn_drop);
+  for (const char *t : targets) emit("controls", t, "torn-value", torn_drop);
+
+  // Flushed epochs: values torn after and before the last flush, and a
+  // flushed epoch above the bus epoch.
+  const Bytes flushed = make_bus(8, 24, [&](splinter_bus *bus) {
+    mixed_fill(bus);
+    must(splinter_flush(bus), "flush");
+    set(bus, "key3", 10, 20);
+    set(bus, "key1", 7, 21);
+  });
+  both("flushed", encode(flushed));
+  for (const char *k : {"key1", "key4"}) {
+    Bytes t = flushed;
+    s = slot_of(flushed, k);
+    w = fuzz::get64(t, g.slot_off(s));
+    t[g.value_off(s, static_cast<unsigned>((w >> 2) & 1))] ^= 0x40;
+    both(std::string("flushed-torn-") + k, encode(t, fuzz::kFixAll, static_cast<int>(s)));
+  }
+  Bytes flushed_ahead = flushed;
+  fuzz::put64(flushed_ahead, 192, fuzz::get64(flushed, 64) + 5);
+  both("flushed-ahead", encode(flushed_ahead, fuzz::kFixAll & ~fuzz::kFixBusEpoch));
+
+  // A duplicate key (F15): key3's slot copied over an EMPTY slot after it.
+  Bytes dup = mixed;
+  s = slot_of(mixed, "key3");
+  for (std::uint32_t i = 0; i < g.slots; ++i) {
+    if (fuzz::get64(dup, g.slot_off(i)) != 0) continue;
+    std::memcpy(dup.data() + g.slot_off(i), dup.data() + g.slot_off(s), fuzz::kSlotSize);
+    std::memcpy(dup.data() + g.value_off(i, 0), dup.data() + g.value_off(s, 0), 2 * g.stride);
+    break;
+  }
+  both("duplicate-key", encode(dup));
+
+  // An unreachable key (F14): an EMPTY slot in the middle of the chain.
+  Bytes hole = chained;
+  const fuzz::Geo cg = *fuzz::image_geometry(chained);
+  std::memset(hole.data() + cg.slot_off(5), 0, fuzz::kSlotSize);
+  both("unreachable", encode(hole));
+
+  // A slot epoch above the bus epoch (F13), a bad state (F7), a bad key (F9, F10).
+  Bytes ahead = mixed;
+  fuzz::put64(ahead, 64, 1);
+  both("epoch-behind", encode(ahead, fuzz::kFixAll & ~fuzz::kFixBusEpoch));
+  Bytes bad_state = mixed;
+  bad_state[g.slot_off(slot_of(mixed, "key4"))] |= 3;
+  both("invalid-state", encode(bad_state));
+  Bytes bad_key = mixed;
+  bad_key[g.slot_off(slot_of(mixed, "key0")) + 16 + 10] = 'x';
+  both("key-garbage-after-nul", encode(bad_key));
+  Bytes bad_hash = mixed;
+  bad_hash[g.slot_off(slot_of(mixed, "key0")) + 8] ^= 1;
+  both("bad-key-hash", encode(bad_hash, fuzz::kFixAll, static_cast<int>(slot_of(mixed, "key0"))));
+
+  // Bad headers.
+  Bytes magic = mixed;
+  magic[0] = 'X';
+  both("bad-magic", encode(magic));
+  Bytes version = mixed;
+  fuzz::put32(version, 8, SPLINTER_FORMAT_VERSION + 1);
+  both("version-next", encode(version));
+  Bytes version1 = mixed;
+  fuzz::put32(version1, 8, 1);
+  both("version-1", encode(version1));
+  Bytes slotsize = mixed;
+  fuzz::put32(slotsize, 12, 64);
+  both("slot-size-64", encode(slotsize));
+  Bytes huge = mixed;
+  fuzz::put32(huge, 16, 1u << 24);
+  fuzz::put32(huge, 20, 1u << 26);
+  both("huge-geometry", encode(huge));
+  Bytes zero_slots = mixed;
+  fuzz::put32(zero_slots, 16, 0);
+  both("zero-slots", encode(zero_slots));
+  Bytes bad_check = mixed;
+  bad_check[41] ^= 1;
+  both("bad-header-check", encode(bad_check, fuzz::kFixAll & ~fuzz::kFixHeaderCheck));
+  Bytes truncated(mixed.begin(), mixed.begin() + 9000);
+  truncated.insert(truncated.begin(), fuzz::kRaw);
+  both("truncated-raw", truncated);
+  Bytes longer = mixed;
+  longer.resize(mixed.size() + 4096, 0);
+  both("extended", encode(longer, fuzz::kFixAll & ~fuzz::kPad));
+  both("tiny-raw", Bytes{fuzz::kRaw, 'S', 'P', 'L', 'I', 'N', 'T', 'E', 'R'});
+  both("empty", Bytes{});
+}
+
+void scribble_seeds() {
+  // [fixture][ops]: see region_scribble.cpp for the opcodes.
+  for (std::uint8_t f = 0; f < 4; ++f) {
+    const std::string n = "fixture" + std::to_string(f);
+    emit("corpus", "region_scribble", n + "-reads",
+         Bytes{f, 7, 0, 0, 7, 0, 1, 7, 0, 2, 9, 0, 10, 0, 1, 10, 0, 0, 11, 1, 11, 0, 8, 0, 1, 3});
+    Bytes words{f};
+    for (std::uint8_t s = 0; s < 8; ++s) {
+      Bytes op{2, s, static_cast<std::uint8_t>(s & 1), 0, 1, 2, 3, 4, 5, 6, 7, 8};
+      words.insert(words.end(), op.begin(), op.end());
+      words.insert(words.end(), {5, s});  // re-checksum the slot: a consistent new value
+      words.insert(words.end(), {7, 0, s});
+    }
+    emit("corpus", "region_scribble", n + "-values-rechecked", words);
+    Bytes states{f};
+    for (std::uint8_t s = 0; s < 8; ++s) {
+      states.insert(states.end(), {1, s, static_cast<std::uint8_t>(s % 4)});
+      states.insert(states.end(), {7, 0, s, 9, 0, 11, 1});
+    }
+    emit("corpus", "region_scribble", n + "-states", states);
+    emit("corpus", "region_scribble", n + "-header",
+         Bytes{f, 3, 0, 2, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 7, 0, 0, 3, 0, 8, 1, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 11, 0});
+    emit("corpus", "region_scribble", n + "-copy-slot", Bytes{f, 6, 1, 0, 6, 3, 2, 7, 0, 0, 7, 0, 1, 9, 0, 11, 0});
+    emit("corpus", "region_scribble", n + "-meta-len",
+         Bytes{f, 0, 0, 10, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 1, 13, 0x40, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 7, 0, 1, 9, 0});
+    // Control: every value word overwritten without fixing the checksum; a
+    // get that skips the checksum returns the scribble.
+    Bytes torn{f};
+    for (std::uint8_t s = 0; s < 16; ++s)
+      for (std::uint8_t b = 0; b < 2; ++b) torn.insert(torn.end(), {2, s, b, 0, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5});
+    emit("controls", "region_scribble", n + "-torn-values", torn);
+  }
+}
+
+void ops_seeds() {
+  // [geometry][ops]: see ops_differential.cpp. Key 0 "a" and key 2 "c" share
+  // a home slot in a table of 2 (their FNV-1a hashes are both even).
+  const std::uint8_t slots2 = 1, max8 = 3 << 3, file = 0x40;
+  emit("corpus", "ops_differential", "set-get-unset",
+       Bytes{slots2 | max8, 0, 0, 5, 1, 2, 0, 0, 2, 2, 3, 3, 0, 2, 0, 4, 0, 10, 0});
+  emit("corpus", "ops_differential", "collide-tombstone",
+       Bytes{slots2 | max8, 0, 0, 5, 1, 0, 2, 6, 2, 3, 0, 2, 2, 0x82, 2, 4, 0, 0, 1, 7, 9, 3, 2, 0, 0, 1, 1});
+  emit("corpus", "ops_differential", "full-table",
+       Bytes{2 | (2 << 3), 0, 0, 3, 1, 0, 1, 3, 2, 0, 2, 3, 3, 0, 3, 3, 3, 0, 3, 4, 0, 0, 7, 0, 3, 1, 0, 3, 3, 0});
+  emit("corpus", "ops_differential", "too-large-and-bad-keys",
+       Bytes{0 | (1 << 3), 0, 0, 2, 1, 0, 16, 1, 1, 0, 17, 1, 1, 2, 16, 3, 17, 0, 12, 1, 7, 2, 12, 9, 12, 0});
+  emit("corpus", "ops_differential", "reopen-file",
+       Bytes{file | 5 | (6 << 3), 0, 4, 60, 1, 0, 5, 64, 2, 5, 0, 0, 5, 0, 1, 5, 0, 2, 3, 4, 2, 5, 2, 10, 0});
+  emit("corpus", "ops_differential", "poll-and-info",
+       Bytes{3 | (4 << 3), 0, 1, 9, 5, 6, 1, 0, 6, 1, 1, 0x86, 0, 0, 7, 0, 0x87, 0, 8, 0, 0x88, 0, 0, 1, 0, 2, 6, 1, 0});
+  emit("corpus", "ops_differential", "small-buffers",
+       Bytes{4 | (7 << 3), 0, 0, 150, 3, 9, 0, 0, 9, 0, 149, 0x89, 0, 150, 9, 0, 151, 0, 0, 0, 0, 9, 0, 0});
+  Bytes churn{6 | (5 << 3)};
+  for (std::uint8_t i = 0; i < 40; ++i) {
+    churn.insert(churn.end(), {0, static_cast<std::uint8_t>(i % 16), static_cast<std::uint8_t>(i), i});
+    if (i % 3 == 0) churn.insert(churn.end(), {3, static_cast<std::uint8_t>((i * 7) % 16)});
+    if (i % 10 == 9) churn.insert(churn.end(), {5, 0, 0, 10, 0});
+  }
+  emit("corpus", "ops_differential", "churn-16x31", churn);
+  // Control: "c" lives past the tombstone "a" leaves; a reader that stops at
+  // tombstones loses it.
+  emit("controls", "ops_differential", "lookup-past-tombstone", Bytes{slots2 | max8, 0, 0, 5, 1, 0, 2, 6, 2, 3, 0, 2, 2});
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s DIR  (writes DIR/corpus/<target>/ and DIR/controls/<target>/)\n", argv[0]);
+    return 2;
+  }
+  g_out = argv[1];
+  image_seeds();
+  scribble_seeds();
+  ops_seeds();
+  std::printf("make_corpus: wrote %d files under %s\n", g_written, g_out.c_str());
+  return 0;
+}

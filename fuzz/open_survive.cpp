@@ -1,0 +1,125 @@
+// open_survive -- arbitrary bytes become a bus file; every entry point that
+// reads it must survive.
+//
+// Oracle: no sanitizer report, no hang, and every status is one the header
+// documents for that call on an existing regular file: open as reader and as
+// writer, list, get of every listed key, poll (timeout 0) of every key and of
+// the bus, info, check, recovery. A value that get returns must also pass an
+// independent checksum (common.h ref_get), so the negative control (the
+// NO_CHECKSUM_VERIFY mutant) is caught.
+//
+// Input: fuzz::decode_image (common.h).
+#include "common.h"
+
+#include <splinter/splinter.h>
+
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+using fuzz::one_of;
+using fuzz::status_name;
+
+// Reads everything through an open handle; `img` is the file as written.
+void read_all(const splinter_bus *bus, const std::vector<std::uint8_t> &img, bool writer) {
+  splinter_info info{};
+  const int is = splinter_info_get(bus, &info);
+  FUZZ_CHECK(is == SPLINTER_OK, "info: %s", status_name(is));
+  FUZZ_CHECK(info.live_keys <= info.slots && info.tombstones <= info.slots, "info counts %u/%u of %u",
+             info.live_keys, info.tombstones, info.slots);
+  const auto geo = fuzz::image_geometry(img);
+  FUZZ_CHECK(geo && info.slots == geo->slots && info.max_value_size == geo->max_value,
+             "info geometry differs from the header");
+
+  int ls = 0;
+  const auto listed = fuzz::list_all(bus, &ls);
+  FUZZ_CHECK(ls == SPLINTER_OK, "list: %s", status_name(ls));
+  FUZZ_CHECK(listed.size() <= info.slots, "list gave %zu keys for %u slots", listed.size(), info.slots);
+
+  std::vector<std::uint8_t> buf;
+  for (const auto &e : listed) {
+    FUZZ_CHECK(!e.key.empty() && e.key.size() <= SPLINTER_KEY_MAX, "listed key of %zu bytes", e.key.size());
+    FUZZ_CHECK(e.len <= info.max_value_size, "listed length %zu > max %u", e.len, info.max_value_size);
+    buf.assign(e.len + 1, 0);
+    std::size_t len = 0;
+    std::uint64_t epoch = 0;
+    int gs = splinter_get(bus, e.key.c_str(), buf.data(), buf.size(), &len, &epoch);
+    if (gs == SPLINTER_E_BUFFER) {  // a duplicate key (F15) may be found first
+      FUZZ_CHECK(len <= info.max_value_size, "BUFFER asks for %zu bytes", len);
+      buf.assign(len, 0);
+      gs = splinter_get(bus, e.key.c_str(), buf.data(), buf.size(), &len, &epoch);
+    }
+    FUZZ_CHECK(one_of(gs, {SPLINTER_OK, SPLINTER_E_NOT_FOUND, SPLINTER_E_CORRUPT}), "get: %s",
+               status_name(gs));
+    if (gs == SPLINTER_OK && !writer) {  // a writer open may have repaired the file
+      const fuzz::RefGet ref = fuzz::ref_get(img, *geo, e.key);
+      FUZZ_CHECK(ref.status == SPLINTER_OK && ref.epoch == epoch && ref.value.size() == len &&
+                     fuzz::same_bytes(ref.value.data(), buf.data(), len),
+                 "get returned a value that fails the reference check (reference: %s)", status_name(ref.status));
+    }
+    std::uint64_t pe = 0;
+    const int ps = splinter_poll(bus, e.key.c_str(), 0, 0, &pe);
+    FUZZ_CHECK(one_of(ps, {SPLINTER_OK, SPLINTER_E_TIMEOUT}), "poll: %s", status_name(ps));
+  }
+  std::uint64_t pe = 0;
+  const int ps = splinter_poll(bus, nullptr, splinter_epoch(bus), 0, &pe);
+  FUZZ_CHECK(ps == SPLINTER_E_TIMEOUT, "poll of the bus epoch: %s", status_name(ps));
+  const int ms = splinter_get(bus, "\x01missing", nullptr, 0, nullptr, nullptr);
+  FUZZ_CHECK(one_of(ms, {SPLINTER_OK, SPLINTER_E_NOT_FOUND, SPLINTER_E_BUFFER, SPLINTER_E_CORRUPT}), "get of a missing key: %s",
+             status_name(ms));
+  splinter_report rep{};
+  const int cs = splinter_check_bus(bus, nullptr, nullptr, &rep);
+  FUZZ_CHECK(cs == SPLINTER_OK, "check_bus: %s", status_name(cs));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+  const std::vector<std::uint8_t> img = fuzz::decode_image(data, size);
+  if (img.size() > fuzz::kMaxImage) return -1;  // keep inputs small; not in the corpus
+  const std::string path = fuzz::temp_path("open");
+  if (!fuzz::write_file(path, img)) fuzz::fail("cannot write %s", path.c_str());
+  const std::initializer_list<int> opened = {SPLINTER_OK, SPLINTER_E_CORRUPT, SPLINTER_E_VERSION};
+
+  splinter_report rep{};
+  const int cs = splinter_check(SPLINTER_FILE, path.c_str(), nullptr, nullptr, &rep);
+  FUZZ_CHECK(one_of(cs, opened), "check: %s", status_name(cs));
+
+  splinter_bus *bus = nullptr;
+  const int rs = splinter_open(&bus, SPLINTER_FILE, path.c_str(), SPLINTER_READER);
+  FUZZ_CHECK(one_of(rs, opened), "reader open: %s", status_name(rs));
+  FUZZ_CHECK((rs == SPLINTER_OK) == (bus != nullptr), "open: %s but handle %p", status_name(rs),
+             static_cast<void *>(bus));
+  if (bus) {
+    read_all(bus, img, false);
+    const int ws = splinter_set(bus, "k", "v", 1, nullptr);
+    FUZZ_CHECK(ws == SPLINTER_E_READ_ONLY, "set through a reader: %s", status_name(ws));
+    splinter_close(bus);
+    bus = nullptr;
+  }
+
+  const int wo = splinter_open(&bus, SPLINTER_FILE, path.c_str(), SPLINTER_WRITER);
+  FUZZ_CHECK(one_of(wo, opened), "writer open: %s", status_name(wo));
+  if (bus) {
+    read_all(bus, img, true);
+    std::uint64_t e = 0;
+    const int ss = splinter_set(bus, "\x7f" "fuzz", "value", 5, &e);
+    FUZZ_CHECK(one_of(ss, {SPLINTER_OK, SPLINTER_E_FULL, SPLINTER_E_TOO_LARGE, SPLINTER_E_CORRUPT}), "set: %s",
+               status_name(ss));
+    const int us = splinter_unset(bus, "\x7f" "fuzz", &e);
+    FUZZ_CHECK(one_of(us, {SPLINTER_OK, SPLINTER_E_NOT_FOUND, SPLINTER_E_CORRUPT}), "unset: %s", status_name(us));
+    FUZZ_CHECK((ss == SPLINTER_OK) == (us == SPLINTER_OK), "set %s then unset %s", status_name(ss),
+               status_name(us));
+    splinter_close(bus);
+    bus = nullptr;
+  }
+
+  const int rc = splinter_recover(SPLINTER_FILE, path.c_str(), nullptr, nullptr, &rep);
+  FUZZ_CHECK(one_of(rc, opened), "recover: %s", status_name(rc));
+  unlink(path.c_str());
+  return 0;
+}

@@ -1,0 +1,311 @@
+// region_scribble -- a reader survives another process scribbling on the
+// live mapping between its operations.
+//
+// A few valid buses (several geometries, with overwritten keys, tombstones,
+// a full table) are made once per process and held open as readers; the
+// harness also maps each one read-write, as a buggy co-process would. Each
+// input starts from the bus's pristine bytes and is a sequence of
+// operations: scribbles (a slot word, key, meta or value word, a header
+// word, raw bytes, a consistent re-checksum of a slot, a copy of one slot
+// over another) interleaved with reader calls (get, list, poll, info, epoch,
+// check_bus).
+//
+// Oracle: no crash, hang or out-of-bounds read, and since nothing changes
+// during a reader call, every answer equals what the independent reference
+// reader (common.h) reads from the same bytes with the geometry the reader
+// captured at open: get gives the same status, bytes and epoch (never AGAIN),
+// list gives LIVE slots in order, poll gives the key's or the bus's epoch,
+// info counts the slots' states.
+//
+// Input: byte 0 picks the bus; then operations, each an opcode byte and its
+// argument bytes (missing bytes read as zero).
+#include "common.h"
+
+#include <splinter/splinter.hpp>
+
+#include "validate.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+using fuzz::one_of;
+using fuzz::status_name;
+
+struct Fixture {
+  splinter_bus *reader = nullptr;
+  std::uint8_t *rw = nullptr;  // the harness's own read-write mapping
+  std::vector<std::uint8_t> pristine;
+  fuzz::Geo geo;
+  std::vector<std::string> keys;  // the keys set at some point, and two never set
+};
+
+std::string value_of(const std::string &key, std::size_t len, int version) {
+  std::string v(len, '\0');
+  for (std::size_t i = 0; i < len; ++i)
+    v[i] = static_cast<char>(static_cast<unsigned char>(key[i % key.size()]) + 7u * static_cast<unsigned>(i) +
+                             13u * static_cast<unsigned>(version));
+  return v;
+}
+
+// Creates a shared-memory bus, runs `fill` with its writer, then keeps a
+// reader handle and a read-write mapping and removes the name.
+template <class Fill>
+Fixture make_fixture(std::uint32_t slots, std::uint32_t max_value, Fill fill) {
+  Fixture f;
+  const std::string name = fuzz::shm_name("scribble");
+  splinter_bus *w = nullptr;
+  int rc = splinter_create(&w, SPLINTER_SHM, name.c_str(), slots, max_value, 0600);
+  if (rc != SPLINTER_OK) fuzz::fail("create %s: %s (%s)", name.c_str(), status_name(rc), splinter_last_error());
+  fill(w, f.keys);
+  splinter_close(w);
+  rc = splinter_open(&f.reader, SPLINTER_SHM, name.c_str(), SPLINTER_READER);
+  if (rc != SPLINTER_OK) fuzz::fail("open %s: %s", name.c_str(), status_name(rc));
+  f.geo = *fuzz::geometry(slots, max_value);
+  const std::string path = "/dev/shm/" + name;
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) fuzz::fail("open %s failed", path.c_str());
+  void *p = mmap(nullptr, f.geo.region_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (p == MAP_FAILED) fuzz::fail("mmap %s failed", path.c_str());
+  f.rw = static_cast<std::uint8_t *>(p);
+  f.pristine.assign(f.rw, f.rw + f.geo.region_size);
+  rc = splinter_destroy(SPLINTER_SHM, name.c_str());
+  if (rc != SPLINTER_OK) fuzz::fail("destroy %s: %s", name.c_str(), status_name(rc));
+  fuzz::release_shm_name(name);
+  f.keys.push_back("never-set");
+  f.keys.push_back(std::string(SPLINTER_KEY_MAX, 'z'));
+  return f;
+}
+
+void must_set(splinter_bus *w, std::vector<std::string> &keys, const std::string &key, std::size_t len, int version) {
+  const std::string v = value_of(key, len, version);
+  const int rc = splinter_set(w, key.c_str(), v.data(), v.size(), nullptr);
+  if (rc != SPLINTER_OK) fuzz::fail("fixture set %s: %s", key.c_str(), status_name(rc));
+  keys.push_back(key);
+}
+void must_unset(splinter_bus *w, const std::string &key) {
+  const int rc = splinter_unset(w, key.c_str(), nullptr);
+  if (rc != SPLINTER_OK) fuzz::fail("fixture unset %s: %s", key.c_str(), status_name(rc));
+}
+
+// Made on first use and kept for the life of the process (never destroyed,
+// so the handles stay reachable for LeakSanitizer).
+std::vector<Fixture> &fixtures() {
+  static std::vector<Fixture> *all = new std::vector<Fixture>([] {
+    std::vector<Fixture> v;
+    // 8 slots of 24 bytes: overwrites (both buffers used), a tombstone.
+    v.push_back(make_fixture(8, 24, [](splinter_bus *w, std::vector<std::string> &k) {
+      for (int i = 0; i < 6; ++i) must_set(w, k, "key" + std::to_string(i), static_cast<std::size_t>(4 * i), 0);
+      must_set(w, k, "key1", 24, 1);
+      must_set(w, k, "key1", 3, 2);
+      must_unset(w, "key2");
+    }));
+    // A full table of empty values.
+    v.push_back(make_fixture(4, 0, [](splinter_bus *w, std::vector<std::string> &k) {
+      for (int i = 0; i < 4; ++i) must_set(w, k, "e" + std::to_string(i), 0, 0);
+    }));
+    // 16 slots of 100 bytes, mostly full: long probe chains, tombstones.
+    v.push_back(make_fixture(16, 100, [](splinter_bus *w, std::vector<std::string> &k) {
+      for (int i = 0; i < 14; ++i) must_set(w, k, "chain/" + std::to_string(i), static_cast<std::size_t>(7 * i), 0);
+      for (int i = 0; i < 14; i += 4) must_unset(w, "chain/" + std::to_string(i));
+      for (int i = 1; i < 14; i += 3) must_set(w, k, "chain/" + std::to_string(i), 100, 1);
+    }));
+    // One slot, one key.
+    v.push_back(make_fixture(1, 9, [](splinter_bus *w, std::vector<std::string> &k) {
+      must_set(w, k, "only", 9, 0);
+    }));
+    return v;
+  }());
+  return *all;
+}
+
+// Reads argument bytes; zero past the end.
+class Bytes {
+ public:
+  Bytes(const std::uint8_t *d, std::size_t n) : d_(d), n_(n) {}
+  bool more() const { return i_ < n_; }
+  std::uint8_t u8() { return i_ < n_ ? d_[i_++] : 0; }
+  std::uint64_t u64() {
+    std::uint64_t v = 0;
+    for (int b = 0; b < 8; ++b) v |= std::uint64_t{u8()} << (8 * b);
+    return v;
+  }
+
+ private:
+  const std::uint8_t *d_;
+  std::size_t n_;
+  std::size_t i_ = 0;
+};
+
+void write64(Fixture &f, std::uint64_t off, std::uint64_t v) {
+  if (off + 8 <= f.geo.region_size) std::memcpy(f.rw + off, &v, 8);
+}
+
+std::vector<std::uint8_t> snapshot(const Fixture &f) { return {f.rw, f.rw + f.geo.region_size}; }
+
+void do_get(const Fixture &f, const std::string &key, std::size_t cap) {
+  const auto img = snapshot(f);
+  const fuzz::RefGet ref = fuzz::ref_get(img, f.geo, key);
+  std::vector<std::uint8_t> buf(cap);
+  std::size_t len = 12345;
+  std::uint64_t epoch = 0;
+  const int rc = splinter_get(f.reader, key.c_str(), buf.data(), cap, &len, &epoch);
+  if (rc == SPLINTER_E_BUFFER) {
+    FUZZ_CHECK(ref.slot >= 0, "get '%s': BUFFER, but the reference finds no slot", key.c_str());
+    const auto i = static_cast<std::uint32_t>(ref.slot);
+    const std::uint64_t w = fuzz::get64(img, f.geo.slot_off(i));
+    const std::uint32_t need = fuzz::get32(img, f.geo.meta_off(i, static_cast<unsigned>((w >> 2) & 1)));
+    FUZZ_CHECK(need > cap && need <= f.geo.max_value && len == need, "get '%s': BUFFER for %zu bytes, cap %zu, meta %u",
+               key.c_str(), len, cap, need);
+    return;
+  }
+  FUZZ_CHECK(rc == ref.status, "get '%s' (cap %zu): %s, the reference reads %s at slot %lld", key.c_str(), cap,
+             status_name(rc), status_name(ref.status), static_cast<long long>(ref.slot));
+  if (rc == SPLINTER_OK)
+    FUZZ_CHECK(len == ref.value.size() && epoch == ref.epoch && fuzz::same_bytes(buf.data(), ref.value.data(), len),
+               "get '%s': other bytes or epoch than the reference", key.c_str());
+}
+
+void do_poll(const Fixture &f, const std::string *key, std::uint64_t since) {
+  const auto img = snapshot(f);
+  const std::uint64_t now = key ? fuzz::ref_key_epoch(img, f.geo, *key) : fuzz::get64(img, 64);
+  std::uint64_t out = 0;
+  const int rc = splinter_poll(f.reader, key ? key->c_str() : nullptr, since, 0, &out);
+  FUZZ_CHECK(rc == (now != since ? SPLINTER_OK : SPLINTER_E_TIMEOUT) && (rc != SPLINTER_OK || out == now),
+             "poll %s since %llu: %s epoch %llu, the reference %llu", key ? key->c_str() : "(bus)",
+             static_cast<unsigned long long>(since), status_name(rc), static_cast<unsigned long long>(out),
+             static_cast<unsigned long long>(now));
+}
+
+void do_list(const Fixture &f) {
+  const auto img = snapshot(f);
+  int rc = 0;
+  const auto listed = fuzz::list_all(f.reader, &rc);
+  FUZZ_CHECK(rc == SPLINTER_OK, "list: %s", status_name(rc));
+  fuzz::check_listing(listed, img, f.geo, nullptr);
+}
+
+void do_info(const Fixture &f) {
+  const auto img = snapshot(f);
+  splinter_info info{};
+  const int rc = splinter_info_get(f.reader, &info);
+  FUZZ_CHECK(rc == SPLINTER_OK, "info: %s", status_name(rc));
+  std::uint32_t live = 0, tomb = 0;
+  for (std::uint32_t i = 0; i < f.geo.slots; ++i) {
+    const std::uint64_t w = fuzz::get64(img, f.geo.slot_off(i));
+    live += (w & 3) == 1;
+    tomb += (w & 3) == 2;
+  }
+  FUZZ_CHECK(info.slots == f.geo.slots && info.max_value_size == f.geo.max_value && info.live_keys == live &&
+                 info.tombstones == tomb && info.bus_epoch == fuzz::get64(img, 64) && info.longest_probe <= f.geo.slots,
+             "info: %u slots, %u live, %u tombstones, epoch %llu, probe %u; the image: %u live, %u tombstones",
+             info.slots, info.live_keys, info.tombstones, static_cast<unsigned long long>(info.bus_epoch),
+             info.longest_probe, live, tomb);
+  FUZZ_CHECK(splinter_epoch(f.reader) == fuzz::get64(img, 64), "epoch differs from the image");
+}
+
+void do_check(const Fixture &f) {
+  const auto img = snapshot(f);
+  splinter_report rep{};
+  const int rc = splinter_check_bus(f.reader, nullptr, nullptr, &rep);
+  FUZZ_CHECK(one_of(rc, {SPLINTER_OK, SPLINTER_E_CORRUPT, SPLINTER_E_VERSION}), "check_bus: %s", status_name(rc));
+  if (std::memcmp(img.data(), f.pristine.data(), 64) != 0) return;  // header scribbled: any verdict
+  const splinter::Validation v = splinter::validate(img.data(), img.size(), nullptr);
+  FUZZ_CHECK(rc == SPLINTER_OK && rep.findings == v.report.findings && rep.worst == v.report.worst,
+             "check_bus: %s, %u findings; the validator on the same bytes: %u", status_name(rc), rep.findings,
+             v.report.findings);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+  if (size == 0) return -1;
+  auto &all = fixtures();
+  Fixture &f = all[data[0] % all.size()];
+  std::memcpy(f.rw, f.pristine.data(), f.pristine.size());
+  const fuzz::Geo &g = f.geo;
+  Bytes in(data + 1, size - 1);
+  int checks = 0;
+  for (int ops = 0; in.more() && ops < 256; ++ops) {
+    const std::uint8_t op = in.u8();
+    const std::uint32_t slot = in.u8() % g.slots;
+    switch (op % 12) {
+      case 0:  // a slot word: word, hash, key words, meta words
+        write64(f, g.slot_off(slot) + 8u * (in.u8() % 16), in.u64());
+        break;
+      case 1:  // only the state and active bits of a slot word
+        write64(f, g.slot_off(slot), (fuzz::get64(snapshot(f), g.slot_off(slot)) & ~std::uint64_t{7}) | (in.u8() & 7u));
+        break;
+      case 2: {  // a value word
+        const unsigned b = in.u8() & 1u;
+        const std::uint64_t words = g.stride / 8;
+        const std::uint8_t w = in.u8();
+        if (words) write64(f, g.value_off(slot, b) + 8 * (w % words), in.u64());
+        break;
+      }
+      case 3:  // a header word (bytes 0..199)
+        write64(f, 8u * (in.u8() % 25), in.u64());
+        break;
+      case 4: {  // raw bytes anywhere
+        std::uint64_t off = in.u8();
+        off |= std::uint64_t{in.u8()} << 8;
+        off |= std::uint64_t{in.u8()} << 16;
+        off %= g.region_size;
+        const std::size_t n = 1 + in.u8() % 32;
+        for (std::size_t i = 0; i < n && off + i < g.region_size; ++i) f.rw[off + i] = in.u8();
+        break;
+      }
+      case 5: {  // make the slot consistent again (key hash, meta, checksum)
+        auto img = snapshot(f);
+        fuzz::fix_slot(img, g, slot);
+        std::memcpy(f.rw + g.slot_off(slot), img.data() + g.slot_off(slot), fuzz::kSlotSize);
+        break;
+      }
+      case 6: {  // copy another slot (and its values) over this one
+        const std::uint32_t from = in.u8() % g.slots;
+        std::memmove(f.rw + g.slot_off(slot), f.rw + g.slot_off(from), fuzz::kSlotSize);
+        std::memmove(f.rw + g.value_off(slot, 0), f.rw + g.value_off(from, 0), 2 * g.stride);
+        break;
+      }
+      case 7:
+      case 8: {  // get with room, or with a buffer of some size
+        const std::string &key = f.keys[in.u8() % f.keys.size()];
+        const std::size_t cap = op % 12 == 7 ? g.max_value + 1 : in.u8() % (g.max_value + 2);
+        do_get(f, key, cap);
+        break;
+      }
+      case 9:
+        do_list(f);
+        break;
+      case 10: {
+        const std::uint8_t k = in.u8();
+        const std::uint64_t since = in.u8() % 4 == 0 ? in.u64() : 0;
+        if (k % 8 == 0) {
+          do_poll(f, nullptr, since ? since : fuzz::get64(snapshot(f), 64));
+        } else {
+          do_poll(f, &f.keys[k % f.keys.size()], since);
+        }
+        break;
+      }
+      default:
+        // check_bus is capped per input: on a bus epoch below a slot epoch
+        // (F13) the validator yields the CPU up to 64 times to let a live
+        // writer publish, which on a loaded machine made inputs with 8 or
+        // more checks exceed 10 s (slow inputs, not hangs; fuzz/README.md).
+        if (slot % 2) do_info(f);
+        else if (++checks <= 2) do_check(f);
+        break;
+    }
+  }
+  // Whatever the scribbles left, a final pass over every key.
+  for (const auto &key : f.keys) do_get(f, key, g.max_value + 1);
+  do_list(f);
+  return 0;
+}
