@@ -1,0 +1,52 @@
+// model.h -- the parent's record of the committed history, built from the
+// writer's journal: for each key, present or not, its epoch and the (gen,
+// seq) of the set that wrote it; the bus epoch; and the one mutation that may
+// be in flight when the writer is killed.
+#ifndef SPLINTER_STRESS_MODEL_H
+#define SPLINTER_STRESS_MODEL_H
+
+#include "shared.h"
+#include "value.h"
+
+#include <splinter/splinter.h>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace stress {
+
+struct KeyState {
+  bool present = false;
+  std::uint64_t epoch = 0;
+  std::uint32_t gen = 0;
+  std::uint64_t seq = 0;
+};
+
+class Model {
+ public:
+  explicit Model(const Universe &u) : u_(u), keys_(u.total()) {}
+  // Applies one journal record; violations of the journal's own order exit.
+  void apply(const JournalRecord &r);
+  // Compares the bus (read through `bus`, with no writer mutating) with the
+  // model. A pending mutation may show its old or its new state; it is then
+  // resolved to what the bus shows. Returns how it was resolved: 0 none,
+  // 1 old, 2 new.
+  int verify(const splinter_bus *bus, bool bus_epoch_exact);
+  void set_key(std::uint32_t id, const KeyState &k) { keys_[id] = k; }
+  void set_bus_epoch(std::uint64_t e) { bus_epoch_ = e; }
+  std::uint64_t bus_epoch() const { return bus_epoch_; }
+  bool pending() const { return pending_.has_value(); }
+  std::uint64_t acked() const { return acked_; }
+
+ private:
+  const Universe &u_;
+  std::vector<KeyState> keys_;
+  std::uint64_t bus_epoch_ = 0;
+  std::optional<JournalRecord> pending_;
+  std::uint64_t acked_ = 0;
+};
+
+}  // namespace stress
+
+#endif  // SPLINTER_STRESS_MODEL_H
