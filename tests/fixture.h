@@ -13,6 +13,8 @@
 
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -80,6 +82,16 @@ class BusTest : public ::testing::TestWithParam<splinter_backing> {
     return r;
   }
 };
+
+// The bytes of a bus object, read and written behind the library's back.
+inline std::string slurp(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+inline void spit(const std::string &path, const std::string &bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
 
 // Keys whose home slot in an n-slot table is `home`: they collide.
 inline std::vector<std::string> colliding_keys(uint32_t n, uint32_t home, std::size_t count) {

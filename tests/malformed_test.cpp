@@ -5,8 +5,6 @@
 
 #include <fcntl.h>
 
-#include <fstream>
-#include <iterator>
 #include <random>
 
 namespace splinter::testing {
@@ -14,14 +12,6 @@ namespace {
 
 using Malformed = BusTest;
 
-std::string slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-void spit(const std::string &path, const std::string &bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 template <class T>
 void poke(std::string &bytes, std::size_t off, T v) {
   std::memcpy(bytes.data() + off, &v, sizeof v);

@@ -4,20 +4,10 @@
 #include "fixture.h"
 #include "layout.h"
 
-#include <fstream>
-#include <iterator>
 
 namespace splinter::testing {
 namespace {
 
-std::string slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-void spit(const std::string &path, const std::string &bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 // `after` with the 4 KiB page holding `offset` taken from `before`.
 std::string with_old_page(std::string after, const std::string &before, std::size_t offset) {
   const std::size_t page = offset / layout::kPage * layout::kPage;
