@@ -135,8 +135,10 @@ enum {
    * nothing else was written. Retry with a buffer at least that large (the
    * value may have changed size meanwhile, so loop). */
   SPLINTER_E_BUFFER = -5,
-  /* set of a new key while all slots hold live keys. Unset something, or
-   * create a larger bus. */
+  /* set of a new key while all slots hold live keys: unset something, or
+   * create a larger bus. Also set or unset once the bus epoch has reached
+   * 2^61 - 1 (the largest epoch a slot word holds; only a damaged or forged
+   * bus_epoch gets there in practice): the bus takes no more mutations. */
   SPLINTER_E_FULL = -6,
   /* Another writer handle, in this or any process, holds the bus. Wait for it
    * to close (or die: its claim is then released automatically) and retry. */
@@ -227,15 +229,16 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_destroy(splinter_backing backing, c
  * *out_epoch (optional, may be NULL) receives its epoch. No system call is
  * made unless some reader is blocked in poll.
  * Returns OK, INVALID, KEY_TOO_LONG, TOO_LARGE, FULL (new key, all slots
- * live), READ_ONLY (reader handle), CORRUPT (the writer found the region
- * damaged under it; run recovery). */
+ * live; or the epoch space is exhausted), READ_ONLY (reader handle), CORRUPT
+ * (the writer found the region damaged under it; run recovery). */
 SPLINTER_NODISCARD SPLINTER_API int splinter_set(splinter_bus *bus, const char *key, const void *value,
                                                  size_t len, uint64_t *out_epoch);
 
 /* Removes key. On OK *out_epoch (optional) receives the epoch of the removal,
  * which is also the new bus epoch; the key's epoch is then 0.
  * Returns OK, NOT_FOUND (absent; nothing changed, the bus epoch included),
- * INVALID, KEY_TOO_LONG, READ_ONLY, CORRUPT. */
+ * INVALID, KEY_TOO_LONG, READ_ONLY, CORRUPT, FULL (the epoch space is
+ * exhausted: see SPLINTER_E_FULL). */
 SPLINTER_NODISCARD SPLINTER_API int splinter_unset(splinter_bus *bus, const char *key,
                                                    uint64_t *out_epoch);
 

@@ -174,6 +174,9 @@ End watch_bus(const splinter::Bus &bus, const BusAddress &addr, const Options &o
       auto got = bus.get(e.key);
       if (got) {
         if (it != known.end() && it->second == got->epoch) continue;
+        // A change after `now` waits for the next round: `list` is no snapshot,
+        // so an earlier change in a slot already passed would print after it.
+        if (got->epoch > now) continue;
         known[e.key] = got->epoch;
         changes.push_back({got->epoch, true, e.key, std::string(got->text())});
       } else if (got.status().code() == splinter::Code::not_found) {
