@@ -149,11 +149,11 @@ std::vector<std::uint8_t> read_file(const std::string &path) {
 
 // ---- Format helpers ----
 
-std::uint64_t fnv1a(const void *p, std::size_t n) {
-  const auto *b = static_cast<const unsigned char *>(p);
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
-  return h;
+std::uint64_t key_hash(const void *p, std::size_t n) { return XXH3_64bits(p, n); }
+
+std::uint32_t home_slot(std::uint64_t key_hash, std::uint32_t slots) {
+  __extension__ using u128 = unsigned __int128;
+  return static_cast<std::uint32_t>((u128{key_hash} * slots) >> 64);
 }
 
 std::uint64_t xxh3(const void *p, std::size_t n, std::uint64_t seed) { return XXH3_64bits_withSeed(p, n, seed); }
@@ -208,7 +208,7 @@ void fix_slot(std::vector<std::uint8_t> &img, const Geo &g, std::uint32_t i) {
   if ((w & 3) != 1) return;
   const auto *key = img.data() + s + 16;
   const std::size_t klen = strnlen(reinterpret_cast<const char *>(key), 63);
-  const std::uint64_t h = fnv1a(key, klen);
+  const std::uint64_t h = key_hash(key, klen);
   put64(img, s + 8, h);
   const unsigned a = static_cast<unsigned>((w >> 2) & 1);
   const std::uint64_t m = g.meta_off(i, a);
@@ -283,8 +283,8 @@ namespace {
 std::int64_t ref_find(const std::vector<std::uint8_t> &img, const Geo &g, std::string_view key) {
   std::uint8_t padded[64] = {};
   std::memcpy(padded, key.data(), std::min<std::size_t>(key.size(), 63));
-  const std::uint64_t h = fnv1a(key.data(), key.size());
-  std::uint32_t i = static_cast<std::uint32_t>(h % g.slots);
+  const std::uint64_t h = key_hash(key.data(), key.size());
+  std::uint32_t i = home_slot(h, g.slots);
   for (std::uint32_t n = 0; n < g.slots; ++n, i = (i + 1 == g.slots ? 0 : i + 1)) {
     const std::uint64_t s = g.slot_off(i);
     const std::uint64_t w = get64(img, s);
@@ -321,7 +321,7 @@ RefGet ref_get(const std::vector<std::uint8_t> &img, const Geo &g, std::string_v
     return r;
   }
   const std::uint8_t *v = img.data() + g.value_off(i, a);
-  if (check != xxh3(v, len, fnv1a(key.data(), key.size()) ^ e)) {
+  if (check != xxh3(v, len, key_hash(key.data(), key.size()) ^ e)) {
     r.status = SPLINTER_E_CORRUPT;
     return r;
   }

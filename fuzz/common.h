@@ -3,7 +3,7 @@
 // encoding of a bus image, and an independent reference reader of images.
 //
 // The reference reader (ref_get, ref_key_epoch) is written from
-// docs/FORMAT.md section 2.4 alone, with its own FNV-1a and XXH3 calls; it
+// docs/FORMAT.md section 2.4 alone, with its own XXH3 calls; it
 // never calls into the library, so the targets can compare the library's
 // answers on a quiescent image against it.
 #ifndef SPLINTER_FUZZ_COMMON_H
@@ -65,7 +65,8 @@ inline constexpr std::size_t kPage = 4096;
 inline constexpr std::size_t kSlotTable = 8192;
 inline constexpr std::size_t kSlotSize = 128;
 
-std::uint64_t fnv1a(const void *p, std::size_t n);
+std::uint64_t key_hash(const void *p, std::size_t n);       // XXH3-64, seed 0
+std::uint32_t home_slot(std::uint64_t key_hash, std::uint32_t slots);  // high half of key_hash * slots
 std::uint64_t xxh3(const void *p, std::size_t n, std::uint64_t seed);
 std::uint64_t get64(const std::vector<std::uint8_t> &img, std::size_t off);  // 0 past the end
 std::uint32_t get32(const std::vector<std::uint8_t> &img, std::size_t off);

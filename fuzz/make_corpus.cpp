@@ -102,7 +102,7 @@ std::vector<std::string> colliding(std::uint32_t slots, std::uint32_t home, int 
   std::vector<std::string> out;
   for (int i = 0; static_cast<int>(out.size()) < n; ++i) {
     const std::string k = "chain/" + std::to_string(i);
-    if (fuzz::fnv1a(k.data(), k.size()) % slots == home) out.push_back(k);
+    if (fuzz::home_slot(fuzz::key_hash(k.data(), k.size()), slots) == home) out.push_back(k);
   }
   return out;
 }
@@ -259,9 +259,9 @@ void image_seeds() {
   Bytes version = mixed;
   fuzz::put32(version, 8, SPLINTER_FORMAT_VERSION + 1);
   both("version-next", encode(version));
-  Bytes version1 = mixed;
-  fuzz::put32(version1, 8, 1);
-  both("version-1", encode(version1));
+  Bytes previous = mixed;
+  fuzz::put32(previous, 8, SPLINTER_FORMAT_VERSION - 1);
+  both("version-previous", encode(previous));
   Bytes slotsize = mixed;
   fuzz::put32(slotsize, 12, 64);
   both("slot-size-64", encode(slotsize));
@@ -321,7 +321,7 @@ void scribble_seeds() {
 
 void ops_seeds() {
   // [geometry][ops]: see ops_differential.cpp. Key 0 "a" and key 2 "c" share
-  // a home slot in a table of 2 (their FNV-1a hashes are both even).
+  // a home slot in a table of 2 (slot 1: FORMAT.md 1.3).
   const std::uint8_t slots2 = 1, max8 = 3 << 3, file = 0x40;
   emit("corpus", "ops_differential", "set-get-unset",
        Bytes{slots2 | max8, 0, 0, 5, 1, 2, 0, 0, 2, 2, 3, 3, 0, 2, 0, 4, 0, 10, 0});

@@ -8,6 +8,8 @@
 
 namespace splinter {
 
+std::uint64_t key_hash(const void *bytes, std::size_t len) { return XXH3_64bits(bytes, len); }
+
 std::uint64_t value_check(std::uint64_t key_hash, std::uint64_t epoch, const void *bytes, std::size_t len) {
   return XXH3_64bits_withSeed(bytes, len, key_hash ^ epoch);
 }

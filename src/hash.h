@@ -7,12 +7,17 @@
 
 namespace splinter {
 
-// FNV-1a 64 of a key: the key_hash of a slot, and the home slot's source.
-constexpr std::uint64_t fnv1a64(const unsigned char *p, std::size_t n) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
+// A key's key_hash: XXH3-64 (seed 0) of its bytes, without the NUL.
+std::uint64_t key_hash(const void *bytes, std::size_t len);
+
+// The home slot of a key_hash in a table of `slots` slots: the high 64 bits
+// of the 128-bit product key_hash * slots (multiply-shift range reduction,
+// one multiply instead of a 64-bit division).
+constexpr std::uint32_t home_slot(std::uint64_t key_hash, std::uint32_t slots) {
+  __extension__ using u128 = unsigned __int128;
+  return static_cast<std::uint32_t>((u128{key_hash} * slots) >> 64);
 }
+static_assert(home_slot(~std::uint64_t{0}, 7) == 6 && home_slot(0, 7) == 0, "home_slot maps onto [0, slots)");
 
 // A buffer's check: XXH3-64 of the value bytes, seeded with key_hash ^ epoch.
 std::uint64_t value_check(std::uint64_t key_hash, std::uint64_t epoch, const void *bytes, std::size_t len);

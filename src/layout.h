@@ -1,4 +1,4 @@
-// layout.h -- the region format of docs/FORMAT.md, version 2, in code.
+// layout.h -- the region format of docs/FORMAT.md, version 3, in code.
 //
 // Offsets and sizes only; no behaviour. Every number here is a number in
 // docs/FORMAT.md, and the static_asserts pin the assumptions the format
@@ -21,7 +21,7 @@ static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "u64 words must b
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "u32 words must be lock-free");
 
 inline constexpr std::uint32_t kFormatVersion = SPLINTER_FORMAT_VERSION;
-static_assert(kFormatVersion == 2, "layout.h describes format version 2");
+static_assert(kFormatVersion == 3, "layout.h describes format version 3");
 
 // "SPLINTER" read as a little-endian u64.
 inline constexpr std::uint64_t kMagic = 0x5245544E494C5053ull;

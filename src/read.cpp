@@ -20,7 +20,7 @@ constexpr int kMaxAttempts = 4096;
 enum class Step { next, found, absent };
 
 // One probe step of 2.4 steps 2-3 at slot i: is the key here, absent, or further on?
-Step look(const Region &r, std::uint32_t i, const Key &k, std::uint64_t *w) {
+inline __attribute__((always_inline)) Step look(const Region &r, std::uint32_t i, const Key &k, std::uint64_t *w) {
   *w = r.word(i, std::memory_order_acquire);  // pairs with the writer's release store of the word
   switch (layout::word_state(*w)) {
     case State::empty:
@@ -69,6 +69,7 @@ int get(const splinter_bus *bus, const Key &k, void *buf, std::size_t cap, std::
   for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
     std::uint32_t i = r.home(k.hash);
     for (std::uint32_t n = 0; n < r.slots(); ++n, i = r.next(i)) {
+      r.prefetch(i);
       std::uint64_t w;
       const Step s = look(r, i, k, &w);
       if (s == Step::absent) return SPLINTER_E_NOT_FOUND;

@@ -11,7 +11,7 @@ void fill_key(const char *data, std::size_t len, Key *out) {
   std::memset(out->words, 0, sizeof out->words);
   std::memcpy(out->words, data, len);
   out->len = len;
-  out->hash = fnv1a64(out->bytes(), len);
+  out->hash = key_hash(out->words, len);
 }
 }  // namespace
 

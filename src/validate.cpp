@@ -175,7 +175,7 @@ void examine_slot(const Region &r, std::uint32_t i, std::uint64_t flushed, std::
       if (k.bytes()[j] != 0) return false;
     return true;
   }();
-  const bool key_ok = key_shape_ok && k.hash == fnv1a64(k.bytes(), k.len);
+  const bool key_ok = key_shape_ok && k.hash == key_hash(k.bytes(), k.len);
   out->key = escape_key(k.bytes(), key_shape_ok ? k.len : std::min<std::size_t>(k.len, SPLINTER_KEY_MAX));
   if (st == State::empty || st == State::invalid) {
     if (st == State::empty && w == 0) return;
@@ -191,7 +191,7 @@ void examine_slot(const Region &r, std::uint32_t i, std::uint64_t flushed, std::
     return;
   }
   if (!key_ok) {
-    found->push_back({10, SPLINTER_SEV_UNRECOVERABLE, SPLINTER_FIX_DROP, "key_hash is not the FNV-1a of the key"});
+    found->push_back({10, SPLINTER_SEV_UNRECOVERABLE, SPLINTER_FIX_DROP, "key_hash is not the XXH3-64 of the key"});
     return;
   }
   const std::uint64_t e = layout::word_epoch(w);

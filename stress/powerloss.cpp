@@ -38,11 +38,8 @@ std::uint32_t rd32(const Bytes &b, std::size_t off) {
   std::memcpy(&v, b.data() + off, 4);
   return v;
 }
-std::uint64_t fnv1a(const unsigned char *p, std::size_t n) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
-}
+// key_hash of FORMAT.md 1.3, computed here independently of the library.
+std::uint64_t key_hash(const unsigned char *p, std::size_t n) { return XXH3_64bits(p, n); }
 
 // memcmp, but defined for empty ranges (an empty value's data() may be null).
 bool same_bytes(const void *a, const void *b, std::size_t n) { return n == 0 || std::memcmp(a, b, n) == 0; }
@@ -165,7 +162,7 @@ std::set<std::int64_t> Sim::torn_slots(const Bytes &img, std::map<std::int64_t, 
       const std::size_t m = s + kMetaOff + a * kMetaSize;
       const std::uint64_t h = rd64(img, s + kHashOff);
       const std::uint64_t voff = value_off_ + (2 * std::uint64_t{i} + a) * stride_;
-      if (h != fnv1a(&img[s + kKeyOff], klen)) bad = "key hash";
+      if (h != key_hash(&img[s + kKeyOff], klen)) bad = "key hash";
       else if (rd32(img, m) != v.size() || rd32(img, m + 4) != 0 || rd64(img, m + 8) != e) bad = "meta len/epoch";
       else if (!same_bytes(&img[voff], v.data(), v.size())) bad = "value bytes differ from the committed ones";
       else if (rd64(img, m + 16) != XXH3_64bits_withSeed(v.data(), v.size(), h ^ e)) bad = "meta check";

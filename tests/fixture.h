@@ -98,7 +98,7 @@ inline std::vector<std::string> colliding_keys(uint32_t n, uint32_t home, std::s
   std::vector<std::string> out;
   for (int i = 0; out.size() < count; ++i) {
     const std::string k = "key" + std::to_string(i);
-    if (fnv1a64(reinterpret_cast<const unsigned char *>(k.data()), k.size()) % n == home) out.push_back(k);
+    if (splinter::home_slot(splinter::key_hash(k.data(), k.size()), n) == home) out.push_back(k);
   }
   return out;
 }

@@ -11,14 +11,11 @@
 
 namespace splc::fmt {
 
-std::uint64_t fnv1a64(const std::string &bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (char ch : bytes) {
-    const auto c = static_cast<unsigned char>(ch);
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
+std::uint64_t key_hash(const std::string &key) { return XXH3_64bits(key.data(), key.size()); }
+
+std::uint32_t home_slot(const std::string &key, std::uint32_t slots) {
+  __extension__ using u128 = unsigned __int128;
+  return static_cast<std::uint32_t>((u128{key_hash(key)} * slots) >> 64);
 }
 
 std::uint64_t xxh3(const void *data, std::size_t len, std::uint64_t seed) { return XXH3_64bits_withSeed(data, len, seed); }
@@ -103,15 +100,15 @@ std::string spec_problem(const Image &im, std::uint32_t slots, std::uint32_t max
     if (word_state(w) == kEmpty && w != 0) return "slot " + std::to_string(i) + ": EMPTY with a non-zero word";
     if (word_state(w) != kLive) continue;
     const std::string k = im.key(i);
-    if (im.u64(im.slot_off(i) + kSlotHash) != fnv1a64(k)) return "slot " + std::to_string(i) + ": key_hash is not FNV-1a";
+    if (im.u64(im.slot_off(i) + kSlotHash) != key_hash(k)) return "slot " + std::to_string(i) + ": key_hash is not XXH3-64 of the key";
     const unsigned b = word_active(w);
     const std::size_t m = im.meta_off(i, b);
     const std::uint32_t len = im.u32(m);
     if (im.u64(m + 8) != word_epoch(w)) return "slot " + std::to_string(i) + ": meta epoch differs from the word's";
-    const std::uint64_t seed = fnv1a64(k) ^ word_epoch(w);
+    const std::uint64_t seed = key_hash(k) ^ word_epoch(w);
     if (im.u64(m + 16) != xxh3(im.bytes.data() + im.value_off(i, b), len, seed))
       return "slot " + std::to_string(i) + ": value check is not XXH3-64(value, seed = key_hash ^ epoch)";
-    const std::uint32_t home = static_cast<std::uint32_t>(fnv1a64(k) % im.slots());
+    const std::uint32_t home = home_slot(k, im.slots());
     for (std::uint32_t j = home; j != i; j = (j + 1) % im.slots())
       if (im.word(j) == 0) return "slot " + std::to_string(i) + ": an EMPTY slot lies on its probe path";
   }

@@ -12,9 +12,9 @@
 
 namespace splc::fmt {
 
-// The format this runner knows (docs/FORMAT.md, version 2). Pinned to the
+// The format this runner knows (docs/FORMAT.md, version 3). Pinned to the
 // header so that a format change cannot go unnoticed here.
-inline constexpr std::uint32_t kFormatVersion = 2;
+inline constexpr std::uint32_t kFormatVersion = 3;
 static_assert(kFormatVersion == SPLINTER_FORMAT_VERSION, "update the runner (and its vectors) to the new format");
 
 inline constexpr std::size_t kHeaderMagic = 0, kHeaderVersion = 8, kHeaderSlotSize = 12, kHeaderSlots = 16,
@@ -26,7 +26,10 @@ inline constexpr std::size_t kSlotWord = 0, kSlotHash = 8, kSlotKey = 16, kSlotM
 
 enum State : unsigned { kEmpty = 0, kLive = 1, kTombstone = 2, kInvalid = 3 };
 
-std::uint64_t fnv1a64(const std::string &bytes);
+// key_hash: XXH3-64 (seed 0) of the key bytes; the home slot: the high half
+// of key_hash * slots (FORMAT.md 1.3).
+std::uint64_t key_hash(const std::string &key);
+std::uint32_t home_slot(const std::string &key, std::uint32_t slots);
 std::uint64_t xxh3(const void *data, std::size_t len, std::uint64_t seed);
 std::uint64_t region_size(std::uint64_t slots, std::uint64_t max_value_size);
 std::uint64_t value_offset(std::uint64_t slots);

@@ -74,7 +74,7 @@ class Model {
     }
   }
 
-  std::uint32_t home_of(const std::string &k) const { return static_cast<std::uint32_t>(fmt::fnv1a64(k) % n_); }
+  std::uint32_t home_of(const std::string &k) const { return fmt::home_slot(k, n_); }
 
   json get(const std::string &k) const {
     if (const char *bad = key_error(k)) return {{"status", bad}};
@@ -108,7 +108,7 @@ class Model {
     for (std::uint32_t i = 0; i < n_; ++i) {
       if (s_[i].state == fmt::kTombstone) ++tomb;
       if (s_[i].state != fmt::kLive) continue;
-      const auto home = static_cast<std::uint32_t>(fmt::fnv1a64(s_[i].key) % n_);
+      const auto home = fmt::home_slot(s_[i].key, n_);
       longest = std::max(longest, (i + n_ - home) % n_ + 1);
     }
     return {{"status", "OK"}, {"live_keys", live_}, {"tombstones", tomb}, {"longest_probe", longest},
@@ -130,7 +130,7 @@ class Model {
   Probe probe(const std::string &k) const {
     Probe p;
     bool have_free = false;
-    std::uint32_t i = static_cast<std::uint32_t>(fmt::fnv1a64(k) % n_);
+    std::uint32_t i = fmt::home_slot(k, n_);
     for (std::uint32_t step = 0; step < n_; ++step, i = (i + 1) % n_) {
       if (s_[i].state == fmt::kLive) {
         if (s_[i].key == k) {

@@ -36,13 +36,13 @@ struct Expected {
   std::vector<std::string> absent;                                     // keys unset along the way
 };
 
-// Keys whose home slot (FNV-1a mod slots) is `home`.
+// Keys whose home slot (FORMAT.md 1.3) is `home`.
 std::vector<std::string> colliding_keys(std::uint32_t slots, std::uint32_t home, std::size_t n,
                                         const std::string &prefix = "c") {
   std::vector<std::string> out;
   for (int i = 0; out.size() < n; ++i) {
     const std::string k = prefix + std::to_string(i);
-    if (fmt::fnv1a64(k) % slots == home) out.push_back(k);
+    if (fmt::home_slot(k, slots) == home) out.push_back(k);
   }
   return out;
 }
@@ -330,7 +330,7 @@ void add_vector_cases(std::vector<Case> &out) {
                [](Image &im) { im.bytes.resize(im.bytes.size() - 4096); }, fatal_corrupt_5);
   damaged_case(out, "extended_by_a_page", "a file longer than region_size is CORRUPT (F5)",
                [](Image &im) { im.bytes.append(4096, '\0'); }, fatal_corrupt_5);
-  damaged_case(out, "older_version", "format_version 1 (development only) is refused with VERSION (F2)",
+  damaged_case(out, "older_version", "the previous format_version is refused with VERSION (F2)",
                [](Image &im) {
                  im.put32(fmt::kHeaderVersion, fmt::kFormatVersion - 1);
                  im.reseal_header();

@@ -100,7 +100,7 @@ extern "C" {
 
 /* The on-region format version this library reads and writes
  * (docs/FORMAT.md). It changes whenever the layout does. */
-#define SPLINTER_FORMAT_VERSION 2
+#define SPLINTER_FORMAT_VERSION 3
 
 /* Longest key, in bytes, not counting the terminating NUL. */
 #define SPLINTER_KEY_MAX 63

@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 KEY_MAX = 63
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 Key = Union[str, bytes, bytearray, memoryview]
 
