@@ -3,9 +3,12 @@
 // to its limit:
 //
 //   limits/memcpy/bytes:N         copy N bytes from a warm line (get's copy)
-//   limits/fnv1a/key:N            FNV-1a 64 of an N-byte key (get's hash),
-//                                 throughput: successive hashes overlap
-//   limits/fnv1a_chained/key:N    the same, latency: each waits for the last
+//   limits/key_hash/key:N         XXH3-64 of an N-byte key (get's and set's
+//                                 key hash since format 3), throughput:
+//                                 successive hashes overlap
+//   limits/key_hash_chained/key:N the same, latency: each waits for the last
+//   limits/fnv1a/key:N            FNV-1a 64 (the key hash of format 2 and of
+//   limits/fnv1a_chained/key:N    the original Splinter), for comparison
 //   limits/xxh3/bytes:N           XXH3-64 of N bytes (get's and set's check)
 //   limits/seqlock_read/bytes:64  a 64-byte seqlock read, relaxed word loads
 //   limits/clock_gettime          one CLOCK_MONOTONIC read (timing overhead)
@@ -47,13 +50,18 @@ std::uint64_t fnv1a(const char *p, std::size_t n) {
   return h;
 }
 
-void bm_fnv1a(benchmark::State &st, std::size_t len) {
+std::uint64_t xxh3_key(const char *p, std::size_t n) { return XXH3_64bits(p, n); }
+
+using KeyHash = std::uint64_t (*)(const char *, std::size_t);
+
+template <KeyHash Hash>
+void bm_key_hash(benchmark::State &st, std::size_t len) {
   const KeyCell k = make_key('k', 12345, len);
   const char *p = k.data();
   for (auto _ : st) {
     benchmark::DoNotOptimize(p);
     // strlen as well: the library's keys are NUL-terminated strings.
-    std::uint64_t h = fnv1a(p, std::strlen(p));
+    std::uint64_t h = Hash(p, std::strlen(p));
     benchmark::DoNotOptimize(h);
   }
 }
@@ -61,14 +69,15 @@ void bm_fnv1a(benchmark::State &st, std::size_t len) {
 // The same, but each hash's input address depends on the previous hash
 // (through an AND with a zero the compiler cannot see), so iterations cannot
 // overlap: the latency a lookup waits for before its first probe.
-void bm_fnv1a_chained(benchmark::State &st, std::size_t len) {
+template <KeyHash Hash>
+void bm_key_hash_chained(benchmark::State &st, std::size_t len) {
   const KeyCell k = make_key('k', 12345, len);
   std::uintptr_t zero = 0;
   benchmark::DoNotOptimize(zero);
   std::uint64_t h = 0;
   for (auto _ : st) {
     const char *p = k.data() + (h & zero);
-    h = fnv1a(p, std::strlen(p));
+    h = Hash(p, std::strlen(p));
   }
   benchmark::DoNotOptimize(h);
 }
@@ -229,12 +238,17 @@ const bool registered = [] {
   benchmark::RegisterBenchmark("limits/memcpy/bytes:1024", bm_memcpy<1024>);
   benchmark::RegisterBenchmark("limits/memcpy/bytes:4096", bm_memcpy<4096>);
   benchmark::RegisterBenchmark("limits/memcpy/bytes:65536", bm_memcpy<65536>);
-  for (std::size_t k : {8u, 16u, 32u, 63u})
-    benchmark::RegisterBenchmark(("limits/fnv1a/key:" + std::to_string(k)).c_str(),
-                                 [k](benchmark::State &st) { bm_fnv1a(st, k); });
-  for (std::size_t k : {8u, 16u, 32u, 63u})
-    benchmark::RegisterBenchmark(("limits/fnv1a_chained/key:" + std::to_string(k)).c_str(),
-                                 [k](benchmark::State &st) { bm_fnv1a_chained(st, k); });
+  for (std::size_t k : {8u, 16u, 32u, 63u}) {
+    const std::string n = std::to_string(k);
+    benchmark::RegisterBenchmark(("limits/key_hash/key:" + n).c_str(),
+                                 [k](benchmark::State &st) { bm_key_hash<xxh3_key>(st, k); });
+    benchmark::RegisterBenchmark(("limits/key_hash_chained/key:" + n).c_str(),
+                                 [k](benchmark::State &st) { bm_key_hash_chained<xxh3_key>(st, k); });
+    benchmark::RegisterBenchmark(("limits/fnv1a/key:" + n).c_str(),
+                                 [k](benchmark::State &st) { bm_key_hash<fnv1a>(st, k); });
+    benchmark::RegisterBenchmark(("limits/fnv1a_chained/key:" + n).c_str(),
+                                 [k](benchmark::State &st) { bm_key_hash_chained<fnv1a>(st, k); });
+  }
   for (std::size_t n : {0u, 64u, 1024u, 4096u, 65536u})
     benchmark::RegisterBenchmark(("limits/xxh3/bytes:" + std::to_string(n)).c_str(),
                                  [n](benchmark::State &st) { bm_xxh3(st, n); });
