@@ -135,8 +135,9 @@ int list(const splinter_bus *bus, ListFn fn, void *ctx) {
       r.load_key(i, &k);
       const Meta m = r.meta(i, layout::word_active(w));
       if (!stable(r, i, w)) continue;
-      // Skip what the validator would flag (F9, F11); splinter_check names it.
-      if (k.len == 0 || k.len > SPLINTER_KEY_MAX || m.len > r.geo().max_value_size) break;
+      // Skip what the validator would flag (F9, F11) and get would not return;
+      // splinter_check names it.
+      if (!k.well_formed() || m.len > r.geo().max_value_size) break;
       char name[layout::kKeyBytes];
       std::memcpy(name, k.words, sizeof name);
       if (const int rc = fn(ctx, name, m.len, layout::word_epoch(w))) return rc;

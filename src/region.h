@@ -13,6 +13,7 @@
 #include "hash.h"
 #include "layout.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cassert>
 #include <cstddef>
@@ -27,6 +28,13 @@ struct Key {
   std::size_t len = 0;
   std::uint64_t hash = 0;
   const unsigned char *bytes() const { return reinterpret_cast<const unsigned char *>(words); }
+  // F9: 1..63 bytes, then NUL bytes to the end of the 64.
+  bool well_formed() const {
+    if (len < 1 || len > SPLINTER_KEY_MAX) return false;
+    for (std::size_t j = len; j < layout::kKeyBytes; ++j)
+      if (bytes()[j] != 0) return false;
+    return true;
+  }
 };
 
 // Builds a Key from a NUL-terminated C string: OK, INVALID (NULL or empty)
@@ -151,10 +159,16 @@ class Region {
     assert(len <= geo_.max_value_size);
     std::uint8_t *dst = value_ptr(i, b);
     const auto *in = static_cast<const unsigned char *>(src);
-    for (std::size_t w = w0; w < w1; ++w) {
-      std::uint64_t v = 0;
-      std::memcpy(&v, in + 8 * w, w + 1 <= len / 8 ? 8 : len % 8);
+    const std::size_t full = std::min(w1, len / 8);
+    for (std::size_t w = w0; w < full; ++w) {
+      std::uint64_t v;
+      std::memcpy(&v, in + 8 * w, 8);
       store64(dst + 8 * w, v);
+    }
+    if (full >= w0 && full < w1) {  // the last, partial word
+      std::uint64_t v = 0;
+      std::memcpy(&v, in + 8 * full, len % 8);
+      store64(dst + 8 * full, v);
     }
   }
   static std::size_t value_words(std::size_t len) { return (len + 7) / 8; }

@@ -170,11 +170,7 @@ void examine_slot(const Region &r, std::uint32_t i, std::uint64_t flushed, std::
   if (st == State::tombstone) return;
   Key k;
   r.load_key(i, &k);
-  const bool key_shape_ok = k.len >= 1 && k.len <= SPLINTER_KEY_MAX && [&] {
-    for (std::size_t j = k.len; j < layout::kKeyBytes; ++j)
-      if (k.bytes()[j] != 0) return false;
-    return true;
-  }();
+  const bool key_shape_ok = k.well_formed();
   const bool key_ok = key_shape_ok && k.hash == key_hash(k.bytes(), k.len);
   out->key = escape_key(k.bytes(), key_shape_ok ? k.len : std::min<std::size_t>(k.len, SPLINTER_KEY_MAX));
   if (st == State::empty || st == State::invalid) {
@@ -235,7 +231,7 @@ Validation validate_header(const std::uint8_t *base, std::size_t size, std::uint
   return header_rules(base, size, object_size, rep, v);
 }
 
-Validation validate(const std::uint8_t *base, std::size_t size, const FindingSink &sink) {
+Validation validate(const std::uint8_t *base, std::size_t size, const FindingSink &sink, bool writer_live) {
   Validation v;
   Reporter rep(sink, &v);
   v = header_rules(base, size, size, rep, v);
@@ -299,7 +295,8 @@ Validation validate(const std::uint8_t *base, std::size_t size, const FindingSin
   }
 
   // F13: no slot epoch above the bus epoch. Read the bus epoch last, and give
-  // a live writer a moment to publish an epoch it has just committed.
+  // a live writer a moment to publish an epoch it has just committed (2.2
+  // steps 6-7); with no live writer nothing can change, so do not wait.
   std::uint64_t max_epoch = flushed;
   if (flushed > r.bus_epoch(std::memory_order_acquire))
     rep.add(13, SPLINTER_SEV_RECOVERABLE, SPLINTER_FIX_REPAIR, -1, "",
@@ -310,7 +307,7 @@ Validation validate(const std::uint8_t *base, std::size_t size, const FindingSin
     if (st == State::live || st == State::tombstone) max_epoch = std::max(max_epoch, layout::word_epoch(slots[i].word));
   }
   std::uint64_t bus = r.bus_epoch(std::memory_order_acquire);
-  for (int spin = 0; bus < max_epoch && spin < 64; ++spin) {
+  for (int spin = 0; writer_live && bus < max_epoch && spin < 64; ++spin) {
     sched_yield();
     bus = r.bus_epoch(std::memory_order_acquire);
   }

@@ -35,8 +35,11 @@ Validation validate_header(const std::uint8_t *base, std::size_t size, std::uint
                            const FindingSink &sink);
 
 // Checks every rule. `size` must be the object's size; bytes past it are
-// never read.
-Validation validate(const std::uint8_t *base, std::size_t size, const FindingSink &sink);
+// never read. `writer_live`: another process holds the writer role and may
+// be between committing a slot and publishing the bus epoch, so an F13
+// finding is re-read a few times (yielding the CPU) before it is reported;
+// on a quiescent image (false) it is reported at once.
+Validation validate(const std::uint8_t *base, std::size_t size, const FindingSink &sink, bool writer_live = false);
 
 // Escapes a key for printing: printable ASCII as is, anything else as \xNN.
 std::string escape_key(const std::uint8_t *bytes, std::size_t len);

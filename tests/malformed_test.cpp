@@ -142,6 +142,29 @@ TEST_P(Malformed, FlippedValueByteIsCorruptOnGet) {
   splinter_close(r);
 }
 
+TEST_P(Malformed, KeyWithBytesAfterItsNulIsNeitherListedNorFound) {
+  splinter_bus *w = create(8, 64);
+  ASSERT_EQ(set_str(w, "k", "v"), SPLINTER_OK);
+  ASSERT_EQ(set_str(w, "other", "v"), SPLINTER_OK);
+  splinter_close(w);
+  std::string bytes = slurp(name_.path());
+  bytes[layout::kOffSlotTable + slot_of(bytes, "k") * layout::kSlotSize + layout::kSlotKey + 5] = 'x';  // F9
+  spit(name_.path(), bytes);
+  splinter_bus *r = open(SPLINTER_READER);
+  EXPECT_EQ(get_str(r, "k"), "<SPLINTER_E_NOT_FOUND>");
+  std::vector<std::string> listed;
+  ASSERT_EQ(splinter_list(
+                r,
+                [](void *ctx, const char *key, size_t, uint64_t) {
+                  static_cast<std::vector<std::string> *>(ctx)->push_back(key);
+                  return 0;
+                },
+                &listed),
+            SPLINTER_OK);
+  EXPECT_EQ(listed, std::vector<std::string>{"other"});
+  splinter_close(r);
+}
+
 TEST_P(Malformed, WriterOpenRefusesDamageThatRecoveryWouldRollBack) {
   splinter_bus *w = create(8, 64);
   ASSERT_EQ(set_str(w, "k", "first"), SPLINTER_OK);
