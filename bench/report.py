@@ -183,21 +183,35 @@ def targets(res, meta=None):
     ok = None if worst_get is None else worst_get <= 30
     why = ""
     if ok is False:
-        why = (f"A get costs {fmt_ns(get10)} when its table fits in L1 (load 10 %) and {fmt_ns(get50)} at load 50 % "
+        verify = None if floor_get is None or floor_unverified is None else floor_get - floor_unverified
+        if verify is not None and verify > 0.1 * floor_get:
+            verify_text = (f"Without the checksum verification the same inline get costs {fmt_ns(floor_unverified)} "
+                           f"(limits/get_protocol_unverified), so verifying costs about {fmt_ns(verify)} a read here"
+                           + ("; even without it the inline protocol stays above 30 ns on this machine. "
+                              if floor_unverified > 30 else ". "))
+        else:
+            verify_text = (f"Without the checksum verification the same inline get costs {fmt_ns(floor_unverified)} "
+                           "(limits/get_protocol_unverified): in this run the difference is within the spread, "
+                           "because the checksum overlaps the waits for cache lines"
+                           + ("; the protocol without it stays above 30 ns on this machine too. "
+                              if floor_unverified is not None and floor_unverified > 30 else ". "))
+        why = (f"A get costs {fmt_ns(get10)} at load 10 % and {fmt_ns(get50)} at load 50 % "
                f"(a bare 64-byte seqlock read costs {fmt_ns(seq64)}, a 64-byte copy {fmt_ns(memcpy64)}). "
-               f"Where it goes: {anatomy(get50, floor_get)}. Format 3 already took out the two costs that "
-               f"were not the protocol's: FNV-1a (a chain of dependent multiplies, one per key byte: "
-               f"{fmt_ns(fnv16)} for 16 bytes here) became XXH3 ({fmt_ns(khash16)}), and the 64-bit "
-               "division for the home slot became a multiply (FORMAT.md 5). What remains is a dependent "
-               "chain: hash, then the slot's word and key (one line), its meta (a second line) and the "
-               "value buffer (a third), then the checksum over the copied bytes, which cannot start before "
-               "the value's line arrives; at load 50 % the 512 keys visited in random order live in L2. "
-               f"The same inline get without checksum verification costs {fmt_ns(floor_unverified)} "
-               "(limits/get_protocol_unverified): verifying every read is most of the distance to 30 ns. "
-               "The original Splinter's 35 ns had neither a seqlock re-check nor a checksum. Closing the "
-               "rest would mean returning values without verifying them, so that a scribbled or "
-               "bit-rotted value would be handed out as data; the library keeps the verification (a "
-               "hardened dependency first) and reports the cost.")
+               f"Where it goes: {anatomy(get50, floor_get)}. Format 3 took out the two costs that were not "
+               f"the protocol's: FNV-1a (one dependent multiply per key byte: {fmt_ns(fnv16)} for 16 bytes "
+               f"here) became XXH3 ({fmt_ns(khash16)}), and the 64-bit division for the home slot a multiply "
+               "(FORMAT.md 5); before it the same get cost 92 ns (run of 2026-11-25, loaded machine) and about "
+               "100 ns on a quiet one. What remains in the inline protocol is a chain of dependent steps: the "
+               "hash, then the slot's word and key (one cache line), its meta (a second) and the value buffer "
+               "(a third), the seqlock re-check, and the checksum over the copied bytes; with 512 keys visited "
+               "in random order the lines come from L2. " + verify_text +
+               "What the library adds on top of the inline protocol is the C entry point (argument checks, "
+               "clearing the per-thread error detail, the call through the shared library), the key copy "
+               "with its strlen, and reads through a shared mapping of the region rather than a private heap "
+               "table. The original Splinter's 35 ns had neither a seqlock re-check nor a checksum, so its "
+               "reads could be torn. Meeting 30 ns on this 2.4 GHz machine would take dropping the re-check "
+               "or the verification, which would hand torn or damaged bytes out as data; the library keeps "
+               "both (a hardened dependency first) and reports the cost.")
     rows.append(("get, 64 B value, 16 B key, load <= 50 %: at most 30 ns",
                  f"{fmt_ns(get10)} (load 10 %), {fmt_ns(get50)} (load 50 %)", verdict(ok), why))
 
