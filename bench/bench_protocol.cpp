@@ -81,20 +81,26 @@ std::pair<std::uint32_t, bool> probe(Table &t, const K &k, std::uint64_t *word) 
 void put(Table &t, const K &k, const void *v, std::size_t len) {
   std::uint64_t w = 0;
   const auto [i, found] = probe(t, k, &w);
-  const unsigned b = found ? 1u - ((w >> 2) & 1u) : 0u;
+  const unsigned b = 1u - ((w >> 2) & 1u);  // 2.2 step 2: the live word's, or the free slot's, inverse
   std::uint8_t *s = t.slot(i);
   std::atomic_thread_fence(std::memory_order_release);
   if (!found) {
     st64(s + 8, k.hash);
     for (int j = 0; j < 8; ++j) st64(s + 16 + 8 * j, k.words[j]);
+    for (int j = 0; j < 3; ++j) st64(s + 80 + 24 * (1 - b) + 8 * j, 0);  // 2.2 step 4
   }
   const std::uint64_t e = t.bus_epoch + 1;
   std::uint8_t *dst = t.value(i, b);
   const auto *in = static_cast<const unsigned char *>(v);
-  for (std::size_t j = 0; j < (len + 7) / 8; ++j) {
-    std::uint64_t x = 0;
-    std::memcpy(&x, in + 8 * j, j + 1 <= len / 8 ? 8 : len % 8);
+  for (std::size_t j = 0; j < len / 8; ++j) {
+    std::uint64_t x;
+    std::memcpy(&x, in + 8 * j, 8);
     st64(dst + 8 * j, x);
+  }
+  if (len % 8 != 0) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, in + 8 * (len / 8), len % 8);
+    st64(dst + 8 * (len / 8), x);
   }
   std::uint8_t *m = s + 80 + 24 * b;
   st64(m, len);

@@ -347,12 +347,13 @@ std::optional<std::string> slot_key(const std::vector<std::uint8_t> &img, const 
   return std::string(k, n);
 }
 
-std::string slot_key_prefix(const std::vector<std::uint8_t> &img, const Geo &g, std::uint32_t i) {
-  const std::uint64_t s = g.slot_off(i) + 16;
-  if (!in_image(img, s, 64)) return {};
-  const char *k = reinterpret_cast<const char *>(img.data() + s);
-  const std::size_t n = strnlen(k, 64);
-  return n <= 63 ? std::string(k, n) : std::string();
+std::optional<std::string> listable_key(const std::vector<std::uint8_t> &img, const Geo &g, std::uint32_t i) {
+  const std::uint64_t w = get64(img, g.slot_off(i));
+  auto key = slot_key(img, g, i);
+  if ((w & 3) != 1 || !key || get64(img, g.slot_off(i) + 8) != key_hash(key->data(), key->size())) return std::nullopt;
+  const std::uint64_t m = g.meta_off(i, static_cast<unsigned>((w >> 2) & 1));
+  if (get32(img, m) > g.max_value || get32(img, m + 4) != 0 || get64(img, m + 8) != (w >> 3)) return std::nullopt;
+  return key;
 }
 
 std::vector<Listed> list_all(const splinter_bus *bus, int *status) {
@@ -375,9 +376,9 @@ void check_listing(const std::vector<Listed> &listed, const std::vector<std::uin
     for (; next < g.slots && !matched; ++next) {
       const std::uint64_t w = get64(img, g.slot_off(next));
       if ((w & 3) != 1) continue;
-      const std::string key = slot_key_prefix(img, g, next);
+      const auto key = listable_key(img, g, next);
       const std::uint32_t len = get32(img, g.meta_off(next, static_cast<unsigned>((w >> 2) & 1)));
-      matched = !key.empty() && key == e.key && e.epoch == (w >> 3) && e.len == len;
+      matched = key && *key == e.key && e.epoch == (w >> 3) && e.len == len;
       FUZZ_CHECK(matched || !flagged || flagged->count(next), "list skipped LIVE slot %u, which the validator passed",
                  next);
     }

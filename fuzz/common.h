@@ -141,9 +141,10 @@ std::uint64_t ref_key_epoch(const std::vector<std::uint8_t> &img, const Geo &g, 
 // The key stored in slot i if it has the form of F9 (1..63 bytes, NUL padded).
 std::optional<std::string> slot_key(const std::vector<std::uint8_t> &img, const Geo &g, std::uint32_t i);
 
-// The first bytes of slot i's key field up to its first NUL (at most 63), as
-// a C string; empty if there is none or no NUL within 64 bytes.
-std::string slot_key_prefix(const std::vector<std::uint8_t> &img, const Geo &g, std::uint32_t i);
+// The key of LIVE slot i if list may give it (splinter.h: the slots get
+// would find): a key of the form of F9 whose key_hash matches (F10), and an
+// active meta with len <= max_value, reserved 0 and the word's epoch (F11).
+std::optional<std::string> listable_key(const std::vector<std::uint8_t> &img, const Geo &g, std::uint32_t i);
 
 // ---- Reading a bus through the public API ---------------------------------
 
@@ -154,8 +155,8 @@ struct Listed {
 };
 // splinter_list into a vector; *status gets its return.
 std::vector<Listed> list_all(const splinter_bus *bus, int *status);
-// Checks a listing of a quiescent image: each entry is a LIVE slot's key
-// (up to its NUL), active length and epoch, in slot order, each slot at most
+// Checks a listing of a quiescent image: each entry is a listable LIVE
+// slot's key, active length and epoch, in slot order, each slot at most
 // once; and (with `flagged`, the slots the validator found something in)
 // every LIVE slot not flagged is listed.
 void check_listing(const std::vector<Listed> &listed, const std::vector<std::uint8_t> &img, const Geo &g,

@@ -175,8 +175,9 @@ int check_bus(const splinter_bus *bus, const FindingSink &sink, splinter_report 
   auto &mu = const_cast<splinter_bus *>(bus)->write_mu;
   std::unique_lock<std::mutex> lock(mu, std::defer_lock);
   if (bus->role == SPLINTER_WRITER) lock.lock();  // no mutation from this handle meanwhile
-  const bool writer_live = bus->role == SPLINTER_READER && os::writer_locked_elsewhere(bus->fd);
-  const Validation v = validate(static_cast<const std::uint8_t *>(bus->map), bus->map_len, sink, writer_live);
+  // A writer handle validates under its own lock: no other writer exists.
+  const int fd = bus->role == SPLINTER_READER ? bus->fd : -1;
+  const Validation v = validate(static_cast<const std::uint8_t *>(bus->map), bus->map_len, sink, fd);
   if (out) *out = v.report;
   return v.status;
 }
@@ -203,8 +204,7 @@ int check(int backing, const char *name, const FindingSink &sink, splinter_repor
   }
   void *p = nullptr;
   if (int st = os::map(fd, 0, geo.region_size, false, &p, path)) return st;
-  const Validation v = validate(static_cast<const std::uint8_t *>(p), geo.region_size, sink,
-                                os::writer_locked_elsewhere(fd));
+  const Validation v = validate(static_cast<const std::uint8_t *>(p), geo.region_size, sink, fd);
   os::unmap(p, geo.region_size);
   if (out) *out = v.report;
   return v.status;

@@ -68,8 +68,8 @@ int get(const splinter_bus *bus, const Key &k, void *buf, std::size_t cap, std::
   const Region &r = bus->region;
   for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
     std::uint32_t i = r.home(k.hash);
+    r.prefetch(i);  // most hits are in their home slot; further probes fetch on demand
     for (std::uint32_t n = 0; n < r.slots(); ++n, i = r.next(i)) {
-      r.prefetch(i);
       std::uint64_t w;
       const Step s = look(r, i, k, &w);
       if (s == Step::absent) return SPLINTER_E_NOT_FOUND;
@@ -135,9 +135,11 @@ int list(const splinter_bus *bus, ListFn fn, void *ctx) {
       r.load_key(i, &k);
       const Meta m = r.meta(i, layout::word_active(w));
       if (!stable(r, i, w)) continue;
-      // Skip what the validator would flag (F9, F11) and get would not return;
-      // splinter_check names it.
-      if (!k.well_formed() || m.len > r.geo().max_value_size) break;
+      // Skip what get would not find or not return as a value (F9, F10,
+      // F11); splinter_check names it. A value failing its checksum (F12)
+      // is listed: the key is there, and get says CORRUPT.
+      if (!k.well_formed() || k.hash != key_hash(k.bytes(), k.len)) break;
+      if (m.len > r.geo().max_value_size || m.reserved != 0 || m.epoch != layout::word_epoch(w)) break;
       char name[layout::kKeyBytes];
       std::memcpy(name, k.words, sizeof name);
       if (const int rc = fn(ctx, name, m.len, layout::word_epoch(w))) return rc;

@@ -95,6 +95,7 @@ class Region {
   // misses overlap instead of following one another. Not an access.
   void prefetch(std::uint32_t i) const {
     __builtin_prefetch(slot(i) + layout::kSlotMeta0);
+    if (geo_.stride == 0) return;  // no value bytes (and value_ptr may be the end)
     __builtin_prefetch(value_ptr(i, 0));
     __builtin_prefetch(value_ptr(i, 1));
   }

@@ -6,6 +6,7 @@
 #include "validate.h"
 
 #include "hash.h"
+#include "os.h"
 #include "region.h"
 
 #include <splinter/splinter.hpp>
@@ -231,7 +232,7 @@ Validation validate_header(const std::uint8_t *base, std::size_t size, std::uint
   return header_rules(base, size, object_size, rep, v);
 }
 
-Validation validate(const std::uint8_t *base, std::size_t size, const FindingSink &sink, bool writer_live) {
+Validation validate(const std::uint8_t *base, std::size_t size, const FindingSink &sink, int backing_fd) {
   Validation v;
   Reporter rep(sink, &v);
   v = header_rules(base, size, size, rep, v);
@@ -307,6 +308,7 @@ Validation validate(const std::uint8_t *base, std::size_t size, const FindingSin
     if (st == State::live || st == State::tombstone) max_epoch = std::max(max_epoch, layout::word_epoch(slots[i].word));
   }
   std::uint64_t bus = r.bus_epoch(std::memory_order_acquire);
+  const bool writer_live = bus < max_epoch && backing_fd >= 0 && os::writer_locked_elsewhere(backing_fd);
   for (int spin = 0; writer_live && bus < max_epoch && spin < 64; ++spin) {
     sched_yield();
     bus = r.bus_epoch(std::memory_order_acquire);

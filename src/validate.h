@@ -35,11 +35,14 @@ Validation validate_header(const std::uint8_t *base, std::size_t size, std::uint
                            const FindingSink &sink);
 
 // Checks every rule. `size` must be the object's size; bytes past it are
-// never read. `writer_live`: another process holds the writer role and may
-// be between committing a slot and publishing the bus epoch, so an F13
-// finding is re-read a few times (yielding the CPU) before it is reported;
-// on a quiescent image (false) it is reported at once.
-Validation validate(const std::uint8_t *base, std::size_t size, const FindingSink &sink, bool writer_live = false);
+// never read. `backing_fd`: the backing object of a live region, or -1 for
+// an image nobody else writes. When a slot epoch is above the bus epoch
+// (F13) and another open file description holds the writer role on
+// backing_fd, that writer may be between committing the slot and
+// publishing the bus epoch (FORMAT.md 2.2 steps 6-7), so the bus epoch is
+// re-read a few times (yielding the CPU) before F13 is reported; otherwise
+// it is reported at once.
+Validation validate(const std::uint8_t *base, std::size_t size, const FindingSink &sink, int backing_fd = -1);
 
 // Escapes a key for printing: printable ASCII as is, anything else as \xNN.
 std::string escape_key(const std::uint8_t *bytes, std::size_t len);

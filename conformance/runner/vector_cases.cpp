@@ -437,7 +437,7 @@ void add_vector_cases(std::vector<Case> &out) {
                  expect_get(a, path, "b", "CORRUPT");
                  expect_recover(a, path, 0, 1);
                });
-  damaged_case(out, "key_hash_wrong", "a live slot whose key_hash is not FNV-1a of its key (F10)",
+  damaged_case(out, "key_hash_wrong", "a live slot whose key_hash is not the XXH3-64 of its key (F10)",
                [](Image &im) {
                  const auto i = slot_of(im, "c");
                  im.put64(im.slot_off(i) + fmt::kSlotHash, im.u64(im.slot_off(i) + fmt::kSlotHash) ^ 1);

@@ -36,6 +36,10 @@
  * - A writer handle is safe to use from many threads: its mutations
  *   serialise inside it. The writer handle may also read.
  * - splinter_close must not race with any other call on the same handle.
+ * - A handle belongs to the process that opened it: after fork() the child
+ *   must not use (or close) an inherited handle, and opens its own. (The
+ *   writer role is a lock on the open file description, which a child
+ *   would share with its parent.)
  * - Readers never write the slot table, keys or values: those are mapped
  *   read-only in a reader. The one thing a reader writes is the waiter count
  *   in a separate page, and only while it blocks in splinter_poll, so that a
@@ -99,7 +103,8 @@ extern "C" {
 #define SPLINTER_VERSION_STRING "1.0.0"
 
 /* The on-region format version this library reads and writes
- * (docs/FORMAT.md). It changes whenever the layout does. */
+ * (docs/FORMAT.md). It changes whenever the layout, or the meaning of any
+ * field (a hash, the home slot), does. */
 #define SPLINTER_FORMAT_VERSION 3
 
 /* Longest key, in bytes, not counting the terminating NUL. */
@@ -271,7 +276,8 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_get(const splinter_bus *bus, const 
  * callbacks must not return values that collide with status codes unless
  * they mean them). fn must not close the bus.
  * Returns OK, INVALID, or fn's non-zero return. Slots that stay unstable or
- * malformed are skipped; use splinter_check to find them. */
+ * malformed (keys get would not find) are skipped; use splinter_check to find
+ * them. A key whose value fails its checksum is listed; get returns CORRUPT. */
 SPLINTER_NODISCARD SPLINTER_API int splinter_list(const splinter_bus *bus,
                                                   int (*fn)(void *ctx, const char *key,
                                                             size_t value_len, uint64_t epoch),
