@@ -38,6 +38,12 @@ inline __attribute__((always_inline)) Step look(const Region &r, std::uint32_t i
   return Step::next;
 }
 
+// F11 for the buffer word w selects: what get and list check before they
+// trust a meta read under a stable word.
+bool meta_ok(const Region &r, const Meta &m, std::uint64_t w) {
+  return m.len <= r.geo().max_value_size && m.reserved == 0 && m.epoch == layout::word_epoch(w);
+}
+
 // Pairs with the writer's release fence (2.2 step 3), then re-reads the word.
 bool stable(const Region &r, std::uint32_t i, std::uint64_t w) {
   std::atomic_thread_fence(std::memory_order_acquire);
@@ -76,12 +82,10 @@ int get(const splinter_bus *bus, const Key &k, void *buf, std::size_t cap, std::
       if (s == Step::next) continue;
       const unsigned b = layout::word_active(w);
       const Meta m = r.meta(i, b);
-      const bool sane = m.len <= r.geo().max_value_size;
       const bool fits = m.len <= cap;
-      if (sane && fits) r.read_value(i, b, m.len, buf);
+      if (fits) r.read_value(i, b, m.len, buf);  // copies nothing if len > max_value_size
       if (!stable(r, i, w)) goto retry;
-      if (!sane || m.reserved != 0 || m.epoch != layout::word_epoch(w))
-        return fail(SPLINTER_E_CORRUPT, "slot %u: malformed buffer meta (F11)", i);
+      if (!meta_ok(r, m, w)) return fail(SPLINTER_E_CORRUPT, "slot %u: malformed buffer meta (F11)", i);
       if (!fits) {
         if (out_len) *out_len = m.len;
         return fail(SPLINTER_E_BUFFER, "value is %u bytes, buffer %zu", m.len, cap);
@@ -138,8 +142,7 @@ int list(const splinter_bus *bus, ListFn fn, void *ctx) {
       // Skip what get would not find or not return as a value (F9, F10,
       // F11); splinter_check names it. A value failing its checksum (F12)
       // is listed: the key is there, and get says CORRUPT.
-      if (!k.well_formed() || k.hash != key_hash(k.bytes(), k.len)) break;
-      if (m.len > r.geo().max_value_size || m.reserved != 0 || m.epoch != layout::word_epoch(w)) break;
+      if (!k.well_formed() || k.hash != key_hash(k.bytes(), k.len) || !meta_ok(r, m, w)) break;
       char name[layout::kKeyBytes];
       std::memcpy(name, k.words, sizeof name);
       if (const int rc = fn(ctx, name, m.len, layout::word_epoch(w))) return rc;
