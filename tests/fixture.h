@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -30,6 +31,10 @@ class BusName {
     const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(counter++);
     if (backing == SPLINTER_SHM) {
       name_ = "splinter-test-" + tag;
+      // The pid is ours, so an object already under this name was left by a
+      // dead process that had the same pid (one killed before its
+      // destructors ran): remove it rather than fail with EXISTS.
+      (void)::shm_unlink(name_.c_str());
     } else {
       char tmpl[] = "/tmp/splinter-test-XXXXXX";
       dir_ = ::mkdtemp(tmpl);
