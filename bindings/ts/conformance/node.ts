@@ -1,0 +1,11 @@
+/** Conformance adapter on Node (compiled to .build/conformance/node.js): node .build/conformance/node.js */
+import { writeSync } from "node:fs";
+import * as S from "@splinter/bus";
+import { Adapter, serve } from "./handler.ts";
+
+function write(line: string): void {
+  const bytes = new TextEncoder().encode(line);
+  for (let off = 0; off < bytes.length;) off += writeSync(1, bytes, off);
+}
+
+await serve(new Adapter(S, "ts-node", process.pid), process.stdin, write);

@@ -1,0 +1,8 @@
+/** The public API, the same on every runtime (entries: deno.ts, bun.ts, node.ts). */
+export { Bus, checkBus as check, destroy, FORMAT_VERSION, KEY_MAX, libraryVersion, POLL_SLICE_MS, recover } from "./bus.ts";
+export type { Backing, Change, CreateOptions, Entry, Info, OpenOptions, PollOptions, Role, Versioned, WatchOptions } from "./bus.ts";
+export type { Key, Value } from "./bytes.ts";
+export { SplinterError, Status } from "./errors.ts";
+export type { StatusCode, StatusName } from "./errors.ts";
+export { Fix, Severity } from "./report.ts";
+export type { Finding, Report } from "./report.ts";
