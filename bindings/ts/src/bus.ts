@@ -305,6 +305,21 @@ export class Bus implements Disposable {
   }
 
   /**
+   * poll that blocks the calling thread until it returns: for a Worker or a
+   * script with nothing else to do, never for a thread that runs an event loop
+   * others depend on. Returns the new epoch; TIMEOUT as poll.
+   */
+  pollSync(key: Key | null, since: bigint | number, timeoutMs = -1): bigint {
+    const k = key === null || key === undefined ? null : cKey(key);
+    const s = epochArg(since, "since");
+    if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) throw new TypeError("timeoutMs is a number");
+    const ms = timeoutMs < 0 || timeoutMs === Infinity ? -1 : Math.ceil(timeoutMs);
+    const out = new BigUint64Array(1);
+    check(native().fn.splinter_poll(this.#h(), k, s, ms, out));
+    return out[0]!;
+  }
+
+  /**
    * Yields each change of key (its epoch and value, null once unset), or of
    * the bus epoch when key is omitted, until the loop stops (break) or the
    * signal aborts. Changes in quick succession may be seen once, as the latest.

@@ -4,6 +4,7 @@
 import { dlopen } from "bun:ffi";
 import { bunDefinitions, type WorkerAnswer, type WorkerRequest } from "./bun.ts";
 
+declare const self: Worker;
 // deno-lint-ignore no-explicit-any
 let lib: any;
 
@@ -17,5 +18,5 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   } catch (e) {
     answer = { error: String(e) };
   }
-  postMessage(answer);
+  self.postMessage(answer);
 };
