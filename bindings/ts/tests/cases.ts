@@ -333,6 +333,8 @@ export function cases(S: Splinter, env: Env): Case[] {
     withBus(async (w, name) => {
       using r = S.Bus.open(name);
       // pollSync blocks this thread: the timer cannot run, so nothing changes and the wait times out first.
+      // (async on purpose: its TIMEOUT becomes a rejected promise, like poll's.)
+      // deno-lint-ignore require-await
       const events = await timerDuringWait(w, async (since) => r.pollSync("k", since, 200));
       assert.deepEqual(events, ["rejected TIMEOUT"]);
       await new Promise((resolve) => setTimeout(resolve, 0)); // let the starved timer run now (it sets the key)
