@@ -1,10 +1,12 @@
 // commands.h -- one RapidCheck command per API verb (rc::state, doc/state.md).
 //
-// Each command draws its arguments from the model in its constructor, states
-// its preconditions in checkPreconditions, advances the model in apply, and
-// in run performs the call on the real bus, compares the answer with the
-// model's prediction and then runs the after-every-command oracle
-// (Sut::verify: validator, list, every get, bus epoch).
+// RapidCheck's model (model.h) is the only truth. Each command draws its
+// arguments from the model in its constructor; states its preconditions in
+// checkPreconditions (only the crash commands have any: their mutation must
+// succeed, so that the writer reaches its crash point); advances the model
+// in apply; and in run performs the call on the real bus, compares the
+// answer with the model's, and checks the bus against the model state after
+// the command (Sut::verify: validator, list, every get, bus epoch).
 #ifndef SPLINTER_PROPS_COMMANDS_H
 #define SPLINTER_PROPS_COMMANDS_H
 
@@ -46,13 +48,14 @@ struct Set : Cmd {
   std::string key, value;
   explicit Set(const Model &m) : key(*gen_key(m)), value(*gen_value(m, true)) {}
   void apply(Model &m) const override { model_set(m, key, value); }
-  void run(const Model &, Sut &sut) const override {
-    const Expect want = model_set(sut.model, key, value);
+  void run(const Model &s0, Sut &sut) const override {
+    Model s1 = s0;
+    const Expect want = model_set(s1, key, value);
     std::uint64_t e = 0;
     const Status st = sut.writer.set(key, std::string_view(value), &e);
     expect_call("set(" + quoted(key) + ")", st, want, e);
     count(want.code);
-    sut.verify();
+    sut.verify(s1);
   }
   void show(std::ostream &os) const override { os << "set(" << quoted(key) << ", " << value.size() << " bytes)"; }
 };
@@ -63,8 +66,8 @@ struct Get : Cmd {
   std::string key;
   int mode;  // 0: allocating C++ get, 1: buffer too small, 2: exact buffer
   explicit Get(const Model &m) : key(*gen_key(m)), mode(*rc::gen::inRange(0, 3)) {}
-  void run(const Model &, Sut &sut) const override {
-    const Stored *s = sut.model.find(key);
+  void run(const Model &s0, Sut &sut) const override {
+    const Stored *s = s0.find(key);
     const std::string call = "get(" + quoted(key) + ", mode " + std::to_string(mode) + ")";
     if (mode == 0) {
       auto r = sut.writer.get(key);
@@ -96,7 +99,7 @@ struct Get : Cmd {
         if (buf[cap] != '\x5a') RC_FAIL(call + ": wrote past its buffer");
       }
     }
-    sut.verify();
+    sut.verify(s0);
   }
   void show(std::ostream &os) const override { os << "get(" << quoted(key) << ", mode " << mode << ")"; }
 };
@@ -106,14 +109,15 @@ struct Unset : Cmd {
   std::string key;
   explicit Unset(const Model &m) : key(*gen_key(m, 4)) {}
   void apply(Model &m) const override { model_unset(m, key); }
-  void run(const Model &, Sut &sut) const override {
-    const Expect want = model_unset(sut.model, key);
+  void run(const Model &s0, Sut &sut) const override {
+    Model s1 = s0;
+    const Expect want = model_unset(s1, key);
     std::uint64_t e = 0;
     const Status st = sut.writer.unset(key, &e);
     expect_call("unset(" + quoted(key) + ")", st, want, e);
     if (want.code == Code::ok) ++stats().unsets_ok;
     if (want.code == Code::not_found) ++stats().not_found;
-    sut.verify();
+    sut.verify(s1);
   }
   void show(std::ostream &os) const override { os << "unset(" << quoted(key) << ")"; }
 };
@@ -128,9 +132,9 @@ struct Poll : Cmd {
   explicit Poll(const Model &m)
       : key(*gen_key(m)), on_bus(*rc::gen::inRange(0, 4) == 0), since_current(*rc::gen::arbitrary<bool>()),
         flip(*rc::gen::inRange<std::uint64_t>(1, 4)) {}
-  void run(const Model &, Sut &sut) const override {
-    const Stored *s = sut.model.find(key);
-    const std::uint64_t cur = on_bus ? sut.model.bus_epoch : (s ? s->epoch : 0);
+  void run(const Model &s0, Sut &sut) const override {
+    const Stored *s = s0.find(key);
+    const std::uint64_t cur = on_bus ? s0.bus_epoch : (s ? s->epoch : 0);
     const std::uint64_t since = since_current ? cur : cur ^ flip;
     auto r = on_bus ? sut.writer.poll_bus(since, 0) : sut.writer.poll(key, since, 0);
     const std::string call = std::string("poll(") + (on_bus ? "<bus>" : quoted(key)) + ", since " +
@@ -141,7 +145,7 @@ struct Poll : Cmd {
       RC_FAIL(call + " = " + r.status().name() + (r.ok() ? " " + std::to_string(r.value()) : std::string()) +
               ", want OK " + std::to_string(cur));
     }
-    sut.verify();
+    sut.verify(s0);
   }
   void show(std::ostream &os) const override {
     os << "poll(" << (on_bus ? "<bus>" : quoted(key)) << (since_current ? ", since = current" : ", since != current")
@@ -152,16 +156,16 @@ struct Poll : Cmd {
 // info: geometry, live keys, bus epoch, and this process as the writer.
 struct Info : Cmd {
   explicit Info(const Model &) {}
-  void run(const Model &, Sut &sut) const override {
+  void run(const Model &s0, Sut &sut) const override {
     auto r = sut.writer.info();
     if (!r.ok()) RC_FAIL(std::string("info = ") + r.status().name());
     const splinter_info &i = r.value();
-    if (i.slots != sut.model.slots || i.max_value_size != sut.model.max_value ||
-        i.live_keys != sut.model.kv.size() || i.bus_epoch != sut.model.bus_epoch || i.role != SPLINTER_WRITER ||
+    if (i.slots != s0.slots || i.max_value_size != s0.max_value || i.live_keys != s0.kv.size() ||
+        i.bus_epoch != s0.bus_epoch || i.role != SPLINTER_WRITER ||
         i.backing != static_cast<std::uint32_t>(sut.backing()))
       RC_FAIL("info differs from the model: live " + std::to_string(i.live_keys) + " epoch " +
               std::to_string(i.bus_epoch));
-    sut.verify();
+    sut.verify(s0);
   }
   void show(std::ostream &os) const override { os << "info"; }
 };
@@ -169,9 +173,9 @@ struct Info : Cmd {
 // close + open as writer: everything survives, the epoch included.
 struct ReopenWriter : Cmd {
   explicit ReopenWriter(const Model &) {}
-  void run(const Model &, Sut &sut) const override {
+  void run(const Model &s0, Sut &sut) const override {
     sut.reopen_writer();
-    sut.verify();
+    sut.verify(s0);
   }
   void show(std::ostream &os) const override { os << "close + open writer"; }
 };
@@ -180,14 +184,14 @@ struct ReopenWriter : Cmd {
 struct ReaderView : Cmd {
   std::string key;
   explicit ReaderView(const Model &m) : key(*gen_key(m)) {}
-  void run(const Model &, Sut &sut) const override {
+  void run(const Model &s0, Sut &sut) const override {
     auto r = Bus::open(sut.backing(), sut.name(), Role::reader);
     if (!r.ok()) RC_FAIL(std::string("reader open = ") + r.status().name());
-    sut.verify_reads(r.value(), "reader");
+    verify_bus(r.value(), s0, "reader");
     if (r->set(key, std::string_view("x")).code() != Code::read_only) RC_FAIL("reader set was not READ_ONLY");
     if (r->unset(key).code() != Code::read_only) RC_FAIL("reader unset was not READ_ONLY");
     r->close();
-    sut.verify();
+    sut.verify(s0);
   }
   void show(std::ostream &os) const override { os << "open reader, read all, try to mutate"; }
 };
@@ -196,12 +200,12 @@ struct ReaderView : Cmd {
 // and so is destroying a bus whose writer lives.
 struct SecondWriter : Cmd {
   explicit SecondWriter(const Model &) {}
-  void run(const Model &, Sut &sut) const override {
+  void run(const Model &s0, Sut &sut) const override {
     auto r = Bus::open(sut.backing(), sut.name(), Role::writer);
     if (r.status().code() != Code::busy) RC_FAIL(std::string("second writer open = ") + r.status().name());
     const Status d = Bus::destroy(sut.backing(), sut.name());
     if (d.code() != Code::busy) RC_FAIL(std::string("destroy under a live writer = ") + d.name());
-    sut.verify();
+    sut.verify(s0);
   }
   void show(std::ostream &os) const override { os << "second writer open (BUSY), destroy (BUSY)"; }
 };
@@ -213,11 +217,11 @@ struct KeyTooLong : Cmd {
       : key(*rc::gen::mapcat(rc::gen::inRange(SPLINTER_KEY_MAX + 1, SPLINTER_KEY_MAX + 20), [](int n) {
           return rc::gen::container<std::string>(static_cast<std::size_t>(n), gen_key_byte());
         })) {}
-  void run(const Model &, Sut &sut) const override {
+  void run(const Model &s0, Sut &sut) const override {
     if (sut.writer.set(key, std::string_view()).code() != Code::key_too_long) RC_FAIL("long-key set not KEY_TOO_LONG");
     if (sut.writer.get(key).status().code() != Code::key_too_long) RC_FAIL("long-key get not KEY_TOO_LONG");
     if (sut.writer.unset(key).code() != Code::key_too_long) RC_FAIL("long-key unset not KEY_TOO_LONG");
-    sut.verify();
+    sut.verify(s0);
   }
   void show(std::ostream &os) const override { os << "set/get/unset of a " << key.size() << "-byte key"; }
 };
@@ -228,72 +232,58 @@ struct Recreate : Cmd {
   Geometry g;
   explicit Recreate(const Model &) : g(*gen_geometry()) {}
   void apply(Model &m) const override { m = Model::fresh(g.slots, g.max_value); }
-  void run(const Model &, Sut &sut) const override {
+  void run(const Model &s0, Sut &sut) const override {
     sut.recreate(g.slots, g.max_value);
-    sut.verify();
+    sut.verify(nextState(s0));
   }
   void show(std::ostream &os) const override {
     os << "destroy + create(slots " << g.slots << ", max value " << g.max_value << ")";
   }
 };
 
-// The in-flight key after a crash: old (before) or new (after), adopted.
-inline void adopt_in_flight(Sut &sut, const std::string &key, const Model &before, const Model &after,
-                            const std::string &call) {
-  auto r = sut.writer.get(key);
-  auto matches = [&](const Model &m) {
-    const Stored *s = m.find(key);
-    if (!s) return r.status().code() == Code::not_found;
-    return r.ok() && std::string(r->text()) == s->value && r->epoch == s->epoch;
-  };
-  ++stats().crashes_killed;
-  if (matches(after)) {
-    sut.model = after;
-    ++stats().crash_new;
-  } else if (matches(before)) {
-    sut.model = before;
-    ++stats().crash_old;
-  } else {
-    RC_FAIL(call + ": after the crash the key is neither old nor new: " + r.status().name() +
-            (r.ok() ? " \"" + escape(std::string(r->text())) + "\" e" + std::to_string(r->epoch) : std::string()));
+// After a writer died at `point` of a mutation taking the model from s0 to
+// s1 (s1 = s0 if it died before the commit point), FORMAT.md section 3
+// exactly: until the next writer opens, the region holds s1 with the bus
+// epoch of s0 when it lags (checked through a reader, which repairs
+// nothing); the next writer open recovers, and the bus equals s1.
+inline void verify_crash(Sut &sut, const Model &s0, const Model &s1, int point) {
+  {
+    auto r = Bus::open(sut.backing(), sut.name(), Role::reader);
+    if (!r.ok()) RC_FAIL(std::string("reader open after the crash = ") + r.status().name() + ": " + last_error());
+    verify_bus(r.value(), left_by_crash(s0, s1, point), "reader after the crash, before recovery",
+               bus_epoch_lags_at(point));
   }
+  sut.reopen_writer();
+  if (bus_epoch_lags_at(point)) ++stats().crash_lagging;
+  sut.verify(s1);
 }
 
-// set, in a writer that dies at a generated step; then a new writer opens.
+// set, in a writer that dies at a generated step of 2.2; then a new writer opens.
 struct CrashSet : Cmd {
   std::string key, value;
   int point;
   explicit CrashSet(const Model &m)
-      : key(*gen_key(m)), value(*gen_value(m, false)),
-        point(*rc::gen::inRange<int>(test::kSetFenced, test::kSetEpochPublished + 1)) {}
-  // Prediction (docs/FORMAT.md section 3): dead before the commit store, old;
-  // after it, new. kSetKeyWritten is only reached for a new key.
-  void apply(Model &m) const override {
-    Model after = m;
-    if (model_set(after, key, value).code != Code::ok) return;
-    const bool reached = point != test::kSetKeyWritten || m.find(key) == nullptr;
-    if (!reached || point >= test::kSetCommitted) m = after;
+      : key(*gen_key(m)), value(*gen_value(m, false)), point(*gen_set_crash_point(m, key)) {}
+  void checkPreconditions(const Model &m) const override {
+    Model s1 = m;
+    const bool set_succeeds = model_set(s1, key, value).code == Code::ok;  // else no crash point is reached
+    const bool point_reached = point != 0 && set_reaches(m, key, point);
+    RC_PRE(set_succeeds);
+    RC_PRE(point_reached);
   }
-  void run(const Model &, Sut &sut) const override {
-    const Model before = sut.model;
-    Model after = before;
-    const Expect want = model_set(after, key, value);
+  void apply(Model &m) const override {
+    if (set_committed_at(point)) model_set(m, key, value);
+  }
+  void run(const Model &s0, Sut &sut) const override {
     sut.writer.close();
     const ChildOutcome out = run_crashing_writer(
         static_cast<splinter_backing>(sut.backing()), sut.name(), point, 1,
         [&](splinter_bus *b) { return splinter_set(b, key.c_str(), value.data(), value.size(), nullptr); });
-    sut.reopen_writer();
-    const std::string call = "set(" + quoted(key) + ") killed at " + crash_point_name(point);
-    if (!out.killed) {
-      if (out.status != static_cast<int>(want.code))
-        RC_FAIL(call + ": the child's set = " + splinter_status_name(out.status));
-      sut.model = want.code == Code::ok ? after : before;
-      ++stats().crash_completed;
-    } else {
-      if (want.code != Code::ok) RC_FAIL(call + ": reached a crash point although the set must fail");
-      adopt_in_flight(sut, key, before, after, call);
-    }
-    sut.verify();
+    if (!out.killed)
+      RC_FAIL(std::string("the writer never reached ") + crash_point_name(point) + ": its set returned " +
+              splinter_status_name(out.status));
+    ++(set_committed_at(point) ? stats().crash_new : stats().crash_old);
+    verify_crash(sut, s0, nextState(s0), point);
   }
   void show(std::ostream &os) const override {
     os << "set(" << quoted(key) << ", " << value.size() << " bytes) in a writer killed at "
@@ -301,37 +291,39 @@ struct CrashSet : Cmd {
   }
 };
 
-// unset, in a writer that dies at a generated step (the n-th reclaim step
-// included); then a new writer opens.
+// unset, in a writer that dies at a generated step of 2.3 (the n-th reclaim
+// step included); then a new writer opens.
 struct CrashUnset : Cmd {
   std::string key;
   int point, nth;
   explicit CrashUnset(const Model &m)
-      : key(*gen_key(m, 4)), point(*rc::gen::inRange<int>(test::kUnsetCommitted, test::kUnsetReclaimStep + 1)),
+      : key(*gen_key(m, 4)), point(*gen_unset_crash_point()),
         nth(point == test::kUnsetReclaimStep ? *rc::gen::inRange(1, 4) : 1) {}
-  // Every unset crash point lies after the commit store: the key is gone.
+  void checkPreconditions(const Model &m) const override {
+    const bool key_live = m.find(key) != nullptr;  // else NOT_FOUND: no crash point is reached
+    const bool point_allowed = point != 0;
+    RC_PRE(key_live);
+    RC_PRE(point_allowed);
+  }
   void apply(Model &m) const override { model_unset(m, key); }
-  void run(const Model &, Sut &sut) const override {
-    const Model before = sut.model;
-    Model after = before;
-    const Expect want = model_unset(after, key);
+  void run(const Model &s0, Sut &sut) const override {
     sut.writer.close();
     const ChildOutcome out =
         run_crashing_writer(static_cast<splinter_backing>(sut.backing()), sut.name(), point, nth,
                             [&](splinter_bus *b) { return splinter_unset(b, key.c_str(), nullptr); });
-    sut.reopen_writer();
-    const std::string call = "unset(" + quoted(key) + ") killed at " + crash_point_name(point) + " #" +
-                             std::to_string(nth);
+    // How many tombstones an unset reclaims depends on where the keys hash,
+    // which the model does not know: a writer may finish before its n-th
+    // reclaim step. Its unset is then complete, the same state as a crash
+    // after the commit.
     if (!out.killed) {
-      if (out.status != static_cast<int>(want.code))
-        RC_FAIL(call + ": the child's unset = " + splinter_status_name(out.status));
-      sut.model = want.code == Code::ok ? after : before;
-      ++stats().crash_completed;
+      if (point != test::kUnsetReclaimStep || out.status != SPLINTER_OK)
+        RC_FAIL(std::string("the writer never reached ") + crash_point_name(point) + ": its unset returned " +
+                splinter_status_name(out.status));
+      ++stats().reclaim_not_reached;
     } else {
-      if (want.code != Code::ok) RC_FAIL(call + ": reached a crash point although the unset must fail");
-      adopt_in_flight(sut, key, before, after, call);
+      ++stats().crash_new;
     }
-    sut.verify();
+    verify_crash(sut, s0, nextState(s0), point);
   }
   void show(std::ostream &os) const override {
     os << "unset(" << quoted(key) << ") in a writer killed at " << crash_point_name(point) << " #" << nth

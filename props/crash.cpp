@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
 
 namespace splinter::props {
 namespace {
@@ -39,6 +42,33 @@ const char *crash_point_name(int point) {
     case test::kUnsetReclaimStep: return "unset:reclaim-step";
     default: return "?";
   }
+}
+
+const std::vector<int> &crash_points() {
+  static const std::vector<int> points = [] {
+    std::vector<int> all;
+    for (int p = test::kSetFenced; p < test::kCrashPointCount; ++p) all.push_back(p);
+    const char *env = std::getenv("SPLINTER_PROPS_CRASH_POINTS");
+    if (env == nullptr) return all;
+    std::vector<int> chosen;
+    std::istringstream names(env);
+    for (std::string name; std::getline(names, name, ',');) {
+      if (name == "none") continue;
+      bool known = false;
+      for (int p : all) {
+        if (name == crash_point_name(p)) {
+          chosen.push_back(p);
+          known = true;
+        }
+      }
+      if (!known) {
+        std::fprintf(stderr, "SPLINTER_PROPS_CRASH_POINTS: unknown crash point \"%s\"\n", name.c_str());
+        std::exit(2);
+      }
+    }
+    return chosen;
+  }();
+  return points;
 }
 
 ChildOutcome run_crashing_writer(splinter_backing backing, const std::string &name, int point, int nth,

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace splinter::props {
 
@@ -25,6 +26,13 @@ ChildOutcome run_crashing_writer(splinter_backing backing, const std::string &na
                                  const std::function<int(splinter_bus *)> &mutation);
 
 const char *crash_point_name(int point);
+
+// The crash points the crash commands draw from: every point of
+// src/test_hooks.h, unless SPLINTER_PROPS_CRASH_POINTS is set, to "none"
+// (no crash commands at all) or to a comma-separated list of names as
+// crash_point_name prints them (negative controls aim at one point with it).
+// Exits with status 2 on an unknown name.
+const std::vector<int> &crash_points();
 
 }  // namespace splinter::props
 

@@ -7,7 +7,9 @@
 #ifndef SPLINTER_PROPS_GENS_H
 #define SPLINTER_PROPS_GENS_H
 
+#include "crash.h"
 #include "model.h"
+#include "test_hooks.h"
 
 #include <rapidcheck.h>
 
@@ -77,6 +79,23 @@ inline rc::Gen<std::string> gen_value(const Model &m, bool allow_too_large) {
   return rc::gen::mapcat(len, [](std::size_t n) {
     return rc::gen::container<std::string>(n, rc::gen::arbitrary<char>());
   });
+}
+
+// A crash point of set (2.2) among crash_points() that a writer setting
+// `key` reaches (model.h, set_reaches); 0 when there is none.
+inline rc::Gen<int> gen_set_crash_point(const Model &m, const std::string &key) {
+  std::vector<int> points;
+  for (const int p : crash_points())
+    if (p >= test::kSetFenced && p <= test::kSetEpochPublished && set_reaches(m, key, p)) points.push_back(p);
+  return points.empty() ? rc::gen::just(0) : rc::gen::elementOf(points);
+}
+
+// A crash point of unset (2.3) among crash_points(); 0 when there is none.
+inline rc::Gen<int> gen_unset_crash_point() {
+  std::vector<int> points;
+  for (const int p : crash_points())
+    if (p >= test::kUnsetCommitted && p <= test::kUnsetReclaimStep) points.push_back(p);
+  return points.empty() ? rc::gen::just(0) : rc::gen::elementOf(points);
 }
 
 }  // namespace splinter::props

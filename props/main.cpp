@@ -20,10 +20,10 @@ class Coverage : public ::testing::Environment {
   void TearDown() override {
     const auto &s = splinter::props::stats();
     std::printf("props coverage: %lu commands verified; set ok %lu, FULL %lu, TOO_LARGE %lu; unset ok %lu, "
-                "NOT_FOUND %lu; crashed writers %lu (old kept %lu, new committed %lu), crash point not reached %lu; "
-                "longest probe %lu, most tombstones %lu\n",
-                s.commands, s.sets_ok, s.full, s.too_large, s.unsets_ok, s.not_found, s.crashes_killed, s.crash_old,
-                s.crash_new, s.crash_completed, s.probe_max, s.tombstones_max);
+                "NOT_FOUND %lu; crashed writers %lu (old kept %lu, new committed %lu, bus epoch lagging %lu), "
+                "unset done before its reclaim crash point %lu; longest probe %lu, most tombstones %lu\n",
+                s.commands, s.sets_ok, s.full, s.too_large, s.unsets_ok, s.not_found, s.crash_old + s.crash_new,
+                s.crash_old, s.crash_new, s.crash_lagging, s.reclaim_not_reached, s.probe_max, s.tombstones_max);
   }
 };
 }  // namespace

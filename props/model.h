@@ -1,12 +1,15 @@
-// model.h -- the in-process model of a bus for the stateful property tests.
+// model.h -- the one model of a bus for the stateful property tests.
 //
 // A plain map from key to (value, epoch), the bus epoch and the geometry:
 // everything docs/FORMAT.md and splinter.h promise an observer can see. The
-// step functions are the specification of each mutation, used both to
-// advance RapidCheck's model (Command::apply) and to predict what the real
-// bus must answer (Command::run).
+// functions below are the specification of each mutation, and of what a
+// writer killed in the middle of one leaves (FORMAT.md section 3). Each
+// command advances RapidCheck's model with them (Command::apply), and checks
+// the real bus against that model in run: there is no other truth.
 #ifndef SPLINTER_PROPS_MODEL_H
 #define SPLINTER_PROPS_MODEL_H
+
+#include "test_hooks.h"
 
 #include <splinter/splinter.hpp>
 
@@ -42,19 +45,6 @@ struct Model {
   }
 };
 
-// Coverage counters (printed at the end of the run, so that a run that
-// never fills a bus or never crashes mid-commit is noticed).
-struct Stats {
-  unsigned long commands = 0, sets_ok = 0, full = 0, too_large = 0, unsets_ok = 0, not_found = 0,
-                crashes_killed = 0, crash_old = 0, crash_new = 0, crash_completed = 0;
-  unsigned long probe_max = 0;  // longest probe chain seen (info.longest_probe)
-  unsigned long tombstones_max = 0;
-};
-inline Stats &stats() {
-  static Stats s;
-  return s;
-}
-
 // What a call must return: its status and, on OK, its epoch.
 struct Expect {
   Code code = Code::ok;
@@ -83,6 +73,46 @@ inline Expect model_unset(Model &m, const std::string &key) {
   m.kv.erase(it);
   m.gone.insert(key);
   return {Code::ok, e};
+}
+
+// ---- A writer killed at a crash point (src/test_hooks.h) of a set or unset
+// that succeeds. docs/FORMAT.md section 3, exactly:
+
+// The set is committed iff the writer died at or after the commit store
+// (2.2 step 6): before it the key keeps its old value (or stays absent).
+inline bool set_committed_at(int point) { return point >= test::kSetCommitted; }
+// (Every unset crash point lies after its commit store, 2.3 step 2: the
+// unset is committed wherever its writer dies.)
+// kSetKeyWritten is reached only when the key is new (2.2 step 4).
+inline bool set_reaches(const Model &m, const std::string &key, int point) {
+  return point != test::kSetKeyWritten || m.find(key) == nullptr;
+}
+// Killed right after the commit store, before storing the bus epoch (2.2
+// step 6, 2.3 step 2): until the next writer opens and raises it (F13),
+// bus_epoch stays one behind the committed slot, and the validator reports
+// that slot under F13.
+inline bool bus_epoch_lags_at(int point) { return point == test::kSetCommitted || point == test::kUnsetCommitted; }
+
+// What the region shows between the crash and the next writer open: the
+// committed state `after` (the model after the command), with the bus epoch
+// of `before` when it lags.
+inline Model left_by_crash(const Model &before, const Model &after, int point) {
+  Model left = after;
+  if (bus_epoch_lags_at(point)) left.bus_epoch = before.bus_epoch;
+  return left;
+}
+
+// Coverage counters (printed at the end of the run, so that a run that
+// never fills a bus or never crashes mid-commit is noticed).
+struct Stats {
+  unsigned long commands = 0, sets_ok = 0, full = 0, too_large = 0, unsets_ok = 0, not_found = 0,
+                crash_old = 0, crash_new = 0, crash_lagging = 0, reclaim_not_reached = 0;
+  unsigned long probe_max = 0;  // longest probe chain seen (info.longest_probe)
+  unsigned long tombstones_max = 0;
+};
+inline Stats &stats() {
+  static Stats s;
+  return s;
 }
 
 }  // namespace splinter::props

@@ -9,27 +9,24 @@
 #include <rapidcheck/gtest.h>
 #include <rapidcheck/state.h>
 
-#include <cstdlib>
-#include <string>
-
 namespace splinter::props {
 namespace {
 
 void run_state_machine(Backing backing) {
   const Geometry g = *gen_geometry();
+  const Model initial = Model::fresh(g.slots, g.max_value);
   Sut sut(backing, g.slots, g.max_value);
-  sut.verify();
+  sut.verify(initial);
   // Weights by repetition: mutations most often, crashes and lifecycle less.
-  // SPLINTER_PROPS_NO_CRASH=1 leaves the crash commands out (a negative
-  // control uses it to show a mutant is caught without crashes too).
-  const char *no_crash = std::getenv("SPLINTER_PROPS_NO_CRASH");
-  if (no_crash != nullptr && std::string(no_crash) == "1") {
-    rc::state::check(sut.model, sut,
+  // SPLINTER_PROPS_CRASH_POINTS=none leaves the crash commands out (a
+  // negative control uses it to show a mutant is caught without crashes too).
+  if (crash_points().empty()) {
+    rc::state::check(initial, sut,
                      rc::state::gen::execOneOfWithArgs<Set, Set, Set, Set, Unset, Unset, Get, Get, Poll, Info,
                                                        ReopenWriter, ReaderView, SecondWriter, KeyTooLong,
                                                        Recreate>());
   } else {
-    rc::state::check(sut.model, sut,
+    rc::state::check(initial, sut,
                      rc::state::gen::execOneOfWithArgs<Set, Set, Set, Set, Unset, Unset, Get, Get, Poll, Info,
                                                        ReopenWriter, ReaderView, SecondWriter, KeyTooLong,
                                                        Recreate, CrashSet, CrashSet, CrashUnset>());
