@@ -100,8 +100,8 @@ fn regeneration_sees_a_new_function_of_the_header() {
 fn header_functions(text: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for line_start in text.split("SPLINTER_API ").skip(1) {
-        let decl = &line_start[..line_start.find(|c| c == '(' || c == '\n').unwrap_or(line_start.len())];
-        let name = decl.rsplit(|c: char| c == ' ' || c == '*').next().unwrap();
+        let decl = &line_start[..line_start.find(['(', '\n']).unwrap_or(line_start.len())];
+        let name = decl.rsplit([' ', '*']).next().unwrap();
         // (The macro's own definition, `SPLINTER_API __attribute__(...)`, is
         // not a declaration.)
         if line_start[decl.len()..].starts_with('(') && name.starts_with("splinter_") {
