@@ -422,7 +422,7 @@ impl<R: Role> Bus<R> {
     /// A writer open claims the single writer role (`BUSY` if another handle
     /// in any process holds it) and runs crash recovery; if a value is damaged
     /// so that recovery would lose it, it fails with `CORRUPT` — run
-    /// [`recover`](crate::recover). Other failures: `INVALID`, `NO_BUS`,
+    /// [`recover`](crate::recover()). Other failures: `INVALID`, `NO_BUS`,
     /// `CORRUPT`, `VERSION`, `SYSTEM`.
     ///
     /// ```
@@ -708,7 +708,7 @@ impl<R: Role> Bus<R> {
     }
 
     /// Validates a snapshot of this handle's mapping against every rule of
-    /// docs/FORMAT.md (as [`check`](crate::check) by name). `&mut self`:
+    /// docs/FORMAT.md (as [`check`](crate::check()) by name). `&mut self`:
     /// splinter.h does not list it among the calls safe concurrently with
     /// others on one handle.
     ///

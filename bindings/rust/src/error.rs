@@ -52,7 +52,7 @@ pub enum Status {
     /// `SPLINTER_E_NO_BUS`: no bus of that name.
     NoBus,
     /// `SPLINTER_E_CORRUPT`: the bus fails validation; see
-    /// [`recover`](crate::recover).
+    /// [`recover`](crate::recover()).
     Corrupt,
     /// `SPLINTER_E_VERSION`: a format version this library does not support.
     Version,
@@ -305,8 +305,8 @@ impl Error {
         self.os.as_ref()
     }
 
-    /// For `CORRUPT` or `VERSION` from [`check`](crate::check),
-    /// [`recover`](crate::recover) or [`Bus::check`](crate::Bus::check): the
+    /// For `CORRUPT` or `VERSION` from [`check`](crate::check()),
+    /// [`recover`](crate::recover()) or [`Bus::check`](crate::Bus::check): the
     /// findings reported before the library gave up (the unusable header).
     ///
     /// ```
