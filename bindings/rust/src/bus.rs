@@ -1,7 +1,7 @@
 //! Bus handles, split by role in the type system.
 use crate::check::{self, Report};
 use crate::error::{status, Error, Result, Status};
-use crate::key::AsKey;
+use crate::key::{AsKey, Key};
 use crate::list::{self, Entry, List};
 use crate::sys;
 use std::ffi::{CString, OsStr};
@@ -464,7 +464,10 @@ impl<R: Role> Bus<R> {
     /// # Ok::<(), splinter::Error>(())
     /// ```
     pub fn get(&self, key: impl AsKey) -> Result<Option<Value>> {
-        let key = key.as_key()?;
+        key.with_key(|key| self.get_key(key))?
+    }
+
+    fn get_key(&self, key: &Key) -> Result<Option<Value>> {
         let mut bytes: Vec<u8> = Vec::with_capacity(128);
         loop {
             let (mut len, mut epoch) = (0usize, 0u64);
@@ -515,20 +518,22 @@ impl<R: Role> Bus<R> {
     /// # drop(bus); splinter::destroy(Backing::Shm, &name)?;
     /// # Ok::<(), splinter::Error>(())
     /// ```
+    #[inline]
     pub fn get_into(&self, key: impl AsKey, buf: &mut [u8]) -> Result<Option<Found>> {
-        let key = key.as_key()?;
         let (mut len, mut epoch) = (0usize, 0u64);
-        // SAFETY: buf is valid for buf.len() bytes of writes.
-        let rc = unsafe {
-            sys::splinter_get(
-                self.raw.as_ptr(),
-                key.as_ptr(),
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-                &mut len,
-                &mut epoch,
-            )
-        };
+        let rc = key.with_key(|key| {
+            // SAFETY: buf is valid for buf.len() bytes of writes.
+            unsafe {
+                sys::splinter_get(
+                    self.raw.as_ptr(),
+                    key.as_ptr(),
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    &mut len,
+                    &mut epoch,
+                )
+            }
+        })?;
         match rc {
             sys::SPLINTER_OK => Ok(Some(Found { len, epoch })),
             sys::SPLINTER_E_NOT_FOUND => Ok(None),
@@ -617,8 +622,7 @@ impl<R: Role> Bus<R> {
     /// # Ok::<(), splinter::Error>(())
     /// ```
     pub fn poll(&self, key: impl AsKey, since: u64, timeout: Option<Duration>) -> Result<Option<u64>> {
-        let key = key.as_key()?;
-        self.poll_raw(key.as_ptr(), since, timeout)
+        key.with_key(|key| self.poll_raw(key.as_ptr(), since, timeout))?
     }
 
     /// As [`poll`](Bus::poll), on the bus epoch: waits for any committed set
@@ -824,21 +828,18 @@ impl Bus<Writer> {
     /// # drop(bus); splinter::destroy(Backing::Shm, &name)?;
     /// # Ok::<(), splinter::Error>(())
     /// ```
+    #[inline]
     pub fn set(&self, key: impl AsKey, value: impl AsRef<[u8]>) -> Result<u64> {
-        let key = key.as_key()?;
         let value = value.as_ref();
         let mut epoch = 0u64;
-        // SAFETY: value is valid for value.len() bytes; mutations on a
-        // writer handle may run from many threads (they serialise inside).
-        status(unsafe {
-            sys::splinter_set(
-                self.raw.as_ptr(),
-                key.as_ptr(),
-                value.as_ptr().cast(),
-                value.len(),
-                &mut epoch,
-            )
+        let rc = key.with_key(|key| {
+            // SAFETY: value is valid for value.len() bytes; mutations on a
+            // writer handle may run from many threads (they serialise inside).
+            unsafe {
+                sys::splinter_set(self.raw.as_ptr(), key.as_ptr(), value.as_ptr().cast(), value.len(), &mut epoch)
+            }
         })?;
+        status(rc)?;
         Ok(epoch)
     }
 
@@ -857,10 +858,9 @@ impl Bus<Writer> {
     /// # Ok::<(), splinter::Error>(())
     /// ```
     pub fn unset(&self, key: impl AsKey) -> Result<Option<u64>> {
-        let key = key.as_key()?;
         let mut epoch = 0u64;
         // SAFETY: as for set.
-        let rc = unsafe { sys::splinter_unset(self.raw.as_ptr(), key.as_ptr(), &mut epoch) };
+        let rc = key.with_key(|key| unsafe { sys::splinter_unset(self.raw.as_ptr(), key.as_ptr(), &mut epoch) })?;
         match rc {
             sys::SPLINTER_OK => Ok(Some(epoch)),
             sys::SPLINTER_E_NOT_FOUND => Ok(None),

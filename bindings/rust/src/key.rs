@@ -1,7 +1,7 @@
 //! Keys: validated once, kept NUL-terminated inline (no allocation).
 use crate::error::{Error, Result, Status};
 use crate::sys;
-use std::borrow::{Borrow, Cow};
+use std::borrow::Borrow;
 use std::ffi::CStr;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -54,6 +54,7 @@ impl Key {
     /// assert_eq!(Key::new("").unwrap_err().status(), Status::Invalid);
     /// assert_eq!(Key::new("a\0b").unwrap_err().status(), Status::Invalid);
     /// ```
+    #[inline]
     pub fn new(bytes: impl AsRef<[u8]>) -> Result<Key> {
         let bytes = bytes.as_ref();
         // The order of the checks is the Python binding's and the library's:
@@ -106,6 +107,7 @@ impl Key {
         unsafe { CStr::from_bytes_with_nul_unchecked(&self.buf[..=usize::from(self.len)]) }
     }
 
+    #[inline]
     pub(crate) fn as_ptr(&self) -> *const c_char {
         self.buf.as_ptr().cast()
     }
@@ -220,15 +222,18 @@ mod private {
 /// # Ok::<(), splinter::Error>(())
 /// ```
 pub trait AsKey: private::Sealed {
-    /// The validated key: borrowed when `self` is a [`Key`], built (on the
-    /// stack) otherwise.
-    fn as_key(&self) -> Result<Cow<'_, Key>>;
+    /// Calls `f` with the validated key: `self` when it is a [`Key`], one
+    /// built on the stack otherwise (no copy of a [`Key`] is made: the hot
+    /// path of a call is then the C call alone).
+    #[doc(hidden)]
+    fn with_key<T, F: FnOnce(&Key) -> T>(&self, f: F) -> Result<T>;
 }
 
 impl private::Sealed for Key {}
 impl AsKey for Key {
-    fn as_key(&self) -> Result<Cow<'_, Key>> {
-        Ok(Cow::Borrowed(self))
+    #[inline]
+    fn with_key<T, F: FnOnce(&Key) -> T>(&self, f: F) -> Result<T> {
+        Ok(f(self))
     }
 }
 
@@ -236,8 +241,9 @@ macro_rules! bytes_key {
     ($($t:ty),*) => {$(
         impl private::Sealed for $t {}
         impl AsKey for $t {
-            fn as_key(&self) -> Result<Cow<'_, Key>> {
-                Key::new(self).map(Cow::Owned)
+            #[inline]
+            fn with_key<T, F: FnOnce(&Key) -> T>(&self, f: F) -> Result<T> {
+                Key::new(self).map(|k| f(&k))
             }
         }
     )*};
@@ -246,15 +252,17 @@ bytes_key!(str, [u8], String, Vec<u8>);
 
 impl<const N: usize> private::Sealed for [u8; N] {}
 impl<const N: usize> AsKey for [u8; N] {
-    fn as_key(&self) -> Result<Cow<'_, Key>> {
-        Key::new(self).map(Cow::Owned)
+    #[inline]
+    fn with_key<T, F: FnOnce(&Key) -> T>(&self, f: F) -> Result<T> {
+        Key::new(self).map(|k| f(&k))
     }
 }
 
 impl<T: AsKey + ?Sized> private::Sealed for &T {}
 impl<T: AsKey + ?Sized> AsKey for &T {
-    fn as_key(&self) -> Result<Cow<'_, Key>> {
-        (**self).as_key()
+    #[inline]
+    fn with_key<R, F: FnOnce(&Key) -> R>(&self, f: F) -> Result<R> {
+        (**self).with_key(f)
     }
 }
 
@@ -300,9 +308,10 @@ mod tests {
     }
 
     #[test]
-    fn borrowed_key_is_not_copied() {
+    fn a_key_is_used_in_place_and_bytes_are_validated_on_the_call() {
         let k = Key::new("k").unwrap();
-        assert!(matches!(k.as_key().unwrap(), Cow::Borrowed(_)));
-        assert!(matches!("k".as_key().unwrap(), Cow::Owned(_)));
+        assert!(k.with_key(|inner| std::ptr::eq(inner, &k)).unwrap());
+        assert_eq!("k".with_key(|inner| *inner).unwrap(), k);
+        assert_eq!("".with_key(|_| ()).unwrap_err().status(), Status::Invalid);
     }
 }
