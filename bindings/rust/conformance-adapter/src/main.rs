@@ -1,0 +1,379 @@
+//! The Rust binding's conformance adapter (conformance/PROTOCOL.md).
+//!
+//! Reads one JSON request per line on stdin and answers one JSON object per
+//! line on stdout. It only translates requests into calls of the `splinter`
+//! crate and its results (or `splinter::Error`) into answers: no retries, no
+//! checks of its own. The one place it leaves the safe API is a mutation on a
+//! reader handle, which the types forbid but the protocol asks for (the
+//! runner expects the library's `READ_ONLY`): that goes to the C call itself.
+mod base64;
+mod json;
+
+use json::{Json, Out};
+use splinter::{sys, Backing, Bus, CreateOptions, Error, Key, Reader, Report, Writer};
+use std::collections::HashMap;
+use std::ffi::CString;
+use std::io::{BufRead, Write};
+use std::ptr;
+use std::time::Duration;
+
+enum Handle {
+    R(Bus<Reader>),
+    W(Bus<Writer>),
+}
+
+/// Runs the same read on a handle of either role.
+macro_rules! on_any {
+    ($h:expr, $b:ident => $e:expr) => {
+        match $h {
+            Handle::R($b) => $e,
+            Handle::W($b) => $e,
+        }
+    };
+}
+
+enum Fail {
+    /// The library (or the binding, refusing an argument) said no.
+    Lib(Error),
+    /// A status answered without an error value (NOT_FOUND, TIMEOUT).
+    Status(&'static str),
+    /// The request could not be translated.
+    Adapter(String),
+}
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Fail {
+        Fail::Lib(e)
+    }
+}
+
+type Answer = Result<Out, Fail>;
+
+fn bad(msg: impl Into<String>) -> Fail {
+    Fail::Adapter(msg.into())
+}
+
+fn field<'a>(req: &'a Json, name: &str) -> Result<&'a Json, Fail> {
+    req.get(name).ok_or_else(|| bad(format!("missing field \"{}\"", name)))
+}
+
+fn str_field<'a>(req: &'a Json, name: &str) -> Result<&'a str, Fail> {
+    match field(req, name)? {
+        Json::Str(s) => Ok(s),
+        _ => Err(bad(format!("field \"{}\" is not a string", name))),
+    }
+}
+
+fn int_field<T: TryFrom<i128>>(req: &Json, name: &str) -> Result<T, Fail> {
+    match field(req, name)? {
+        Json::Int(n) => T::try_from(*n).map_err(|_| bad(format!("field \"{}\" is out of range", name))),
+        _ => Err(bad(format!("field \"{}\" is not an integer", name))),
+    }
+}
+
+fn backing(req: &Json) -> Result<Backing, Fail> {
+    let b = str_field(req, "backing")?;
+    Backing::from_name(b).ok_or_else(|| bad(format!("backing must be \"shm\" or \"file\", not {:?}", b)))
+}
+
+fn b64_field(req: &Json, name: &str) -> Result<Vec<u8>, Fail> {
+    base64::decode(str_field(req, name)?).map_err(|e| bad(format!("{}: {}", name, e)))
+}
+
+fn has_key(req: &Json) -> bool {
+    req.get("key").is_some() || req.get("key_b64").is_some()
+}
+
+/// The key's bytes: "key_b64" (raw bytes) or "key" (a string, its UTF-8).
+fn key_bytes(req: &Json) -> Result<Vec<u8>, Fail> {
+    if req.get("key_b64").is_some() {
+        b64_field(req, "key_b64")
+    } else {
+        Ok(str_field(req, "key")?.as_bytes().to_vec())
+    }
+}
+
+fn report(out: &mut Out, r: &Report) {
+    let findings: Vec<String> = r
+        .findings
+        .iter()
+        .map(|f| {
+            Out::new()
+                .num("rule", f.rule)
+                .num("severity", f.severity.code())
+                .num("fix", f.fix.code())
+                .num("slot", f.slot.map_or(-1, |s| s as i64))
+                .str("key", &f.key)
+                .str("detail", &f.detail)
+                .finish()
+        })
+        .collect();
+    out.raw("findings", format!("[{}]", findings.join(",")));
+    out.num("worst", r.worst.map_or(0, |w| w.code()));
+    out.num("repaired", r.repaired).num("rolled_back", r.rolled_back).num("dropped", r.dropped);
+}
+
+struct Adapter {
+    handles: HashMap<String, Handle>,
+}
+
+impl Adapter {
+    fn handle(&mut self, req: &Json) -> Result<&mut Handle, Fail> {
+        let name = str_field(req, "bus")?;
+        self.handles.get_mut(name).ok_or_else(|| bad(format!("no open handle named {}", name)))
+    }
+
+    fn bind(&mut self, req: &Json, h: Handle) -> Result<(), Fail> {
+        let name = str_field(req, "bus")?.to_string();
+        if self.handles.contains_key(&name) {
+            return Err(bad(format!("handle {} is open", name)));
+        }
+        self.handles.insert(name, h);
+        Ok(())
+    }
+
+    /// A mutation through a reader handle: the types have no such call, so
+    /// it goes to the C ABI, which answers for it.
+    fn raw_mutation(&mut self, op: &str, req: &Json) -> Answer {
+        let bus = match self.handle(req)? {
+            Handle::R(b) => b.as_raw(),
+            Handle::W(_) => unreachable!("writers use the safe API"),
+        };
+        let key = if op == "flush" { None } else { Some(key_bytes(req)?) };
+        let key = match key.map(CString::new) {
+            Some(Ok(k)) => Some(k),
+            // What Key::new answers for a NUL byte.
+            Some(Err(_)) => return Err(Key::new([0u8]).unwrap_err().into()),
+            None => None,
+        };
+        let key_ptr = key.as_ref().map_or(ptr::null(), |k| k.as_ptr());
+        let value = if op == "set" { b64_field(req, "value_b64")? } else { Vec::new() };
+        let mut epoch = 0u64;
+        // SAFETY: an open handle owned by self.handles, NUL-terminated key,
+        // value valid for its length, a valid out-pointer.
+        let rc = unsafe {
+            match op {
+                "set" => sys::splinter_set(bus, key_ptr, value.as_ptr().cast(), value.len(), &mut epoch),
+                "unset" => sys::splinter_unset(bus, key_ptr, &mut epoch),
+                _ => sys::splinter_flush(bus),
+            }
+        };
+        if rc != sys::SPLINTER_OK {
+            return Err(Error::from_code(rc).into());
+        }
+        let mut out = Out::new();
+        if op != "flush" {
+            out.num("epoch", epoch);
+        }
+        Ok(out)
+    }
+
+    fn dispatch(&mut self, op: &str, req: &Json) -> Answer {
+        let mut out = Out::new();
+        match op {
+            "hello" => {
+                out.str("adapter", "rust")
+                    .str("library", splinter::library_version())
+                    .num("pid", std::process::id())
+                    .num("format_version", splinter::FORMAT_VERSION);
+            }
+            "create" => {
+                let mut opts = CreateOptions::new(int_field(req, "slots")?, int_field(req, "max_value_size")?);
+                if req.get("mode").is_some() {
+                    opts = opts.mode(int_field(req, "mode")?);
+                }
+                if self.handles.contains_key(str_field(req, "bus")?) {
+                    return Err(bad("handle is open"));
+                }
+                let bus = Bus::<Writer>::create(backing(req)?, str_field(req, "name")?, &opts)?;
+                self.bind(req, Handle::W(bus))?;
+            }
+            "open" => {
+                if self.handles.contains_key(str_field(req, "bus")?) {
+                    return Err(bad("handle is open"));
+                }
+                let (b, name) = (backing(req)?, str_field(req, "name")?);
+                let h = match str_field(req, "role")? {
+                    "reader" => Handle::R(Bus::open(b, name)?),
+                    "writer" => Handle::W(Bus::open(b, name)?),
+                    r => return Err(bad(format!("role must be \"reader\" or \"writer\", not {:?}", r))),
+                };
+                self.bind(req, h)?;
+            }
+            "close" => {
+                let name = str_field(req, "bus")?;
+                self.handles.remove(name).ok_or_else(|| bad(format!("no handle named {}", name)))?;
+            }
+            "destroy" => splinter::destroy(backing(req)?, str_field(req, "name")?)?,
+            "check" | "recover" if req.get("bus").is_none() => {
+                let (b, name) = (backing(req)?, str_field(req, "name")?);
+                let r = if op == "check" { splinter::check(b, name)? } else { splinter::recover(b, name)? };
+                report(&mut out, &r);
+            }
+            "set" | "unset" | "flush" => {
+                let bus = match self.handle(req)? {
+                    Handle::W(b) => b,
+                    Handle::R(_) => return self.raw_mutation(op, req),
+                };
+                match op {
+                    "set" => {
+                        let epoch = bus.set(key_bytes(req)?, b64_field(req, "value_b64")?)?;
+                        out.num("epoch", epoch);
+                    }
+                    "unset" => match bus.unset(key_bytes(req)?)? {
+                        Some(epoch) => {
+                            out.num("epoch", epoch);
+                        }
+                        None => return Err(Fail::Status("NOT_FOUND")),
+                    },
+                    _ => bus.flush()?,
+                }
+            }
+            "get" => {
+                let key = key_bytes(req)?;
+                if req.get("cap").is_some() {
+                    let mut buf = vec![0u8; int_field::<usize>(req, "cap")?];
+                    let found = on_any!(self.handle(req)?, b => b.get_into(&key, &mut buf));
+                    match found {
+                        Ok(Some(f)) => {
+                            out.str("value_b64", &base64::encode(&buf[..f.len])).num("epoch", f.epoch);
+                        }
+                        Ok(None) => return Err(Fail::Status("NOT_FOUND")),
+                        Err(e) => {
+                            let needed = e.needed_len();
+                            let mut out = answer_error(Fail::Lib(e));
+                            if let Some(n) = needed {
+                                out.num("len", n);
+                            }
+                            return Ok(out);
+                        }
+                    }
+                } else {
+                    match on_any!(self.handle(req)?, b => b.get(&key))? {
+                        Some(v) => {
+                            out.str("value_b64", &base64::encode(&v.bytes)).num("epoch", v.epoch);
+                        }
+                        None => return Err(Fail::Status("NOT_FOUND")),
+                    }
+                }
+            }
+            "list" => {
+                let list = on_any!(self.handle(req)?, b => b.list())?;
+                let entries: Vec<String> = list
+                    .map(|e| {
+                        Out::new()
+                            .str("key_b64", &base64::encode(e.key.as_bytes()))
+                            .num("len", e.value_len)
+                            .num("epoch", e.epoch)
+                            .finish()
+                    })
+                    .collect();
+                out.raw("entries", format!("[{}]", entries.join(",")));
+            }
+            "poll" => {
+                let since: u64 = int_field(req, "since")?;
+                let ms: i64 = int_field(req, "timeout_ms")?;
+                let timeout = if ms < 0 { None } else { Some(Duration::from_millis(ms as u64)) };
+                let r = if has_key(req) {
+                    let key = key_bytes(req)?;
+                    on_any!(self.handle(req)?, b => b.poll(&key, since, timeout))
+                } else {
+                    on_any!(self.handle(req)?, b => b.poll_bus(since, timeout))
+                };
+                match r? {
+                    Some(epoch) => {
+                        out.num("epoch", epoch);
+                    }
+                    None => return Err(Fail::Status("TIMEOUT")),
+                }
+            }
+            "epoch" => {
+                let epoch = on_any!(self.handle(req)?, b => b.epoch());
+                out.num("epoch", epoch);
+            }
+            "info" => {
+                let i = on_any!(self.handle(req)?, b => b.info())?;
+                out.num("format_version", i.format_version)
+                    .str("backing", i.backing.name())
+                    .str("role", i.role.name())
+                    .num("slots", i.slots)
+                    .num("max_value_size", i.max_value_size)
+                    .num("live_keys", i.live_keys)
+                    .num("tombstones", i.tombstones)
+                    .num("longest_probe", i.longest_probe)
+                    .num("region_size", i.region_size)
+                    .num("bus_epoch", i.bus_epoch)
+                    .num("writer_pid", i.writer_pid.unwrap_or(0))
+                    .num("waiters", i.waiters);
+            }
+            "set_spin" => {
+                let us: u64 = int_field(req, "spin_us")?;
+                on_any!(self.handle(req)?, b => b.set_spin(Duration::from_micros(us)))?;
+            }
+            "check" => {
+                let r = on_any!(self.handle(req)?, b => b.check())?;
+                report(&mut out, &r);
+            }
+            _ => {
+                out.str("status", "UNSUPPORTED").str("detail", &format!("unknown op {}", op));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn answer_error(f: Fail) -> Out {
+    let mut out = Out::new();
+    match f {
+        Fail::Lib(e) => {
+            out.str("status", e.status().name()).str("detail", e.detail());
+            if let Some(r) = e.report() {
+                report(&mut out, r);
+            }
+        }
+        Fail::Status(s) => {
+            out.str("status", s);
+        }
+        Fail::Adapter(msg) => {
+            out.str("status", "ADAPTER_ERROR").str("detail", &msg);
+        }
+    }
+    out
+}
+
+fn answer(adapter: &mut Adapter, line: &str) -> String {
+    let req = match json::parse(line) {
+        Ok(r) => r,
+        Err(e) => return answer_error(bad(format!("unparsable request: {}", e))).finish(),
+    };
+    let result = match req.get("op") {
+        Some(Json::Str(op)) => adapter.dispatch(op, &req),
+        _ => Err(bad("missing field \"op\"")),
+    };
+    let mut out = result.unwrap_or_else(answer_error);
+    if !out.has("status") {
+        out.str("status", "OK");
+    }
+    if let Some(id) = req.get("id") {
+        out.raw("id", json::encode(id));
+    }
+    out.finish()
+}
+
+fn main() {
+    let mut adapter = Adapter { handles: HashMap::new() };
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let mut stdout = stdout.lock();
+    for line in stdin.lock().lines() {
+        let line = line.expect("reading stdin");
+        if line.trim().is_empty() {
+            continue;
+        }
+        let reply = answer(&mut adapter, &line);
+        writeln!(stdout, "{}", reply).expect("writing stdout");
+        stdout.flush().expect("flushing stdout");
+    }
+    // End of input: close every handle, exit 0.
+    adapter.handles.clear();
+}
