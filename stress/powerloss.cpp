@@ -4,9 +4,10 @@
 #include "shared.h"
 #include "value.h"
 
-#include <fcntl.h>
+#include "testsupport/files.h"
+#include "testsupport/spec.h"
+
 #include <unistd.h>
-#include <xxhash.h>
 
 #include <cerrno>
 #include <cinttypes>
@@ -23,41 +24,21 @@ namespace stress {
 namespace {
 
 using Bytes = std::vector<unsigned char>;
+using testsupport::same_bytes;
 
-// The format, restated from docs/FORMAT.md (an independent reading, not src/layout.h).
-constexpr std::size_t kPage = 4096, kSector = 512, kSlotTable = 8192, kSlotSize = 128, kKeyOff = 16,
-                      kHashOff = 8, kMetaOff = 80, kMetaSize = 24;
-
-std::uint64_t rd64(const Bytes &b, std::size_t off) {
-  std::uint64_t v;
-  std::memcpy(&v, b.data() + off, 8);
-  return v;
-}
-std::uint32_t rd32(const Bytes &b, std::size_t off) {
-  std::uint32_t v;
-  std::memcpy(&v, b.data() + off, 4);
-  return v;
-}
-// key_hash of FORMAT.md 1.3, computed here independently of the library.
-std::uint64_t key_hash(const unsigned char *p, std::size_t n) { return XXH3_64bits(p, n); }
-
-// memcmp, but defined for empty ranges (an empty value's data() may be null).
-bool same_bytes(const void *a, const void *b, std::size_t n) { return n == 0 || std::memcmp(a, b, n) == 0; }
+// The format is the test-support library's independent reading of
+// docs/FORMAT.md (spec.h), not src/layout.h. A power loss leaves whole pages
+// from before or after the flush, or a page torn at a sector boundary.
+constexpr std::size_t kPage = spec::kPage, kSector = 512;
 
 Bytes read_file(const std::string &path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) setup_error("open %s: %s", path.c_str(), std::strerror(errno));
-  Bytes b(static_cast<std::size_t>(lseek(fd, 0, SEEK_END)));
-  if (pread(fd, b.data(), b.size(), 0) != static_cast<ssize_t>(b.size())) setup_error("pread %s", path.c_str());
-  ::close(fd);
-  return b;
+  auto b = testsupport::slurp_bytes(path);
+  if (!b) setup_error("read %s: %s", path.c_str(), std::strerror(errno));
+  return std::move(*b);
 }
 
 void write_file(const std::string &path, const Bytes &b) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) setup_error("open %s: %s", path.c_str(), std::strerror(errno));
-  if (pwrite(fd, b.data(), b.size(), 0) != static_cast<ssize_t>(b.size())) setup_error("pwrite %s", path.c_str());
-  ::close(fd);
+  if (!testsupport::spit(path, b)) setup_error("write %s: %s", path.c_str(), std::strerror(errno));
 }
 
 struct Finding {
@@ -81,11 +62,9 @@ struct Totals {
 
 class Sim {
  public:
-  Sim(const Options &o, std::string dir) : o_(o), u_(Universe::make(o.slots, o.max_value)), dir_(std::move(dir)),
-                                            rng_(o.seed) {
-    stride_ = (o.max_value + 7u) & ~7u;
-    value_off_ = kSlotTable + std::uint64_t{o.slots} * kSlotSize;
-  }
+  Sim(const Options &o, std::string dir)
+      : o_(o), u_(Universe::make(o.slots, o.max_value)), dir_(std::move(dir)), rng_(o.seed),
+        geo_(*spec::geometry(o.slots, o.max_value)) {}
   void round();
   const Totals &totals() const { return t_; }
 
@@ -93,12 +72,17 @@ class Sim {
   void mutate(splinter_bus *w, bool batch);
   void evaluate(const Bytes &img, const std::string &what);
   std::set<std::int64_t> torn_slots(const Bytes &img, std::map<std::int64_t, std::string> *why);
+  // The bytes are the value key `id` was committed with at epoch e.
+  bool committed(std::uint32_t id, std::uint64_t e, const unsigned char *bytes, std::size_t len) const {
+    const auto it = versions_.find({id, e});
+    return it != versions_.end() && it->second.size() == len && same_bytes(bytes, it->second.data(), len);
+  }
 
   const Options &o_;
   Universe u_;
   std::string dir_;
   std::mt19937_64 rng_;
-  std::uint64_t stride_, value_off_;
+  spec::Geometry geo_;
   std::map<std::pair<std::uint32_t, std::uint64_t>, Bytes> versions_;  // every committed value
   std::vector<bool> live_;
   std::vector<std::uint64_t> epoch_;        // current epoch per key
@@ -143,15 +127,12 @@ void Sim::mutate(splinter_bus *w, bool batch) {
 // The LIVE slots of img whose bytes are not exactly one committed version.
 std::set<std::int64_t> Sim::torn_slots(const Bytes &img, std::map<std::int64_t, std::string> *why) {
   std::set<std::int64_t> torn;
+  const spec::View im(img);
   for (std::uint32_t i = 0; i < o_.slots; ++i) {
-    const std::size_t s = kSlotTable + std::size_t{i} * kSlotSize;
-    const std::uint64_t word = rd64(img, s);
-    if ((word & 3u) != 1u) continue;  // only LIVE slots carry a value
-    const std::uint64_t e = word >> 3;
-    const unsigned a = static_cast<unsigned>((word >> 2) & 1u);
-    std::size_t klen = 0;
-    while (klen < 64 && img[s + kKeyOff + klen] != 0) ++klen;
-    const std::string key(reinterpret_cast<const char *>(&img[s + kKeyOff]), klen);
+    const spec::Slot s = im.slot(geo_, i);
+    if (s.state() != spec::kLive) continue;  // only LIVE slots carry a value
+    const std::uint64_t e = s.epoch();
+    const std::string key = s.key_prefix();
     const auto id = u_.parse(key);
     std::string bad;
     const auto it = id ? versions_.find({*id, e}) : versions_.end();
@@ -159,13 +140,12 @@ std::set<std::int64_t> Sim::torn_slots(const Bytes &img, std::map<std::int64_t, 
     else if (it == versions_.end()) bad = "no committed version at this epoch";
     else {
       const Bytes &v = it->second;
-      const std::size_t m = s + kMetaOff + a * kMetaSize;
-      const std::uint64_t h = rd64(img, s + kHashOff);
-      const std::uint64_t voff = value_off_ + (2 * std::uint64_t{i} + a) * stride_;
-      if (h != key_hash(&img[s + kKeyOff], klen)) bad = "key hash";
-      else if (rd32(img, m) != v.size() || rd32(img, m + 4) != 0 || rd64(img, m + 8) != e) bad = "meta len/epoch";
-      else if (!same_bytes(&img[voff], v.data(), v.size())) bad = "value bytes differ from the committed ones";
-      else if (rd64(img, m + 16) != XXH3_64bits_withSeed(v.data(), v.size(), h ^ e)) bad = "meta check";
+      const spec::Meta &m = s.active_meta();
+      const unsigned char *stored = im.value(geo_, i, s.active(), v.size());
+      if (s.key_hash != spec::key_hash(key)) bad = "key hash";
+      else if (m.len != v.size() || m.reserved != 0 || m.epoch != e) bad = "meta len/epoch";
+      else if (!stored || !same_bytes(stored, v.data(), v.size())) bad = "value bytes differ from the committed ones";
+      else if (m.check != spec::value_check(v.data(), v.size(), s.key_hash, e)) bad = "meta check";
     }
     if (!bad.empty()) {
       torn.insert(i);
@@ -222,8 +202,7 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
     std::uint64_t e = 0;
     st = splinter_get(r, name.c_str(), buf.data(), buf.size(), &len, &e);
     if (st == SPLINTER_OK) {
-      const auto it = versions_.find({id, e});
-      if (it == versions_.end() || it->second.size() != len || !same_bytes(buf.data(), it->second.data(), len))
+      if (!committed(id, e, buf.data(), len))
         violation("%s: get %s on the hybrid returned epoch %" PRIu64 ", not a committed value", ctx, name.c_str(), e);
     } else if (st == SPLINTER_E_CORRUPT) {
       if (!torn_keys.count(name)) violation("%s: get %s: CORRUPT, but no slot of that key is torn", ctx, name.c_str());
@@ -283,8 +262,7 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
     std::uint64_t e = 0;
     st = splinter_get(r, name.c_str(), buf.data(), buf.size(), &len, &e);
     if (st == SPLINTER_OK) {
-      const auto it = versions_.find({id, e});
-      if (it == versions_.end() || it->second.size() != len || !same_bytes(buf.data(), it->second.data(), len))
+      if (!committed(id, e, buf.data(), len))
         violation("%s: after recover, %s holds epoch %" PRIu64 ", which is not a value it ever had", ctx, name.c_str(), e);
       if (flushed_present_[id] && e == flushed_epoch_[id]) ++t_.keys_flushed;
       else if (e == final_epoch_[id]) ++t_.keys_final;
