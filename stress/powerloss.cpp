@@ -72,6 +72,17 @@ class Sim {
   void mutate(splinter_bus *w, bool batch);
   void evaluate(const Bytes &img, const std::string &what);
   std::set<std::int64_t> torn_slots(const Bytes &img, std::map<std::int64_t, std::string> *why);
+  // Gets every regular key through reader r; on(id, name, status, epoch, len) judges each answer.
+  template <class On>
+  void get_each(splinter_bus *r, Bytes &buf, On on) const {
+    for (std::uint32_t id = 0; id < u_.regular; ++id) {
+      const std::string name = u_.name(id);
+      std::size_t len = 0;
+      std::uint64_t e = 0;
+      const int st = splinter_get(r, name.c_str(), buf.data(), buf.size(), &len, &e);
+      on(id, name, st, e, len);
+    }
+  }
   // The bytes are the value key `id` was committed with at epoch e.
   bool committed(std::uint32_t id, std::uint64_t e, const unsigned char *bytes, std::size_t len) const {
     const auto it = versions_.find({id, e});
@@ -196,21 +207,17 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
   st = splinter_open(&r, SPLINTER_FILE, path.c_str(), SPLINTER_READER);
   if (st != SPLINTER_OK) violation("%s: reader open: %s (%s)", ctx, splinter_status_name(st), splinter_last_error());
   Bytes buf(o_.max_value + 1);
-  for (std::uint32_t id = 0; id < u_.regular; ++id) {
-    const std::string name = u_.name(id);
-    std::size_t len = 0;
-    std::uint64_t e = 0;
-    st = splinter_get(r, name.c_str(), buf.data(), buf.size(), &len, &e);
-    if (st == SPLINTER_OK) {
+  get_each(r, buf, [&](std::uint32_t id, const std::string &name, int gs, std::uint64_t e, std::size_t len) {
+    if (gs == SPLINTER_OK) {
       if (!committed(id, e, buf.data(), len))
         violation("%s: get %s on the hybrid returned epoch %" PRIu64 ", not a committed value", ctx, name.c_str(), e);
-    } else if (st == SPLINTER_E_CORRUPT) {
+    } else if (gs == SPLINTER_E_CORRUPT) {
       if (!torn_keys.count(name)) violation("%s: get %s: CORRUPT, but no slot of that key is torn", ctx, name.c_str());
       ++t_.corrupt_gets;
-    } else if (st != SPLINTER_E_NOT_FOUND) {
-      violation("%s: get %s on the hybrid: %s (%s)", ctx, name.c_str(), splinter_status_name(st), splinter_last_error());
+    } else if (gs != SPLINTER_E_NOT_FOUND) {
+      violation("%s: get %s on the hybrid: %s (%s)", ctx, name.c_str(), splinter_status_name(gs), splinter_last_error());
     }
-  }
+  });
   splinter_close(r);
 
   // 3. A writer open refuses exactly when a rollback or drop is needed.
@@ -256,12 +263,8 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
               after.empty() ? -1 : after[0].slot, after.empty() ? "" : after[0].detail.c_str());
   st = splinter_open(&r, SPLINTER_FILE, path.c_str(), SPLINTER_READER);
   if (st != SPLINTER_OK) violation("%s: reader open after recover: %s", ctx, splinter_status_name(st));
-  for (std::uint32_t id = 0; id < u_.regular; ++id) {
-    const std::string name = u_.name(id);
-    std::size_t len = 0;
-    std::uint64_t e = 0;
-    st = splinter_get(r, name.c_str(), buf.data(), buf.size(), &len, &e);
-    if (st == SPLINTER_OK) {
+  get_each(r, buf, [&](std::uint32_t id, const std::string &name, int gs, std::uint64_t e, std::size_t len) {
+    if (gs == SPLINTER_OK) {
       if (!committed(id, e, buf.data(), len))
         violation("%s: after recover, %s holds epoch %" PRIu64 ", which is not a value it ever had", ctx, name.c_str(), e);
       if (flushed_present_[id] && e == flushed_epoch_[id]) ++t_.keys_flushed;
@@ -271,7 +274,7 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
         violation("%s: after recover, %s holds its epoch %" PRIu64 " value, older than its flushed value (%s epoch %" PRIu64
                   ", flush at bus epoch %" PRIu64 ")",
                   ctx, name.c_str(), e, flushed_present_[id] ? "present at" : "absent,", flushed_epoch_[id], flush_epoch_);
-    } else if (st == SPLINTER_E_NOT_FOUND) {
+    } else if (gs == SPLINTER_E_NOT_FOUND) {
       if (dropped.count(name)) ++t_.keys_dropped;
       else if (absent_since_flush_[id]) ++t_.keys_absent_ok;
       else
@@ -279,9 +282,9 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
                   ") on and recovery did not report dropping it",
                   ctx, name.c_str(), flushed_epoch_[id]);
     } else {
-      violation("%s: after recover, get %s: %s (%s)", ctx, name.c_str(), splinter_status_name(st), splinter_last_error());
+      violation("%s: after recover, get %s: %s (%s)", ctx, name.c_str(), splinter_status_name(gs), splinter_last_error());
     }
-  }
+  });
   splinter_close(r);
 }
 

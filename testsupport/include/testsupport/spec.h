@@ -85,13 +85,11 @@ std::uint64_t value_check(const void *value, std::size_t len, std::uint64_t key_
 // header_check: XXH3-64 (seed 0) of header bytes [0, hdr::kChecked).
 std::uint64_t header_check(const void *header);
 
-// The geometry of section 1 for a header's slots and max_value_size.
+// Section 1 for a header's slots and max_value_size: a value buffer's
+// stride, where the value area starts, the whole region's size.
 struct Geometry {
-  std::uint32_t slots = 0;
-  std::uint32_t max_value = 0;
-  std::uint64_t stride = 0;        // round_up(max_value, 8)
-  std::uint64_t value_offset = 0;  // 8192 + slots * 128
-  std::uint64_t region_size = 0;   // round_up(value_offset + 2 * slots * stride, 4096)
+  std::uint32_t slots = 0, max_value = 0;
+  std::uint64_t stride = 0, value_offset = 0, region_size = 0;
 
   std::uint64_t slot_off(std::uint32_t i) const { return kSlotTable + std::uint64_t{i} * kSlotSize; }
   std::uint64_t meta_off(std::uint32_t i, unsigned b) const {
