@@ -237,7 +237,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const std::uint32_t slot = in.u8() % g.slots;
     switch (op % 12) {
       case 0:  // a slot word: word, hash, key words, meta words
-        write64(f, g.slot_off(slot) + 8u * (in.u8() % 16), in.u64());
+        write64(f, g.slot_off(slot) + 8u * (in.u8() % (spec::kSlotSize / 8)), in.u64());
         break;
       case 1:  // only the state and active bits of a slot word
         write64(f, g.slot_off(slot), (spec::View(snapshot(f)).word(g, slot) & ~std::uint64_t{7}) | (in.u8() & 7u));
@@ -249,8 +249,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         if (words) write64(f, g.value_off(slot, b) + 8 * (w % words), in.u64());
         break;
       }
-      case 3:  // a header word (bytes 0..199)
-        write64(f, 8u * (in.u8() % 25), in.u64());
+      case 3:  // a header word (any field)
+        write64(f, 8u * (in.u8() % (spec::hdr::kFieldsEnd / 8)), in.u64());
         break;
       case 4: {  // raw bytes anywhere
         std::uint64_t off = in.u8();
