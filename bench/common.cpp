@@ -1,6 +1,8 @@
 // common.cpp -- see common.h.
 #include "common.h"
 
+#include "testsupport/files.h"
+
 #include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -60,10 +62,7 @@ std::map<std::string, std::unique_ptr<Fixture>> &fixtures() {
 }
 }  // namespace
 
-std::string unique_bus_name(const std::string &what) {
-  static unsigned counter = 0;
-  return "spl-bench-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + "-" + what;
-}
+std::string unique_bus_name(const std::string &what) { return testsupport::unique_name("spl-bench", what); }
 
 void remember_bus(const std::string &name) { bus_names().push_back(name); }
 

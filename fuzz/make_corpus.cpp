@@ -39,7 +39,7 @@ void emit(const std::string &kind, const std::string &target, const std::string 
   const std::string dir = g_out + "/" + kind + "/" + target;
   std::filesystem::create_directories(dir);
   const std::string prefix = kind == "corpus" ? "seed-" : "control-";
-  if (!fuzz::write_file(dir + "/" + prefix + name, data)) fuzz::fail("cannot write %s", dir.c_str());
+  fuzz::write_image(dir + "/" + prefix + name, data);
   ++g_written;
 }
 
@@ -60,7 +60,7 @@ Bytes make_bus(std::uint32_t slots, std::uint32_t max_value, const std::function
   must(splinter_create(&w, SPLINTER_FILE, path.c_str(), slots, max_value, 0600), "create");
   fill(w);
   splinter_close(w);
-  Bytes img = fuzz::read_file(path);
+  Bytes img = fuzz::read_image(path);
   std::filesystem::remove(path);
   return img;
 }
@@ -91,7 +91,7 @@ Bytes crashed_bus(std::uint32_t slots, std::uint32_t max_value, const std::funct
   int st = 0;
   waitpid(pid, &st, 0);
   Bytes img;
-  if (WIFSIGNALED(st)) img = fuzz::read_file(path);
+  if (WIFSIGNALED(st)) img = fuzz::read_image(path);
   else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) fuzz::fail("crash child for point %d: status %d", point, st);
   std::filesystem::remove(path);
   return img;
@@ -102,7 +102,7 @@ std::vector<std::string> colliding(std::uint32_t slots, std::uint32_t home, int 
   std::vector<std::string> out;
   for (int i = 0; static_cast<int>(out.size()) < n; ++i) {
     const std::string k = "chain/" + std::to_string(i);
-    if (fuzz::home_slot(fuzz::key_hash(k.data(), k.size()), slots) == home) out.push_back(k);
+    if (spec::home_slot(k, slots) == home) out.push_back(k);
   }
   return out;
 }
@@ -115,8 +115,8 @@ void unset(splinter_bus *w, const std::string &k) { must(splinter_unset(w, k.c_s
 
 // The slot that holds key in a valid image.
 std::uint32_t slot_of(const Bytes &img, const std::string &key) {
-  const fuzz::Geo g = *fuzz::image_geometry(img);
-  const fuzz::RefGet r = fuzz::ref_get(img, g, key);
+  const spec::Geometry g = *spec::View(img).geometry();
+  const spec::Get r = spec::get(img, g, key);
   if (r.status != SPLINTER_OK) fuzz::fail("seed key %s not found", key.c_str());
   return static_cast<std::uint32_t>(r.slot);
 }
@@ -187,16 +187,16 @@ void image_seeds() {
 
   // Damage. A torn value whose previous version is intact (rollback), and
   // one with no previous version (drop).
-  const fuzz::Geo g = *fuzz::image_geometry(mixed);
+  const spec::Geometry g = *spec::View(mixed).geometry();
   Bytes torn = mixed;
   std::uint32_t s = slot_of(mixed, "key1");
-  std::uint64_t w = fuzz::get64(torn, g.slot_off(s));
-  torn[g.value_off(s, static_cast<unsigned>((w >> 2) & 1))] ^= 0x20;
+  std::uint64_t w = spec::View(torn).word(g, s);
+  torn[g.value_off(s, spec::word_active(w))] ^= 0x20;
   both("torn-rollback", encode(torn, fuzz::kFixAll, static_cast<int>(s)));
   Bytes torn2 = mixed;
   s = slot_of(mixed, "key5");
-  w = fuzz::get64(torn2, g.slot_off(s));
-  torn2[g.value_off(s, static_cast<unsigned>((w >> 2) & 1)) + 3] ^= 0x01;
+  w = spec::View(torn2).word(g, s);
+  torn2[g.value_off(s, spec::word_active(w)) + 3] ^= 0x01;
   const Bytes torn_drop = encode(torn2, fuzz::kFixAll, static_cast<int>(s));
   both("torn-drop", torn_drop);
   for (const char *t : targets) emit("controls", t, "torn-value", torn_drop);
@@ -213,20 +213,20 @@ void image_seeds() {
   for (const char *k : {"key1", "key4"}) {
     Bytes t = flushed;
     s = slot_of(flushed, k);
-    w = fuzz::get64(t, g.slot_off(s));
-    t[g.value_off(s, static_cast<unsigned>((w >> 2) & 1))] ^= 0x40;
+    w = spec::View(t).word(g, s);
+    t[g.value_off(s, spec::word_active(w))] ^= 0x40;
     both(std::string("flushed-torn-") + k, encode(t, fuzz::kFixAll, static_cast<int>(s)));
   }
   Bytes flushed_ahead = flushed;
-  fuzz::put64(flushed_ahead, 192, fuzz::get64(flushed, 64) + 5);
+  spec::put64(flushed_ahead, spec::hdr::kFlushedEpoch, spec::View(flushed).bus_epoch() + 5);
   both("flushed-ahead", encode(flushed_ahead, fuzz::kFixAll & ~fuzz::kFixBusEpoch));
 
   // A duplicate key (F15): key3's slot copied over an EMPTY slot after it.
   Bytes dup = mixed;
   s = slot_of(mixed, "key3");
   for (std::uint32_t i = 0; i < g.slots; ++i) {
-    if (fuzz::get64(dup, g.slot_off(i)) != 0) continue;
-    std::memcpy(dup.data() + g.slot_off(i), dup.data() + g.slot_off(s), fuzz::kSlotSize);
+    if (spec::View(dup).word(g, i) != 0) continue;
+    std::memcpy(dup.data() + g.slot_off(i), dup.data() + g.slot_off(s), spec::kSlotSize);
     std::memcpy(dup.data() + g.value_off(i, 0), dup.data() + g.value_off(s, 0), 2 * g.stride);
     break;
   }
@@ -234,22 +234,22 @@ void image_seeds() {
 
   // An unreachable key (F14): an EMPTY slot in the middle of the chain.
   Bytes hole = chained;
-  const fuzz::Geo cg = *fuzz::image_geometry(chained);
-  std::memset(hole.data() + cg.slot_off(5), 0, fuzz::kSlotSize);
+  const spec::Geometry cg = *spec::View(chained).geometry();
+  std::memset(hole.data() + cg.slot_off(5), 0, spec::kSlotSize);
   both("unreachable", encode(hole));
 
   // A slot epoch above the bus epoch (F13), a bad state (F7), a bad key (F9, F10).
   Bytes ahead = mixed;
-  fuzz::put64(ahead, 64, 1);
+  spec::put64(ahead, spec::hdr::kBusEpoch, 1);
   both("epoch-behind", encode(ahead, fuzz::kFixAll & ~fuzz::kFixBusEpoch));
   Bytes bad_state = mixed;
   bad_state[g.slot_off(slot_of(mixed, "key4"))] |= 3;
   both("invalid-state", encode(bad_state));
   Bytes bad_key = mixed;
-  bad_key[g.slot_off(slot_of(mixed, "key0")) + 16 + 10] = 'x';
+  bad_key[g.slot_off(slot_of(mixed, "key0")) + spec::slotf::kKey + 10] = 'x';
   both("key-garbage-after-nul", encode(bad_key));
   Bytes bad_hash = mixed;
-  bad_hash[g.slot_off(slot_of(mixed, "key0")) + 8] ^= 1;
+  bad_hash[g.slot_off(slot_of(mixed, "key0")) + spec::slotf::kHash] ^= 1;
   both("bad-key-hash", encode(bad_hash, fuzz::kFixAll, static_cast<int>(slot_of(mixed, "key0"))));
 
   // Bad headers.
@@ -257,23 +257,23 @@ void image_seeds() {
   magic[0] = 'X';
   both("bad-magic", encode(magic));
   Bytes version = mixed;
-  fuzz::put32(version, 8, SPLINTER_FORMAT_VERSION + 1);
+  spec::put32(version, spec::hdr::kVersion, SPLINTER_FORMAT_VERSION + 1);
   both("version-next", encode(version));
   Bytes previous = mixed;
-  fuzz::put32(previous, 8, SPLINTER_FORMAT_VERSION - 1);
+  spec::put32(previous, spec::hdr::kVersion, SPLINTER_FORMAT_VERSION - 1);
   both("version-previous", encode(previous));
   Bytes slotsize = mixed;
-  fuzz::put32(slotsize, 12, 64);
+  spec::put32(slotsize, spec::hdr::kSlotSize, 64);
   both("slot-size-64", encode(slotsize));
   Bytes huge = mixed;
-  fuzz::put32(huge, 16, 1u << 24);
-  fuzz::put32(huge, 20, 1u << 26);
+  spec::put32(huge, spec::hdr::kSlots, 1u << 24);
+  spec::put32(huge, spec::hdr::kMaxValue, 1u << 26);
   both("huge-geometry", encode(huge));
   Bytes zero_slots = mixed;
-  fuzz::put32(zero_slots, 16, 0);
+  spec::put32(zero_slots, spec::hdr::kSlots, 0);
   both("zero-slots", encode(zero_slots));
   Bytes bad_check = mixed;
-  bad_check[41] ^= 1;
+  bad_check[spec::hdr::kCheck + 1] ^= 1;
   both("bad-header-check", encode(bad_check, fuzz::kFixAll & ~fuzz::kFixHeaderCheck));
   Bytes truncated(mixed.begin(), mixed.begin() + 9000);
   truncated.insert(truncated.begin(), fuzz::kRaw);

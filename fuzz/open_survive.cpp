@@ -31,7 +31,7 @@ void read_all(const splinter_bus *bus, const std::vector<std::uint8_t> &img, boo
   FUZZ_CHECK(is == SPLINTER_OK, "info: %s", status_name(is));
   FUZZ_CHECK(info.live_keys <= info.slots && info.tombstones <= info.slots, "info counts %u/%u of %u",
              info.live_keys, info.tombstones, info.slots);
-  const auto geo = fuzz::image_geometry(img);
+  const auto geo = spec::View(img).geometry();
   FUZZ_CHECK(geo && info.slots == geo->slots && info.max_value_size == geo->max_value,
              "info geometry differs from the header");
 
@@ -56,7 +56,7 @@ void read_all(const splinter_bus *bus, const std::vector<std::uint8_t> &img, boo
     FUZZ_CHECK(one_of(gs, {SPLINTER_OK, SPLINTER_E_NOT_FOUND, SPLINTER_E_CORRUPT}), "get: %s",
                status_name(gs));
     if (gs == SPLINTER_OK && !writer) {  // a writer open may have repaired the file
-      const fuzz::RefGet ref = fuzz::ref_get(img, *geo, e.key);
+      const spec::Get ref = spec::get(img, *geo, e.key);
       FUZZ_CHECK(ref.status == SPLINTER_OK && ref.epoch == epoch && ref.value.size() == len &&
                      fuzz::same_bytes(ref.value.data(), buf.data(), len),
                  "get returned a value that fails the reference check (reference: %s)", status_name(ref.status));
@@ -82,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   const std::vector<std::uint8_t> img = fuzz::decode_image(data, size);
   if (img.size() > fuzz::kMaxImage) return -1;  // keep inputs small; not in the corpus
   const std::string path = fuzz::temp_path("open");
-  if (!fuzz::write_file(path, img)) fuzz::fail("cannot write %s", path.c_str());
+  fuzz::write_image(path, img);
   const std::initializer_list<int> opened = {SPLINTER_OK, SPLINTER_E_CORRUPT, SPLINTER_E_VERSION};
 
   splinter_report rep{};

@@ -12,7 +12,7 @@
 //
 // Oracle: no crash, hang or out-of-bounds read, and since nothing changes
 // during a reader call, every answer equals what the independent reference
-// reader (common.h) reads from the same bytes with the geometry the reader
+// reader (spec::get) reads from the same bytes with the geometry the reader
 // captured at open: get gives the same status, bytes and epoch (never AGAIN),
 // list gives LIVE slots in order, poll gives the key's or the bus's epoch,
 // info counts the slots' states.
@@ -42,7 +42,7 @@ struct Fixture {
   splinter_bus *reader = nullptr;
   std::uint8_t *rw = nullptr;  // the harness's own read-write mapping
   std::vector<std::uint8_t> pristine;
-  fuzz::Geo geo;
+  spec::Geometry geo;
   std::vector<std::string> keys;  // the keys set at some point, and two never set
 };
 
@@ -67,7 +67,7 @@ Fixture make_fixture(std::uint32_t slots, std::uint32_t max_value, Fill fill) {
   splinter_close(w);
   rc = splinter_open(&f.reader, SPLINTER_SHM, name.c_str(), SPLINTER_READER);
   if (rc != SPLINTER_OK) fuzz::fail("open %s: %s", name.c_str(), status_name(rc));
-  f.geo = *fuzz::geometry(slots, max_value);
+  f.geo = *spec::geometry(slots, max_value);
   const std::string path = "/dev/shm/" + name;
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) fuzz::fail("open %s failed", path.c_str());
@@ -152,7 +152,7 @@ std::vector<std::uint8_t> snapshot(const Fixture &f) { return {f.rw, f.rw + f.ge
 
 void do_get(const Fixture &f, const std::string &key, std::size_t cap) {
   const auto img = snapshot(f);
-  const fuzz::RefGet ref = fuzz::ref_get(img, f.geo, key);
+  const spec::Get ref = spec::get(img, f.geo, key);
   std::vector<std::uint8_t> buf(cap);
   std::size_t len = 12345;
   std::uint64_t epoch = 0;
@@ -160,8 +160,7 @@ void do_get(const Fixture &f, const std::string &key, std::size_t cap) {
   if (rc == SPLINTER_E_BUFFER) {
     FUZZ_CHECK(ref.slot >= 0, "get '%s': BUFFER, but the reference finds no slot", key.c_str());
     const auto i = static_cast<std::uint32_t>(ref.slot);
-    const std::uint64_t w = fuzz::get64(img, f.geo.slot_off(i));
-    const std::uint32_t need = fuzz::get32(img, f.geo.meta_off(i, static_cast<unsigned>((w >> 2) & 1)));
+    const std::uint32_t need = spec::View(img).slot(f.geo, i).active_meta().len;
     FUZZ_CHECK(need > cap && need <= f.geo.max_value && len == need, "get '%s': BUFFER for %zu bytes, cap %zu, meta %u",
                key.c_str(), len, cap, need);
     return;
@@ -175,7 +174,7 @@ void do_get(const Fixture &f, const std::string &key, std::size_t cap) {
 
 void do_poll(const Fixture &f, const std::string *key, std::uint64_t since) {
   const auto img = snapshot(f);
-  const std::uint64_t now = key ? fuzz::ref_key_epoch(img, f.geo, *key) : fuzz::get64(img, 64);
+  const std::uint64_t now = key ? spec::key_epoch(img, f.geo, *key) : spec::View(img).bus_epoch();
   std::uint64_t out = 0;
   const int rc = splinter_poll(f.reader, key ? key->c_str() : nullptr, since, 0, &out);
   FUZZ_CHECK(rc == (now != since ? SPLINTER_OK : SPLINTER_E_TIMEOUT) && (rc != SPLINTER_OK || out == now),
@@ -199,16 +198,16 @@ void do_info(const Fixture &f) {
   FUZZ_CHECK(rc == SPLINTER_OK, "info: %s", status_name(rc));
   std::uint32_t live = 0, tomb = 0;
   for (std::uint32_t i = 0; i < f.geo.slots; ++i) {
-    const std::uint64_t w = fuzz::get64(img, f.geo.slot_off(i));
-    live += (w & 3) == 1;
-    tomb += (w & 3) == 2;
+    const unsigned st = spec::word_state(spec::View(img).word(f.geo, i));
+    live += st == spec::kLive;
+    tomb += st == spec::kTombstone;
   }
   FUZZ_CHECK(info.slots == f.geo.slots && info.max_value_size == f.geo.max_value && info.live_keys == live &&
-                 info.tombstones == tomb && info.bus_epoch == fuzz::get64(img, 64) && info.longest_probe <= f.geo.slots,
+                 info.tombstones == tomb && info.bus_epoch == spec::View(img).bus_epoch() && info.longest_probe <= f.geo.slots,
              "info: %u slots, %u live, %u tombstones, epoch %llu, probe %u; the image: %u live, %u tombstones",
              info.slots, info.live_keys, info.tombstones, static_cast<unsigned long long>(info.bus_epoch),
              info.longest_probe, live, tomb);
-  FUZZ_CHECK(splinter_epoch(f.reader) == fuzz::get64(img, 64), "epoch differs from the image");
+  FUZZ_CHECK(splinter_epoch(f.reader) == spec::View(img).bus_epoch(), "epoch differs from the image");
 }
 
 void do_check(const Fixture &f) {
@@ -216,7 +215,7 @@ void do_check(const Fixture &f) {
   splinter_report rep{};
   const int rc = splinter_check_bus(f.reader, nullptr, nullptr, &rep);
   FUZZ_CHECK(one_of(rc, {SPLINTER_OK, SPLINTER_E_CORRUPT, SPLINTER_E_VERSION}), "check_bus: %s", status_name(rc));
-  if (std::memcmp(img.data(), f.pristine.data(), 64) != 0) return;  // header scribbled: any verdict
+  if (std::memcmp(img.data(), f.pristine.data(), spec::hdr::kFixedEnd) != 0) return;  // header scribbled: any verdict
   const splinter::Validation v = splinter::validate(img.data(), img.size(), nullptr);
   FUZZ_CHECK(rc == SPLINTER_OK && rep.findings == v.report.findings && rep.worst == v.report.worst,
              "check_bus: %s, %u findings; the validator on the same bytes: %u", status_name(rc), rep.findings,
@@ -230,7 +229,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   auto &all = fixtures();
   Fixture &f = all[data[0] % all.size()];
   std::memcpy(f.rw, f.pristine.data(), f.pristine.size());
-  const fuzz::Geo &g = f.geo;
+  const spec::Geometry &g = f.geo;
   Bytes in(data + 1, size - 1);
   int checks = 0;
   for (int ops = 0; in.more() && ops < 256; ++ops) {
@@ -238,10 +237,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const std::uint32_t slot = in.u8() % g.slots;
     switch (op % 12) {
       case 0:  // a slot word: word, hash, key words, meta words
-        write64(f, g.slot_off(slot) + 8u * (in.u8() % 16), in.u64());
+        write64(f, g.slot_off(slot) + 8u * (in.u8() % (spec::kSlotSize / 8)), in.u64());
         break;
       case 1:  // only the state and active bits of a slot word
-        write64(f, g.slot_off(slot), (fuzz::get64(snapshot(f), g.slot_off(slot)) & ~std::uint64_t{7}) | (in.u8() & 7u));
+        write64(f, g.slot_off(slot), (spec::View(snapshot(f)).word(g, slot) & ~std::uint64_t{7}) | (in.u8() & 7u));
         break;
       case 2: {  // a value word
         const unsigned b = in.u8() & 1u;
@@ -250,8 +249,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         if (words) write64(f, g.value_off(slot, b) + 8 * (w % words), in.u64());
         break;
       }
-      case 3:  // a header word (bytes 0..199)
-        write64(f, 8u * (in.u8() % 25), in.u64());
+      case 3:  // a header word (any field)
+        write64(f, 8u * (in.u8() % (spec::hdr::kFieldsEnd / 8)), in.u64());
         break;
       case 4: {  // raw bytes anywhere
         std::uint64_t off = in.u8();
@@ -264,13 +263,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
       }
       case 5: {  // make the slot consistent again (key hash, meta, checksum)
         auto img = snapshot(f);
-        fuzz::fix_slot(img, g, slot);
-        std::memcpy(f.rw + g.slot_off(slot), img.data() + g.slot_off(slot), fuzz::kSlotSize);
+        spec::seal_slot(img, g, slot);
+        std::memcpy(f.rw + g.slot_off(slot), img.data() + g.slot_off(slot), spec::kSlotSize);
         break;
       }
       case 6: {  // copy another slot (and its values) over this one
         const std::uint32_t from = in.u8() % g.slots;
-        std::memmove(f.rw + g.slot_off(slot), f.rw + g.slot_off(from), fuzz::kSlotSize);
+        std::memmove(f.rw + g.slot_off(slot), f.rw + g.slot_off(from), spec::kSlotSize);
         std::memmove(f.rw + g.value_off(slot, 0), f.rw + g.value_off(from, 0), 2 * g.stride);
         break;
       }
@@ -288,7 +287,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         const std::uint8_t k = in.u8();
         const std::uint64_t since = in.u8() % 4 == 0 ? in.u64() : 0;
         if (k % 8 == 0) {
-          do_poll(f, nullptr, since ? since : fuzz::get64(snapshot(f), 64));
+          do_poll(f, nullptr, since ? since : spec::View(snapshot(f)).bus_epoch());
         } else {
           do_poll(f, &f.keys[k % f.keys.size()], since);
         }

@@ -46,7 +46,7 @@ int main(int argc, char **argv) {
   }
   fuzz::expect_failure(expect_failure);
   for (const auto &f : files) {
-    const std::vector<std::uint8_t> bytes = fuzz::read_file(f);
+    const std::vector<std::uint8_t> bytes = fuzz::read_image(f);
     std::fprintf(stderr, "replay %s (%zu bytes)\n", f.c_str(), bytes.size());
     // A copy in its own allocation, so ASan sees reads past the input's end.
     std::vector<std::uint8_t> copy(bytes);

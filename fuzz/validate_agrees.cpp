@@ -4,7 +4,7 @@
 //  - a reader open succeeds exactly when the validator passes the header
 //    (F1-F6), and fails with the validator's status otherwise;
 //  - through that reader, every get of a key stored in a LIVE slot returns
-//    what the independent reference reader (common.h, FORMAT.md 2.4) reads
+//    what the independent reference reader (spec::get, FORMAT.md 2.4) reads
 //    from the same bytes: status, bytes and epoch; if the validator finds
 //    nothing, every such get is OK (its checksum holds) and list gives
 //    exactly the LIVE slots, in slot order;
@@ -54,25 +54,24 @@ Verdict validate(const std::vector<std::uint8_t> &img) {
 // Keys of LIVE slots that the validator did not flag, with the value and
 // epoch their slot holds. On a clean file the reference reader must find
 // each of them in its own slot.
-std::map<std::string, fuzz::RefGet> clean_keys(const std::vector<std::uint8_t> &img, const fuzz::Geo &g,
-                                               const Verdict &v) {
-  std::map<std::string, fuzz::RefGet> out;
+std::map<std::string, spec::Get> clean_keys(const std::vector<std::uint8_t> &img, const spec::Geometry &g,
+                                            const Verdict &v) {
+  std::map<std::string, spec::Get> out;
   for (std::uint32_t i = 0; i < g.slots; ++i) {
-    const std::uint64_t w = fuzz::get64(img, g.slot_off(i));
-    if ((w & 3) != 1 || v.flagged.count(i)) continue;
-    const auto key = fuzz::slot_key(img, g, i);
+    const spec::Slot s = spec::View(img).slot(g, i);
+    if (s.state() != spec::kLive || v.flagged.count(i)) continue;
+    const auto key = s.key();
     FUZZ_CHECK(key.has_value(), "the validator passed LIVE slot %u with a malformed key", i);
-    const unsigned a = static_cast<unsigned>((w >> 2) & 1);
-    const std::uint32_t len = fuzz::get32(img, g.meta_off(i, a));
+    const std::uint32_t len = s.active_meta().len;
     FUZZ_CHECK(len <= g.max_value, "the validator passed slot %u with length %u", i, len);
-    fuzz::RefGet r;
+    spec::Get r;
     r.status = SPLINTER_OK;
-    r.epoch = w >> 3;
+    r.epoch = s.epoch();
     r.slot = i;
-    const auto *p = img.data() + g.value_off(i, a);
+    const auto *p = img.data() + g.value_off(i, s.active());
     r.value.assign(p, p + len);
     if (v.v.report.findings == 0) {
-      const fuzz::RefGet ref = fuzz::ref_get(img, g, *key);
+      const spec::Get ref = spec::get(img, g, *key);
       FUZZ_CHECK(ref.status == SPLINTER_OK && ref.slot == i && ref.value == r.value && ref.epoch == r.epoch,
                  "the validator passed the file but the reference reader reads '%s' as %s from slot %lld",
                  key->c_str(), status_name(ref.status), static_cast<long long>(ref.slot));
@@ -83,10 +82,10 @@ std::map<std::string, fuzz::RefGet> clean_keys(const std::vector<std::uint8_t> &
 }
 
 // Every clean key of `before` reads the same from `after`.
-void keys_kept(const std::map<std::string, fuzz::RefGet> &before, const std::vector<std::uint8_t> &after,
-               const fuzz::Geo &g, const char *what) {
+void keys_kept(const std::map<std::string, spec::Get> &before, const std::vector<std::uint8_t> &after,
+               const spec::Geometry &g, const char *what) {
   for (const auto &[key, r] : before) {
-    const fuzz::RefGet now = fuzz::ref_get(after, g, key);
+    const spec::Get now = spec::get(after, g, key);
     FUZZ_CHECK(now.status == SPLINTER_OK && now.value == r.value && now.epoch == r.epoch,
                "%s changed intact key '%s' (now %s, epoch %llu, was %llu)", what, key.c_str(),
                status_name(now.status), static_cast<unsigned long long>(now.epoch),
@@ -94,13 +93,13 @@ void keys_kept(const std::map<std::string, fuzz::RefGet> &before, const std::vec
   }
 }
 
-// The image without writer_pid (bytes 128..131), which taking the role sets.
+// The image without writer_pid, which taking the role sets.
 std::vector<std::uint8_t> sans_pid(std::vector<std::uint8_t> img) {
-  fuzz::put32(img, 128, 0);
+  spec::put32(img, spec::hdr::kWriterPid, 0);
   return img;
 }
 
-void check_reader(const std::vector<std::uint8_t> &img, const fuzz::Geo &g, const Verdict &v,
+void check_reader(const std::vector<std::uint8_t> &img, const spec::Geometry &g, const Verdict &v,
                   const std::string &path) {
   splinter_bus *bus = nullptr;
   const int rs = splinter_open(&bus, SPLINTER_FILE, path.c_str(), SPLINTER_READER);
@@ -108,10 +107,11 @@ void check_reader(const std::vector<std::uint8_t> &img, const fuzz::Geo &g, cons
   const bool clean = v.v.report.worst == 0;
   std::vector<std::uint8_t> buf(g.max_value + 1);
   for (std::uint32_t i = 0; i < g.slots; ++i) {
-    if ((fuzz::get64(img, g.slot_off(i)) & 3) != 1) continue;
-    const auto key = fuzz::slot_key(img, g, i);
+    const spec::Slot s = spec::View(img).slot(g, i);
+    if (s.state() != spec::kLive) continue;
+    const auto key = s.key();
     if (!key) continue;
-    const fuzz::RefGet ref = fuzz::ref_get(img, g, *key);
+    const spec::Get ref = spec::get(img, g, *key);
     std::size_t len = 0;
     std::uint64_t epoch = 0;
     const int gs = splinter_get(bus, key->c_str(), buf.data(), buf.size(), &len, &epoch);
@@ -122,7 +122,7 @@ void check_reader(const std::vector<std::uint8_t> &img, const fuzz::Geo &g, cons
                  "get '%s' returned other bytes or epoch than the reference", key->c_str());
     if (clean) FUZZ_CHECK(gs == SPLINTER_OK, "the validator passed the file but get '%s' is %s", key->c_str(), status_name(gs));
     std::uint64_t pe = 0;
-    const std::uint64_t ke = fuzz::ref_key_epoch(img, g, *key);
+    const std::uint64_t ke = spec::key_epoch(img, g, *key);
     const int ps = splinter_poll(bus, key->c_str(), 0, 0, &pe);
     FUZZ_CHECK(ps == (ke ? SPLINTER_OK : SPLINTER_E_TIMEOUT) && (!ke || pe == ke), "poll '%s': %s epoch %llu, reference %llu",
                key->c_str(), status_name(ps), static_cast<unsigned long long>(pe), static_cast<unsigned long long>(ke));
@@ -140,7 +140,7 @@ void check_reader(const std::vector<std::uint8_t> &img, const fuzz::Geo &g, cons
   splinter_close(bus);
 }
 
-void check_writer(const std::vector<std::uint8_t> &img, const fuzz::Geo &g, const Verdict &v,
+void check_writer(const std::vector<std::uint8_t> &img, const spec::Geometry &g, const Verdict &v,
                   const std::string &path) {
   const auto kept = clean_keys(img, g, v);
   splinter_bus *bus = nullptr;
@@ -149,13 +149,14 @@ void check_writer(const std::vector<std::uint8_t> &img, const fuzz::Geo &g, cons
   FUZZ_CHECK(wo == (lossy ? SPLINTER_E_CORRUPT : SPLINTER_OK), "writer open: %s; the validator: %u rollbacks, %u drops (%s)",
              status_name(wo), v.v.report.rolled_back, v.v.report.dropped, v.first.c_str());
   splinter_close(bus);
-  const auto after = fuzz::read_file(path);
+  const auto after = fuzz::read_image(path);
   FUZZ_CHECK(after.size() == img.size(), "writer open resized the file");
   if (lossy) {
     FUZZ_CHECK(sans_pid(after) == sans_pid(img), "a refused writer open changed the file");
     return;
   }
-  FUZZ_CHECK(fuzz::get32(after, 128) == 0, "writer_pid is %u after a clean close", fuzz::get32(after, 128));
+  const std::uint32_t pid = spec::View(after).header().writer_pid;
+  FUZZ_CHECK(pid == 0, "writer_pid is %u after a clean close", pid);
   const Verdict again = validate(after);
   FUZZ_CHECK(again.v.report.worst == 0, "after a writer open the file has findings: %s", again.first.c_str());
   if (v.v.report.findings == 0) FUZZ_CHECK(after == sans_pid(img), "a writer open changed a clean file");
@@ -163,30 +164,30 @@ void check_writer(const std::vector<std::uint8_t> &img, const fuzz::Geo &g, cons
 }
 
 void check_recover(const std::vector<std::uint8_t> &img, const Verdict &v, const std::string &path) {
-  if (!fuzz::write_file(path, img)) fuzz::fail("cannot write %s", path.c_str());
+  fuzz::write_image(path, img);
   splinter_report rep{};
   const int rc = splinter_recover(SPLINTER_FILE, path.c_str(), nullptr, nullptr, &rep);
   if (v.v.status != SPLINTER_OK) {
     FUZZ_CHECK(rc == v.v.status, "recover: %s; the validator: %s", status_name(rc), status_name(v.v.status));
     FUZZ_CHECK(*splinter_last_error() != '\0', "recover failed without a reason");
-    FUZZ_CHECK(fuzz::read_file(path) == img, "a failed recovery changed the file");
+    FUZZ_CHECK(fuzz::read_image(path) == img, "a failed recovery changed the file");
     return;
   }
-  const fuzz::Geo g = *fuzz::image_geometry(img);
+  const spec::Geometry g = *spec::View(img).geometry();
   const auto kept = clean_keys(img, g, v);
   FUZZ_CHECK(rc == SPLINTER_OK, "recover: %s on a file with a valid header", status_name(rc));
   FUZZ_CHECK(rep.findings == v.v.report.findings && rep.rolled_back == v.v.report.rolled_back &&
                  rep.dropped == v.v.report.dropped,
              "recover reported %u findings (%u rollbacks, %u drops); the validator %u (%u, %u)", rep.findings,
              rep.rolled_back, rep.dropped, v.v.report.findings, v.v.report.rolled_back, v.v.report.dropped);
-  const auto once = fuzz::read_file(path);
+  const auto once = fuzz::read_image(path);
   const Verdict after = validate(once);
   FUZZ_CHECK(after.v.report.worst == 0, "after recovery: %s", after.first.c_str());
   keys_kept(kept, once, g, "recovery");
   const int rc2 = splinter_recover(SPLINTER_FILE, path.c_str(), nullptr, nullptr, &rep);
   FUZZ_CHECK(rc2 == SPLINTER_OK && rep.findings == 0, "recovering a recovered file: %s, %u findings",
              status_name(rc2), rep.findings);
-  FUZZ_CHECK(sans_pid(fuzz::read_file(path)) == sans_pid(once), "recovering a recovered file changed it");
+  FUZZ_CHECK(sans_pid(fuzz::read_image(path)) == sans_pid(once), "recovering a recovered file changed it");
 }
 
 }  // namespace
@@ -196,11 +197,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   if (img.size() > fuzz::kMaxImage) return -1;
   const Verdict v = validate(img);
   const std::string path = fuzz::temp_path("agree");
-  if (!fuzz::write_file(path, img)) fuzz::fail("cannot write %s", path.c_str());
+  fuzz::write_image(path, img);
 
   if (v.v.status == SPLINTER_OK) {
     FUZZ_CHECK(v.v.geometry.has_value(), "the validator passed a header without a geometry");
-    const fuzz::Geo g = *fuzz::image_geometry(img);
+    const spec::Geometry g = *spec::View(img).geometry();
     FUZZ_CHECK(g.region_size == img.size() && v.v.geometry->region_size == img.size(),
                "the validator passed a header whose geometry does not fit the file");
     check_reader(img, g, v, path);

@@ -4,9 +4,10 @@
 #include "shared.h"
 #include "value.h"
 
-#include <fcntl.h>
+#include "testsupport/files.h"
+#include "testsupport/spec.h"
+
 #include <unistd.h>
-#include <xxhash.h>
 
 #include <cerrno>
 #include <cinttypes>
@@ -23,41 +24,21 @@ namespace stress {
 namespace {
 
 using Bytes = std::vector<unsigned char>;
+using testsupport::same_bytes;
 
-// The format, restated from docs/FORMAT.md (an independent reading, not src/layout.h).
-constexpr std::size_t kPage = 4096, kSector = 512, kSlotTable = 8192, kSlotSize = 128, kKeyOff = 16,
-                      kHashOff = 8, kMetaOff = 80, kMetaSize = 24;
-
-std::uint64_t rd64(const Bytes &b, std::size_t off) {
-  std::uint64_t v;
-  std::memcpy(&v, b.data() + off, 8);
-  return v;
-}
-std::uint32_t rd32(const Bytes &b, std::size_t off) {
-  std::uint32_t v;
-  std::memcpy(&v, b.data() + off, 4);
-  return v;
-}
-// key_hash of FORMAT.md 1.3, computed here independently of the library.
-std::uint64_t key_hash(const unsigned char *p, std::size_t n) { return XXH3_64bits(p, n); }
-
-// memcmp, but defined for empty ranges (an empty value's data() may be null).
-bool same_bytes(const void *a, const void *b, std::size_t n) { return n == 0 || std::memcmp(a, b, n) == 0; }
+// The format is the test-support library's independent reading of
+// docs/FORMAT.md (spec.h), not src/layout.h. A power loss leaves whole pages
+// from before or after the flush, or a page torn at a sector boundary.
+constexpr std::size_t kPage = spec::kPage, kSector = 512;
 
 Bytes read_file(const std::string &path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) setup_error("open %s: %s", path.c_str(), std::strerror(errno));
-  Bytes b(static_cast<std::size_t>(lseek(fd, 0, SEEK_END)));
-  if (pread(fd, b.data(), b.size(), 0) != static_cast<ssize_t>(b.size())) setup_error("pread %s", path.c_str());
-  ::close(fd);
-  return b;
+  auto b = testsupport::slurp_bytes(path);
+  if (!b) setup_error("read %s: %s", path.c_str(), std::strerror(errno));
+  return std::move(*b);
 }
 
 void write_file(const std::string &path, const Bytes &b) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) setup_error("open %s: %s", path.c_str(), std::strerror(errno));
-  if (pwrite(fd, b.data(), b.size(), 0) != static_cast<ssize_t>(b.size())) setup_error("pwrite %s", path.c_str());
-  ::close(fd);
+  if (!testsupport::spit(path, b)) setup_error("write %s: %s", path.c_str(), std::strerror(errno));
 }
 
 struct Finding {
@@ -81,11 +62,9 @@ struct Totals {
 
 class Sim {
  public:
-  Sim(const Options &o, std::string dir) : o_(o), u_(Universe::make(o.slots, o.max_value)), dir_(std::move(dir)),
-                                            rng_(o.seed) {
-    stride_ = (o.max_value + 7u) & ~7u;
-    value_off_ = kSlotTable + std::uint64_t{o.slots} * kSlotSize;
-  }
+  Sim(const Options &o, std::string dir)
+      : o_(o), u_(Universe::make(o.slots, o.max_value)), dir_(std::move(dir)), rng_(o.seed),
+        geo_(*spec::geometry(o.slots, o.max_value)) {}
   void round();
   const Totals &totals() const { return t_; }
 
@@ -93,12 +72,28 @@ class Sim {
   void mutate(splinter_bus *w, bool batch);
   void evaluate(const Bytes &img, const std::string &what);
   std::set<std::int64_t> torn_slots(const Bytes &img, std::map<std::int64_t, std::string> *why);
+  // Gets every regular key through reader r; on(id, name, status, epoch, len) judges each answer.
+  template <class On>
+  void get_each(splinter_bus *r, Bytes &buf, On on) const {
+    for (std::uint32_t id = 0; id < u_.regular; ++id) {
+      const std::string name = u_.name(id);
+      std::size_t len = 0;
+      std::uint64_t e = 0;
+      const int st = splinter_get(r, name.c_str(), buf.data(), buf.size(), &len, &e);
+      on(id, name, st, e, len);
+    }
+  }
+  // The bytes are the value key `id` was committed with at epoch e.
+  bool committed(std::uint32_t id, std::uint64_t e, const unsigned char *bytes, std::size_t len) const {
+    const auto it = versions_.find({id, e});
+    return it != versions_.end() && it->second.size() == len && same_bytes(bytes, it->second.data(), len);
+  }
 
   const Options &o_;
   Universe u_;
   std::string dir_;
   std::mt19937_64 rng_;
-  std::uint64_t stride_, value_off_;
+  spec::Geometry geo_;
   std::map<std::pair<std::uint32_t, std::uint64_t>, Bytes> versions_;  // every committed value
   std::vector<bool> live_;
   std::vector<std::uint64_t> epoch_;        // current epoch per key
@@ -143,15 +138,12 @@ void Sim::mutate(splinter_bus *w, bool batch) {
 // The LIVE slots of img whose bytes are not exactly one committed version.
 std::set<std::int64_t> Sim::torn_slots(const Bytes &img, std::map<std::int64_t, std::string> *why) {
   std::set<std::int64_t> torn;
+  const spec::View im(img);
   for (std::uint32_t i = 0; i < o_.slots; ++i) {
-    const std::size_t s = kSlotTable + std::size_t{i} * kSlotSize;
-    const std::uint64_t word = rd64(img, s);
-    if ((word & 3u) != 1u) continue;  // only LIVE slots carry a value
-    const std::uint64_t e = word >> 3;
-    const unsigned a = static_cast<unsigned>((word >> 2) & 1u);
-    std::size_t klen = 0;
-    while (klen < 64 && img[s + kKeyOff + klen] != 0) ++klen;
-    const std::string key(reinterpret_cast<const char *>(&img[s + kKeyOff]), klen);
+    const spec::Slot s = im.slot(geo_, i);
+    if (s.state() != spec::kLive) continue;  // only LIVE slots carry a value
+    const std::uint64_t e = s.epoch();
+    const std::string key = s.key_prefix();
     const auto id = u_.parse(key);
     std::string bad;
     const auto it = id ? versions_.find({*id, e}) : versions_.end();
@@ -159,13 +151,12 @@ std::set<std::int64_t> Sim::torn_slots(const Bytes &img, std::map<std::int64_t, 
     else if (it == versions_.end()) bad = "no committed version at this epoch";
     else {
       const Bytes &v = it->second;
-      const std::size_t m = s + kMetaOff + a * kMetaSize;
-      const std::uint64_t h = rd64(img, s + kHashOff);
-      const std::uint64_t voff = value_off_ + (2 * std::uint64_t{i} + a) * stride_;
-      if (h != key_hash(&img[s + kKeyOff], klen)) bad = "key hash";
-      else if (rd32(img, m) != v.size() || rd32(img, m + 4) != 0 || rd64(img, m + 8) != e) bad = "meta len/epoch";
-      else if (!same_bytes(&img[voff], v.data(), v.size())) bad = "value bytes differ from the committed ones";
-      else if (rd64(img, m + 16) != XXH3_64bits_withSeed(v.data(), v.size(), h ^ e)) bad = "meta check";
+      const spec::Meta &m = s.active_meta();
+      const unsigned char *stored = im.value(geo_, i, s.active(), v.size());
+      if (s.key_hash != spec::key_hash(key)) bad = "key hash";
+      else if (m.len != v.size() || m.reserved != 0 || m.epoch != e) bad = "meta len/epoch";
+      else if (!stored || !same_bytes(stored, v.data(), v.size())) bad = "value bytes differ from the committed ones";
+      else if (m.check != spec::value_check(v.data(), v.size(), s.key_hash, e)) bad = "meta check";
     }
     if (!bad.empty()) {
       torn.insert(i);
@@ -216,22 +207,17 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
   st = splinter_open(&r, SPLINTER_FILE, path.c_str(), SPLINTER_READER);
   if (st != SPLINTER_OK) violation("%s: reader open: %s (%s)", ctx, splinter_status_name(st), splinter_last_error());
   Bytes buf(o_.max_value + 1);
-  for (std::uint32_t id = 0; id < u_.regular; ++id) {
-    const std::string name = u_.name(id);
-    std::size_t len = 0;
-    std::uint64_t e = 0;
-    st = splinter_get(r, name.c_str(), buf.data(), buf.size(), &len, &e);
-    if (st == SPLINTER_OK) {
-      const auto it = versions_.find({id, e});
-      if (it == versions_.end() || it->second.size() != len || !same_bytes(buf.data(), it->second.data(), len))
+  get_each(r, buf, [&](std::uint32_t id, const std::string &name, int gs, std::uint64_t e, std::size_t len) {
+    if (gs == SPLINTER_OK) {
+      if (!committed(id, e, buf.data(), len))
         violation("%s: get %s on the hybrid returned epoch %" PRIu64 ", not a committed value", ctx, name.c_str(), e);
-    } else if (st == SPLINTER_E_CORRUPT) {
+    } else if (gs == SPLINTER_E_CORRUPT) {
       if (!torn_keys.count(name)) violation("%s: get %s: CORRUPT, but no slot of that key is torn", ctx, name.c_str());
       ++t_.corrupt_gets;
-    } else if (st != SPLINTER_E_NOT_FOUND) {
-      violation("%s: get %s on the hybrid: %s (%s)", ctx, name.c_str(), splinter_status_name(st), splinter_last_error());
+    } else if (gs != SPLINTER_E_NOT_FOUND) {
+      violation("%s: get %s on the hybrid: %s (%s)", ctx, name.c_str(), splinter_status_name(gs), splinter_last_error());
     }
-  }
+  });
   splinter_close(r);
 
   // 3. A writer open refuses exactly when a rollback or drop is needed.
@@ -277,14 +263,9 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
               after.empty() ? -1 : after[0].slot, after.empty() ? "" : after[0].detail.c_str());
   st = splinter_open(&r, SPLINTER_FILE, path.c_str(), SPLINTER_READER);
   if (st != SPLINTER_OK) violation("%s: reader open after recover: %s", ctx, splinter_status_name(st));
-  for (std::uint32_t id = 0; id < u_.regular; ++id) {
-    const std::string name = u_.name(id);
-    std::size_t len = 0;
-    std::uint64_t e = 0;
-    st = splinter_get(r, name.c_str(), buf.data(), buf.size(), &len, &e);
-    if (st == SPLINTER_OK) {
-      const auto it = versions_.find({id, e});
-      if (it == versions_.end() || it->second.size() != len || !same_bytes(buf.data(), it->second.data(), len))
+  get_each(r, buf, [&](std::uint32_t id, const std::string &name, int gs, std::uint64_t e, std::size_t len) {
+    if (gs == SPLINTER_OK) {
+      if (!committed(id, e, buf.data(), len))
         violation("%s: after recover, %s holds epoch %" PRIu64 ", which is not a value it ever had", ctx, name.c_str(), e);
       if (flushed_present_[id] && e == flushed_epoch_[id]) ++t_.keys_flushed;
       else if (e == final_epoch_[id]) ++t_.keys_final;
@@ -293,7 +274,7 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
         violation("%s: after recover, %s holds its epoch %" PRIu64 " value, older than its flushed value (%s epoch %" PRIu64
                   ", flush at bus epoch %" PRIu64 ")",
                   ctx, name.c_str(), e, flushed_present_[id] ? "present at" : "absent,", flushed_epoch_[id], flush_epoch_);
-    } else if (st == SPLINTER_E_NOT_FOUND) {
+    } else if (gs == SPLINTER_E_NOT_FOUND) {
       if (dropped.count(name)) ++t_.keys_dropped;
       else if (absent_since_flush_[id]) ++t_.keys_absent_ok;
       else
@@ -301,9 +282,9 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
                   ") on and recovery did not report dropping it",
                   ctx, name.c_str(), flushed_epoch_[id]);
     } else {
-      violation("%s: after recover, get %s: %s (%s)", ctx, name.c_str(), splinter_status_name(st), splinter_last_error());
+      violation("%s: after recover, get %s: %s (%s)", ctx, name.c_str(), splinter_status_name(gs), splinter_last_error());
     }
-  }
+  });
   splinter_close(r);
 }
 

@@ -6,6 +6,7 @@
 #include <splinter/splinter.hpp>
 
 #include "hash.h"
+#include "testsupport/files.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -14,8 +15,6 @@
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -27,10 +26,8 @@ inline const char *backing_name(splinter_backing b) { return b == SPLINTER_SHM ?
 class BusName {
  public:
   explicit BusName(splinter_backing backing) : backing_(backing) {
-    static int counter = 0;
-    const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(counter++);
     if (backing == SPLINTER_SHM) {
-      name_ = "splinter-test-" + tag;
+      name_ = testsupport::unique_name("splinter-test");
       // The pid is ours, so an object already under this name was left by a
       // dead process that had the same pid (one killed before its
       // destructors ran): remove it rather than fail with EXISTS.
@@ -38,7 +35,7 @@ class BusName {
     } else {
       char tmpl[] = "/tmp/splinter-test-XXXXXX";
       dir_ = ::mkdtemp(tmpl);
-      name_ = dir_ + "/bus-" + tag;
+      name_ = dir_ + "/" + testsupport::unique_name("bus");
     }
   }
   ~BusName() {
@@ -88,15 +85,10 @@ class BusTest : public ::testing::TestWithParam<splinter_backing> {
   }
 };
 
-// The bytes of a bus object, read and written behind the library's back.
-inline std::string slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-inline void spit(const std::string &path, const std::string &bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+// The bytes of a bus object, read and written behind the library's back
+// ("" when it cannot be read).
+inline std::string slurp(const std::string &path) { return testsupport::slurp(path).value_or(std::string()); }
+using testsupport::spit;
 
 // Keys whose home slot in an n-slot table is `home`: they collide.
 inline std::vector<std::string> colliding_keys(uint32_t n, uint32_t home, std::size_t count) {

@@ -3,7 +3,6 @@
 
 #include "../common/base64.h"
 
-#include <cstdio>
 #include <sstream>
 
 namespace splc {
@@ -188,17 +187,7 @@ std::string key_of_entry(const json &entry) {
 }
 
 std::string show_bytes(const std::string &s, std::size_t max) {
-  std::string out;
-  for (char ch : s.substr(0, max)) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
+  std::string out = codec::escape(s.substr(0, max));
   if (s.size() > max) out += "...(" + std::to_string(s.size()) + " bytes)";
   return out;
 }

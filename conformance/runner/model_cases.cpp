@@ -26,7 +26,7 @@ class Model {
   json set(const std::string &k, const std::string &v) {
     if (const char *bad = key_error(k)) return {{"status", bad}};
     if (v.size() > max_) return {{"status", "TOO_LARGE"}};
-    const Probe p = probe(k);
+    const spec::Probe p = probe(k);
     std::uint32_t i = p.slot;
     if (!p.found) {
       if (live_ == n_) return {{"status", "FULL"}};
@@ -39,7 +39,7 @@ class Model {
 
   json unset(const std::string &k) {
     if (const char *bad = key_error(k)) return {{"status", bad}};
-    const Probe p = probe(k);
+    const spec::Probe p = probe(k);
     if (!p.found) return {{"status", "NOT_FOUND"}};
     s_[p.slot].state = fmt::kTombstone;
     s_[p.slot].epoch = ++epoch_;
@@ -48,43 +48,25 @@ class Model {
     return {{"status", "OK"}, {"epoch", epoch_}};
   }
 
-  // FORMAT.md 2.3 step 4: tombstones of the slot's cluster that lie on no live
-  // key's probe path become EMPTY; with no EMPTY slot at all, only this slot.
+  // FORMAT.md 2.3 step 4 (spec::reclaimed): tombstones of the slot's cluster
+  // that lie on no live key's probe path become EMPTY.
   void reclaim(std::uint32_t s) {
-    bool any_empty = false;
-    for (const Slot &x : s_) any_empty = any_empty || x.state == fmt::kEmpty;
-    if (!any_empty) {
-      for (std::uint32_t i = 0; i < n_; ++i) {
-        if (s_[i].state != fmt::kLive) continue;
-        const std::uint32_t home = home_of(s_[i].key);
-        if ((s + n_ - home) % n_ <= (i + n_ - home) % n_) return;  // s lies on [home, i]
-      }
-      s_[s].state = fmt::kEmpty;
-      return;
-    }
-    std::uint32_t first = s, last = s;
-    while (s_[(first + n_ - 1) % n_].state != fmt::kEmpty) first = (first + n_ - 1) % n_;
-    while (s_[(last + 1) % n_].state != fmt::kEmpty) last = (last + 1) % n_;
-    const std::uint32_t len = (last + n_ - first) % n_ + 1;
-    std::uint32_t m = n_;  // smallest home offset of a live slot seen so far
-    for (std::uint32_t o = len; o-- > 0;) {
-      Slot &x = s_[(first + o) % n_];
-      if (x.state == fmt::kLive) m = std::min(m, (home_of(x.key) + n_ - first) % n_);
-      else if (x.state == fmt::kTombstone && m > o) x.state = fmt::kEmpty;
-    }
+    const auto state = [this](std::uint32_t i) { return s_[i].state; };
+    const auto home = [this](std::uint32_t i) { return home_of(s_[i].key); };
+    for (std::uint32_t i : spec::reclaimed(n_, s, state, home)) s_[i].state = fmt::kEmpty;
   }
 
   std::uint32_t home_of(const std::string &k) const { return fmt::home_slot(k, n_); }
 
   json get(const std::string &k) const {
     if (const char *bad = key_error(k)) return {{"status", bad}};
-    const Probe p = probe(k);
+    const spec::Probe p = probe(k);
     if (!p.found) return {{"status", "NOT_FOUND"}};
     return {{"status", "OK"}, {"value_b64", base64_encode(s_[p.slot].value)}, {"epoch", s_[p.slot].epoch}};
   }
 
   std::uint64_t key_epoch(const std::string &k) const {
-    const Probe p = probe(k);
+    const spec::Probe p = probe(k);
     return p.found ? s_[p.slot].epoch : 0;
   }
 
@@ -118,35 +100,16 @@ class Model {
   std::uint64_t epoch() const { return epoch_; }
 
  private:
-  struct Probe {
-    bool found = false;
-    std::uint32_t slot = 0, free = 0;
-  };
   static const char *key_error(const std::string &k) {
     if (k.empty() || k.find('\0') != std::string::npos) return "INVALID";
     if (k.size() > 63) return "KEY_TOO_LONG";
     return nullptr;
   }
-  Probe probe(const std::string &k) const {
-    Probe p;
-    bool have_free = false;
-    std::uint32_t i = fmt::home_slot(k, n_);
-    for (std::uint32_t step = 0; step < n_; ++step, i = (i + 1) % n_) {
-      if (s_[i].state == fmt::kLive) {
-        if (s_[i].key == k) {
-          p.found = true;
-          p.slot = i;
-          return p;
-        }
-        continue;
-      }
-      if (!have_free) {
-        have_free = true;
-        p.free = i;
-      }
-      if (s_[i].state == fmt::kEmpty) break;
-    }
-    return p;
+  // FORMAT.md 2.2 steps 1-2 (spec::probe): the key's LIVE slot, or where it goes.
+  spec::Probe probe(const std::string &k) const {
+    return spec::probe(
+        n_, home_of(k), [this](std::uint32_t i) { return s_[i].state; },
+        [this, &k](std::uint32_t i) { return s_[i].key == k; });
   }
 
   std::uint32_t n_, max_;

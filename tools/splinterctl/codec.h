@@ -1,7 +1,9 @@
-// codec.h -- byte/text conversions for splinterctl output: base64, UTF-8
-// validation, printable escaping, and the JSON spelling of keys and values.
+// codec.h -- the JSON spelling of keys and values for splinterctl output, and
+// the byte/text conversions it uses (base64, UTF-8, escaping).
 #ifndef SPLINTERCTL_CODEC_H
 #define SPLINTERCTL_CODEC_H
+
+#include "testsupport/codec.h"
 
 #include <nlohmann/json.hpp>
 
@@ -11,19 +13,12 @@
 
 namespace splinterctl {
 
-// RFC 4648 base64 with padding, no line breaks. (No Debian library fits:
-// libb64 wraps lines, and the rest are not packaged for C++.)
-std::string base64_encode(std::string_view bytes);
-// Strict decoder: canonical padded base64 only; nullopt otherwise.
-std::optional<std::string> base64_decode(std::string_view text);
-
-// True when bytes are well-formed UTF-8 (no overlongs, surrogates or code
-// points above U+10FFFF) -- exactly what nlohmann::json accepts in a string.
-bool valid_utf8(std::string_view bytes);
-
-// Printable ASCII kept as is; backslash, tab, newline and every other byte as
-// \\, \t, \n, \xNN. One line, safe for a terminal, unambiguous.
-std::string escape(std::string_view bytes);
+// base64, UTF-8 validation and escaping: testsupport/include/testsupport/codec.h
+// (shared with the conformance runner; no test-only code).
+using codec::base64_decode;
+using codec::base64_encode;
+using codec::escape;
+using codec::valid_utf8;
 
 // Stores bytes under `field` when they are valid UTF-8 text, else under
 // `field`_base64. Exactly one of the two is present.

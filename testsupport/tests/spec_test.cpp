@@ -1,0 +1,248 @@
+// spec_test.cpp -- the independent reader of the format (testsupport/spec.h)
+// against buses the library writes: it reads them as docs/FORMAT.md says,
+// predicts where set puts a key and what unset reclaims, and catches one
+// damage per rule of section 4 (its negative controls).
+#include "testsupport/files.h"
+#include "testsupport/spec.h"
+
+#include <splinter/splinter.h>
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Image = std::vector<std::uint8_t>;
+
+// A file bus in a private directory, removed at the end.
+class SpecTest : public ::testing::Test {
+ protected:
+  SpecTest() {
+    char tmpl[] = "/tmp/splinter-spec-XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+    path_ = dir_ + "/bus";
+  }
+  ~SpecTest() override {
+    if (bus_) splinter_close(bus_);
+    std::filesystem::remove_all(dir_);
+  }
+  void create(std::uint32_t slots, std::uint32_t max_value) {
+    ASSERT_EQ(splinter_create(&bus_, SPLINTER_FILE, path_.c_str(), slots, max_value, 0600), SPLINTER_OK);
+  }
+  void set(const std::string &k, const std::string &v) {
+    ASSERT_EQ(splinter_set(bus_, k.c_str(), v.data(), v.size(), nullptr), SPLINTER_OK) << k;
+    want_[k] = {v, splinter_epoch(bus_)};
+  }
+  void unset(const std::string &k) {
+    ASSERT_EQ(splinter_unset(bus_, k.c_str(), nullptr), SPLINTER_OK) << k;
+    want_.erase(k);
+  }
+  // The bus's bytes now (the writer still open: the mapping is the file).
+  Image image() const { return testsupport::slurp_bytes(path_).value_or(Image{}); }
+  // The bytes after a clean close.
+  Image closed() {
+    splinter_close(bus_);
+    bus_ = nullptr;
+    return image();
+  }
+  // The sample bus: 8 slots, overwrites, a collision chain, a tombstone.
+  Image sample() {
+    create(8, 16);
+    set("a", "v1");
+    set("a", "second");
+    set("b", "only");
+    const auto chain = colliding(8, 1, 3);
+    for (const auto &k : chain) set(k, "chain " + k);
+    unset(chain[2]);
+    set("c", "cc");
+    return closed();
+  }
+  static std::vector<std::string> colliding(std::uint32_t slots, std::uint32_t home, std::size_t n) {
+    std::vector<std::string> out;
+    for (int i = 0; out.size() < n; ++i)
+      if (spec::home_slot("k" + std::to_string(i), slots) == home) out.push_back("k" + std::to_string(i));
+    return out;
+  }
+
+  std::string dir_, path_;
+  splinter_bus *bus_ = nullptr;
+  std::map<std::string, std::pair<std::string, std::uint64_t>> want_;
+};
+
+std::vector<spec::Rule> rules_of(const Image &img) {
+  std::vector<spec::Rule> out;
+  for (const auto &v : spec::violations(img)) out.push_back(v.rule);
+  return out;
+}
+
+std::uint32_t slot_of(const Image &img, const std::string &key) {
+  const spec::Probe p = spec::probe(img, *spec::View(img).geometry(), key);
+  EXPECT_TRUE(p.found) << key;
+  return p.slot;
+}
+
+TEST_F(SpecTest, ReadsABusTheLibraryWroteAsFormatMdSays) {
+  const Image img = sample();
+  const spec::View im(img);
+  const auto g = im.geometry();
+  ASSERT_TRUE(g.has_value());
+  EXPECT_EQ(g->region_size, img.size());
+  EXPECT_TRUE(im.header().magic);
+  EXPECT_EQ(im.header().version, spec::kFormatVersion);
+  EXPECT_EQ(spec::violations(img).size(), 0u) << spec::violations(img).front().what;
+  EXPECT_EQ(spec::closed_header_problem(img), "");
+  for (const auto &[k, ve] : want_) {
+    const spec::Get r = spec::get(img, *g, k);
+    EXPECT_EQ(r.status, SPLINTER_OK) << k;
+    EXPECT_EQ(std::string(r.value.begin(), r.value.end()), ve.first) << k;
+    EXPECT_EQ(r.epoch, ve.second) << k;
+    EXPECT_EQ(spec::key_epoch(img, *g, k), ve.second) << k;
+  }
+  EXPECT_EQ(spec::get(img, *g, "never set").status, SPLINTER_E_NOT_FOUND);
+  EXPECT_EQ(spec::key_epoch(img, *g, "never set"), 0u);
+}
+
+TEST_F(SpecTest, GeometryFollowsTheFormula) {
+  const auto one = spec::geometry(1, 0);
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(one->region_size, 12288u);  // round_up(8192 + 128, 4096)
+  const auto g = spec::geometry(3, 9);
+  ASSERT_TRUE(g.has_value());
+  EXPECT_EQ(g->stride, 16u);
+  EXPECT_EQ(g->value_off(2, 1), 8192u + 3 * 128 + 5 * 16);
+  EXPECT_FALSE(spec::geometry(0, 8).has_value());
+  EXPECT_FALSE(spec::geometry(std::uint64_t{1} << 24, std::uint64_t{1} << 26).has_value());  // above 2^40
+  EXPECT_FALSE(spec::geometry(1, (std::uint64_t{1} << 26) + 1).has_value());
+  EXPECT_EQ(spec::home_slot(std::uint64_t{1} << 63, 4), 2u);
+  EXPECT_EQ(spec::home_slot(~std::uint64_t{0}, 5), 4u);
+}
+
+// Each rule of section 4 broken once in the sample bus: the reader reports it.
+TEST_F(SpecTest, EveryRuleCatchesItsDamage) {
+  const Image base = sample();
+  const spec::Geometry g = *spec::View(base).geometry();
+  const auto chain = colliding(8, 1, 2);
+  auto put32 = [](Image &im, std::uint64_t off, std::uint32_t v) { spec::put32(im.data(), im.size(), off, v); };
+  auto put64 = [](Image &im, std::uint64_t off, std::uint64_t v) { spec::put64(im.data(), im.size(), off, v); };
+  auto reseal = [](Image &im) { spec::seal_header(im.data(), im.size()); };
+  auto word = [&](Image &im, const std::string &k) { return g.slot_off(slot_of(im, k)); };
+  auto active_meta = [&](Image &im, const std::string &k) {
+    const std::uint32_t i = slot_of(im, k);
+    return g.meta_off(i, spec::word_active(spec::View(im).word(g, i)));
+  };
+  auto first_empty_after = [&](const Image &im, std::uint32_t i) {
+    std::uint32_t j = (i + 1) % g.slots;
+    while (spec::View(im).word(g, j) != 0) j = (j + 1) % g.slots;
+    return j;
+  };
+  const std::vector<std::pair<spec::Rule, std::function<void(Image &)>>> damage = {
+      {spec::F1, [](Image &im) { im[0] = 'X'; }},
+      {spec::F2, [&](Image &im) { put32(im, spec::hdr::kVersion, spec::kFormatVersion + 1), reseal(im); }},
+      {spec::F3, [&](Image &im) { put32(im, spec::hdr::kFlags, 1), reseal(im); }},
+      {spec::F3, [&](Image &im) { put32(im, spec::hdr::kSlotSize, 64), reseal(im); }},
+      {spec::F4, [&](Image &im) { put32(im, spec::hdr::kSlots, 0), reseal(im); }},
+      {spec::F5, [&](Image &im) { put64(im, spec::hdr::kRegionSize, im.size() + 4096), reseal(im); }},
+      {spec::F5, [](Image &im) { im.resize(im.size() + 4096); }},
+      {spec::F5, [&](Image &im) {
+         put32(im, spec::hdr::kSlots, 1u << 24), put32(im, spec::hdr::kMaxValue, 1u << 26), reseal(im);
+       }},
+      {spec::F6, [&](Image &im) { put64(im, spec::hdr::kCheck, spec::View(im).get64(spec::hdr::kCheck) ^ 1); }},
+      {spec::F7, [&](Image &im) { put64(im, word(im, "b"), spec::View(im).get64(word(im, "b")) | 3); }},
+      {spec::F8, [&](Image &im) {
+         put64(im, g.slot_off(first_empty_after(im, 0)), spec::make_word(spec::kEmpty, 1, 0));
+       }},
+      {spec::F9, [&](Image &im) { im[word(im, "b") + spec::slotf::kKey + 40] = 'x'; }},
+      {spec::F10, [&](Image &im) {
+         const auto off = word(im, "b") + spec::slotf::kHash;
+         put64(im, off, spec::View(im).get64(off) ^ 1);
+       }},
+      {spec::F11, [&](Image &im) { put32(im, active_meta(im, "b") + spec::metaf::kLen, g.max_value + 1); }},
+      {spec::F11, [&](Image &im) { put32(im, active_meta(im, "b") + spec::metaf::kReserved, 1); }},
+      {spec::F12, [&](Image &im) {
+         const std::uint32_t i = slot_of(im, "b");
+         im[g.value_off(i, spec::word_active(spec::View(im).word(g, i)))] ^= 1;
+       }},
+      {spec::F13, [&](Image &im) { put64(im, spec::hdr::kBusEpoch, spec::View(im).bus_epoch() - 1); }},
+      {spec::F13, [&](Image &im) { put64(im, spec::hdr::kFlushedEpoch, spec::View(im).bus_epoch() + 1); }},
+      {spec::F14, [&](Image &im) { put64(im, word(im, chain[0]), 0); }},
+      {spec::F15, [&](Image &im) {
+         const std::uint32_t i = slot_of(im, "c"), j = first_empty_after(im, i);
+         std::copy_n(im.begin() + static_cast<std::ptrdiff_t>(g.slot_off(i)), spec::kSlotSize,
+                     im.begin() + static_cast<std::ptrdiff_t>(g.slot_off(j)));
+         for (unsigned b = 0; b < 2; ++b)
+           std::copy_n(im.begin() + static_cast<std::ptrdiff_t>(g.value_off(i, b)), g.stride,
+                       im.begin() + static_cast<std::ptrdiff_t>(g.value_off(j, b)));
+       }},
+  };
+  std::set<spec::Rule> covered;
+  for (std::size_t n = 0; n < damage.size(); ++n) {
+    const auto &[rule, mutate] = damage[n];
+    SCOPED_TRACE("damage " + std::to_string(n) + ", rule F" + std::to_string(rule));
+    Image img = base;
+    mutate(img);
+    const auto got = rules_of(img);
+    EXPECT_NE(std::find(got.begin(), got.end(), rule), got.end());
+    if (rule <= spec::F6) {
+      EXPECT_EQ(got, std::vector<spec::Rule>{rule});  // the one header rule broken
+    }
+    covered.insert(rule);
+  }
+  EXPECT_EQ(covered.size(), std::size(spec::kRules));
+}
+
+// Random sets and unsets on a small table: set puts a new key where the
+// probe of 2.2 says, and unset's reclaim (2.3 step 4) leaves exactly the
+// slot states spec::reclaimed predicts.
+TEST_F(SpecTest, PredictsWhereSetPutsKeysAndWhatUnsetReclaims) {
+  for (std::uint32_t slots : {1u, 2u, 5u, 8u}) {
+    SCOPED_TRACE("slots " + std::to_string(slots));
+    if (bus_) closed();
+    std::filesystem::remove(path_);
+    want_.clear();
+    create(slots, 8);
+    std::mt19937 rng(slots);
+    for (int step = 0; step < 400; ++step) {
+      const std::string k = "key" + std::to_string(rng() % (slots + 3));
+      const Image before = image();
+      const spec::Geometry g = *spec::View(before).geometry();
+      auto state_in = [&](const Image &im) {
+        return [&im, &g](std::uint32_t i) { return spec::word_state(spec::View(im).word(g, i)); };
+      };
+      const spec::Probe p = spec::probe(before, g, k);
+      if (rng() % 3 != 0) {
+        std::uint64_t e = 0;
+        const int rc = splinter_set(bus_, k.c_str(), "v", 1, &e);
+        if (!p.found && want_.size() == slots) {
+          ASSERT_EQ(rc, SPLINTER_E_FULL);
+          continue;
+        }
+        ASSERT_EQ(rc, SPLINTER_OK);
+        want_[k] = {"v", e};
+        ASSERT_EQ(slot_of(image(), k), p.found ? p.slot : p.free) << "step " << step << " set " << k;
+      } else if (p.found) {
+        std::vector<unsigned> expect(slots);
+        for (std::uint32_t i = 0; i < slots; ++i) expect[i] = state_in(before)(i);
+        expect[p.slot] = spec::kTombstone;
+        const auto home = [&](std::uint32_t i) { return spec::home_slot(spec::View(before).slot(g, i).key_hash, slots); };
+        for (std::uint32_t r : spec::reclaimed(slots, p.slot, [&](std::uint32_t i) { return expect[i]; }, home))
+          expect[r] = spec::kEmpty;
+        unset(k);
+        const Image after = image();
+        for (std::uint32_t i = 0; i < slots; ++i)
+          ASSERT_EQ(state_in(after)(i), expect[i]) << "step " << step << " unset " << k << ", slot " << i;
+      }
+    }
+  }
+}
+
+}  // namespace
