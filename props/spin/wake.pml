@@ -3,7 +3,7 @@
  * an eventcount handshake in a waiter page that any reader may scribble on.
  * Lead's design: FORMAT-v4-design.md 1.2, 2.5 (poll) and 2.6 (wake); once
  * format 4 lands, docs/FORMAT.md 1.2, 2.5 and 2.6. Read props/README.md
- * section 2 first (memory orders, abstractions, configurations).
+ * section 3 first (memory orders, abstractions, configurations, controls).
  *
  * The slot table is abstracted to one committed epoch per key (ke[k]): the
  * key-epoch read of 2.5 is linearisable (protocol.pml's reader configuration
