@@ -28,7 +28,7 @@ SUFFIX = re.compile(r"(/iterations:\d+|/repeats:\d+|/manual_time|/real_time|/thr
 # Redis server, a reader or writer process, a ping-pong partner). Every other
 # benchmark runs in one thread of this process and is timed by its CPU time,
 # which a shared machine's preemption does not inflate.
-WALL = re.compile(r"^(redis/|wake/|scaling/|memory/|limits/(cacheline_pingpong|futex_pingpong))")
+WALL = re.compile(r"^(redis/|wake/|watchers/|scaling/|memory/|limits/(cacheline_pingpong|futex_pingpong))")
 
 
 def wall_clock(name):
@@ -571,6 +571,60 @@ def section_wake(res):
             + table(["reader", "p50", "p90", "p99", "max", "reader CPU", "samples x reps"], rows) + "\n")
 
 
+def section_watchers(res):
+    """Issue 13's table: what processes waiting in poll cost the writer."""
+    none = res.t("watchers/set/none")
+    if none is None and not any(n.startswith("watchers/") for n in res.errors):
+        return ""
+    names = [
+        ("none", "watchers/set/none"),
+        ("1 process polling the whole bus", "watchers/set/bus_pollers:1"),
+        ("4 processes polling the whole bus", "watchers/set/bus_pollers:4"),
+        ("1 process polling its own key, which is never set", "watchers/set/key_pollers:1"),
+        ("4 processes each polling their own key, never set", "watchers/set/key_pollers:4"),
+    ]
+    rows = []
+    for label, n in names:
+        cpu, run = res.c(n, "watchers_cpu_s"), res.c(n, "run_s")
+        pct = res.c(n, "watchers_cpu_pct")
+        polls = res.c(n, "polls_per_kset")
+        watched = n != "watchers/set/none"
+        cpu_set = [r["cpu_time"] * UNIT_NS[r.get("time_unit", "ns")] for r in res.runs.get(n, [])]
+        cpu_set = statistics.median(cpu_set) if cpu_set else None
+        rows.append((label, cell(res, n), fmt_ratio(div(res.t(n), none)) if watched else "1.00x", fmt_ns(cpu_set),
+                     f"{cpu:.2f} s of {run:.2f} s ({pct:.1f} %)" if watched and cpu is not None and run else
+                     ("-" if not watched else "n/a"),
+                     f"{polls:.0f}" if watched and polls is not None and "bus_pollers" in n else "-"))
+
+    def verdict(ok):
+        return "n/a" if ok is None else ("**met**" if ok else "**missed**")
+
+    bus1 = div(res.t("watchers/set/bus_pollers:1"), none)
+    key4 = div(res.t("watchers/set/key_pollers:4"), none)
+    key4cpu = res.c("watchers/set/key_pollers:4", "watchers_cpu_pct")
+    checks = [
+        ("set with 1 sleeping bus-wide watcher: at most 2x the set with none", fmt_ratio(bus1),
+         verdict(None if bus1 is None else bus1 <= 2)),
+        ("4 watchers of keys never set: the set at most 1.2x the set with none", fmt_ratio(key4),
+         verdict(None if key4 is None else key4 <= 1.2)),
+        ("... and their CPU time under 1 % of the run's wall time",
+         "n/a" if key4cpu is None else f"{key4cpu:.2f} %", verdict(None if key4cpu is None else key4cpu < 1)),
+    ]
+    return ("## Watchers: what waiting readers cost the writer (issue 13)\n\n"
+            "The benchmark process overwrites one key (16-byte key, 64-byte value) as fast as it can while N "
+            "reader processes wait in `splinter_poll` with no timeout: on the whole bus in a loop "
+            "(`e = poll(NULL, e, -1)`), or each on a key of its own that is never set (each key in a wait "
+            "bucket of its own and not the written key's, under format 4's XXH3-64 & 511). The set's time is "
+            "wall time per set (the watchers compete with the writer for the CPUs); the writer's own CPU time "
+            "per set, which preemption does not inflate, is beside it. The watchers' CPU is "
+            "their user + system time over the timed loop, summed over the processes, against the loop's "
+            "wall time. \"Returns per 1000 sets\": poll returns of all bus watchers together (1000 per "
+            "watcher when each sees every change; fewer when sets coalesce into one return).\n\n"
+            + table(["watchers", "set (wall)", "vs none", "writer CPU per set", "watchers' CPU over the run",
+                     "returns per 1000 sets"], rows)
+            + "\n\n" + table(["target (issue 13)", "measured (this run)", "verdict"], checks) + "\n")
+
+
 def section_scaling(res):
     rows = []
     for kind in ("procs", "threads"):
@@ -750,7 +804,7 @@ def main():
             out.append(f"- **{r[0]}** -- {r[3]}")
         out.append("")
     for s in (section_ratios, section_values, section_keys, section_loads, section_other, section_floor, section_limits,
-              section_wake, section_scaling, section_memory, section_errors):
+              section_wake, section_watchers, section_scaling, section_memory, section_errors):
         text = s(res)
         if text:
             out.append(text)
@@ -758,7 +812,7 @@ def main():
                "bench/run --reps 3 --filter 'splinter/get|lmdb/get'   # a subset\n"
                "build/release/bench/splinter_bench --benchmark_list_tests   # every benchmark name\n```\n\n"
                "Sources: `bench/` (one file per subject: `bench_splinter_ops.cpp`, `bench_limits.cpp`, "
-               "`bench_protocol.cpp`, `bench_wake.cpp`, `bench_scaling.cpp`, `bench_memory.cpp`, "
+               "`bench_protocol.cpp`, `bench_wake.cpp`, `bench_watchers.cpp`, `bench_scaling.cpp`, `bench_memory.cpp`, "
                "`bench_lmdb.cpp`, `bench_redis.cpp`); the report generator is `bench/report.py`.\n")
     with open(a.markdown, "w") as f:
         f.write("\n".join(out))
