@@ -1,12 +1,13 @@
 // Crashes: a writer killed at every step of set and unset, or mid-stream.
 #include "fixture.h"
 #include "test_hooks.h"
+#include "waiting.h"
 
 #include <signal.h>
 #include <sys/wait.h>
 
-#include <chrono>
-#include <thread>
+#include <map>
+#include <random>
 
 namespace splinter::testing {
 namespace {
@@ -117,6 +118,11 @@ TEST_P(Crash, KilledMidUnsetLeavesOldOrAbsent) {
 }
 
 TEST_P(Crash, WriterKilledMidStreamLosesNoAcknowledgedWrite) {
+  // The writer is killed once it has acknowledged `kill_after` writes (from
+  // the seed): an event, so a slow machine changes when, never whether.
+  const std::uint32_t seed = test_seed();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  const auto kill_after = static_cast<std::uint32_t>(1 + std::mt19937(seed)() % 500);
   splinter_close(create(32, 64));
   int acks[2];
   ASSERT_EQ(::pipe(acks), 0);
@@ -132,17 +138,24 @@ TEST_P(Crash, WriterKilledMidStreamLosesNoAcknowledgedWrite) {
     }
   }
   ::close(acks[1]);
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
-  ::kill(kid, SIGKILL);
-  ::waitpid(kid, nullptr, 0);
   std::map<std::string, uint32_t> last;
   uint32_t i = 0, highest = 0;
-  while (::read(acks[0], &i, sizeof i) == sizeof i) {
+  auto take_ack = [&] {
+    if (::read(acks[0], &i, sizeof i) != sizeof i) return false;
     last["k" + std::to_string(i % 20)] = i;
     highest = i;
+    return true;
+  };
+  while (highest < kill_after && take_ack()) {
+  }
+  ::kill(kid, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(::waitpid(kid, &status, 0), kid);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the writer ended on its own: " << status;
+  while (take_ack()) {  // what it acknowledged before the kill landed
   }
   ::close(acks[0]);
-  ASSERT_GT(highest, 0u);
+  ASSERT_GE(highest, kill_after);
   splinter_bus *w = open(SPLINTER_WRITER);
   ASSERT_NE(w, nullptr) << splinter_last_error();
   for (const auto &[k, v] : last) {

@@ -1,8 +1,11 @@
 // Poll: immediate returns, timeouts, wake-ups across threads and processes.
 #include "fixture.h"
+#include "waiting.h"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -44,25 +47,57 @@ TEST_P(Poll, TimesOutWhenNothingChanges) {
   splinter_close(w);
 }
 
+// A poller thread of this process: its poll, and the thread's id while it runs.
+class Poller {
+ public:
+  template <class F>
+  explicit Poller(F poll) : thread_([this, poll] {
+    tid_.store(::gettid());
+    started_ = Clock::now();
+    status_ = poll();
+    returned_ = Clock::now();
+    done_.store(true);
+  }) {}
+  ~Poller() { join(); }
+  // Blocks until the poll sleeps in the kernel (registered, after its
+  // re-check): from then on only a wake-up or its deadline can end it.
+  bool wait_until_asleep() {
+    while (tid_.load() == 0) std::this_thread::yield();
+    return wait_until_asleep_in_poll(::getpid(), tid_.load(), [this] { return done_.load(); });
+  }
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  int status() const { return status_; }
+  Clock::duration took() const { return returned_ - started_; }
+
+ private:
+  std::atomic<pid_t> tid_{0};
+  std::atomic<bool> done_{false};
+  int status_ = 0;
+  Clock::time_point started_, returned_;
+  std::thread thread_;
+};
+
+// How long a poll below may wait for another thread or process to act: a
+// liveness bound (a loaded machine passes), never a speed target.
+constexpr int64_t kLivenessMs = 60000;
+
 TEST_P(Poll, BlockedPollWakesOnSet) {
   splinter_bus *w = create();
   splinter_bus *r = open(SPLINTER_READER);
   uint64_t seen = 0;
-  int st = 0;
-  Clock::time_point woke;
-  std::thread poller([&] {
-    st = splinter_poll(r, "k", 0, 4000, &seen);
-    woke = Clock::now();
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  constexpr int64_t kTimeoutMs = 10000;
+  Poller poller([&] { return splinter_poll(r, "k", 0, kTimeoutMs, &seen); });
+  ASSERT_TRUE(poller.wait_until_asleep()) << "the poll returned before any set: " << poller.status();
   uint64_t e = 0;
-  const auto set_at = Clock::now();
   ASSERT_EQ(set_str(w, "k", "v", &e), SPLINTER_OK);
   poller.join();
-  EXPECT_EQ(st, SPLINTER_OK);
+  EXPECT_EQ(poller.status(), SPLINTER_OK);
   EXPECT_EQ(seen, e);
-  // Woken by the set, not by its own timeout re-check (a liveness bound, not a speed target).
-  EXPECT_LT(woke - set_at, std::chrono::milliseconds(2000));
+  // Woken by the set, not by its own deadline (a poll that missed the wake-up
+  // re-checks at its deadline and returns OK then).
+  EXPECT_LT(poller.took(), std::chrono::milliseconds(kTimeoutMs)) << "the set did not wake the poll";
   splinter_close(r);
   splinter_close(w);
 }
@@ -71,14 +106,13 @@ TEST_P(Poll, WaitsForAKeyThatDoesNotExistYet) {
   splinter_bus *w = create();
   splinter_bus *r = open(SPLINTER_READER);
   uint64_t seen = 0;
-  int st = 0;
-  std::thread poller([&] { st = splinter_poll(r, "later", 0, 5000, &seen); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  Poller poller([&] { return splinter_poll(r, "later", 0, kLivenessMs, &seen); });
+  ASSERT_TRUE(poller.wait_until_asleep()) << poller.status();
   ASSERT_EQ(set_str(w, "other", "v"), SPLINTER_OK);  // not the key: keeps waiting
   ASSERT_EQ(set_str(w, "later", "v"), SPLINTER_OK);
   poller.join();
-  EXPECT_EQ(st, SPLINTER_OK);
-  EXPECT_EQ(seen, 2u);
+  EXPECT_EQ(poller.status(), SPLINTER_OK);
+  EXPECT_EQ(seen, 2u) << "the poll returned on the other key's set";
   splinter_close(r);
   splinter_close(w);
 }
@@ -89,12 +123,11 @@ TEST_P(Poll, RemovalWakesWithEpochZero) {
   ASSERT_EQ(set_str(w, "k", "v", &e), SPLINTER_OK);
   splinter_bus *r = open(SPLINTER_READER);
   uint64_t seen = 99;
-  int st = 0;
-  std::thread poller([&] { st = splinter_poll(r, "k", e, 5000, &seen); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  Poller poller([&] { return splinter_poll(r, "k", e, kLivenessMs, &seen); });
+  ASSERT_TRUE(poller.wait_until_asleep()) << poller.status();
   ASSERT_EQ(splinter_unset(w, "k", nullptr), SPLINTER_OK);
   poller.join();
-  EXPECT_EQ(st, SPLINTER_OK);
+  EXPECT_EQ(poller.status(), SPLINTER_OK);
   EXPECT_EQ(seen, 0u);
   splinter_close(r);
   splinter_close(w);
@@ -111,7 +144,7 @@ TEST_P(Poll, NoUpdateIsMissedBetweenGetAndPoll) {
   int last = 0;
   while (last < kUpdates) {
     uint64_t e = 0;
-    ASSERT_EQ(splinter_poll(r, "k", since, 5000, &e), SPLINTER_OK) << "missed update after " << last;
+    ASSERT_EQ(splinter_poll(r, "k", since, kLivenessMs, &e), SPLINTER_OK) << "missed update after " << last;
     uint64_t ge = 0;
     const std::string v = get_str(r, "k", nullptr, &ge);
     const int now = std::stoi(v);
@@ -131,18 +164,17 @@ TEST_P(Poll, WakesAReaderInAnotherProcess) {
     splinter_bus *r = nullptr;
     if (splinter_open(&r, GetParam(), name_.c_str(), SPLINTER_READER) != SPLINTER_OK) ::_exit(2);
     uint64_t e = 0;
-    const int st = splinter_poll(r, "k", 0, 10000, &e);
+    const int st = splinter_poll(r, "k", 0, kLivenessMs, &e);
     ::_exit(st == SPLINTER_OK && e == 1 ? 0 : 1);
   }
-  // Wait until the child is registered as a waiter, then set.
-  for (int i = 0; i < 5000; ++i) {
-    splinter_info in{};
-    ASSERT_EQ(splinter_info_get(w, &in), SPLINTER_OK);
-    if (in.waiters > 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ASSERT_EQ(set_str(w, "k", "v"), SPLINTER_OK);
+  // Set once the child sleeps in its poll.
   int status = 0;
+  const bool asleep = wait_until_asleep_in_poll(kid, kid, [&] { return ::waitpid(kid, &status, WNOHANG) == kid; });
+  ASSERT_TRUE(asleep) << "the child ended before it polled: " << status;
+  splinter_info in{};
+  ASSERT_EQ(splinter_info_get(w, &in), SPLINTER_OK);
+  EXPECT_EQ(in.waiters, 1u) << "a reader blocked in poll is registered";
+  ASSERT_EQ(set_str(w, "k", "v"), SPLINTER_OK);
   ASSERT_EQ(::waitpid(kid, &status, 0), kid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   splinter_close(w);

@@ -1,11 +1,11 @@
 // Roles: one writer across processes, readers cannot write, threads share a writer.
 #include "bus.h"
 #include "fixture.h"
+#include "waiting.h"
 
 #include <signal.h>
 #include <sys/wait.h>
 
-#include <chrono>
 #include <thread>
 
 namespace splinter::testing {
@@ -176,12 +176,13 @@ TEST(RolesUnprivileged, ReaderWithoutWritePermissionReadsAndPolls) {
   }
   char c;
   ASSERT_EQ(::read(ready[0], &c, 1), 1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  int status = 0;
+  ASSERT_TRUE(wait_until_asleep_in_poll(kid, kid, [&] { return ::waitpid(kid, &status, WNOHANG) == kid; }))
+      << "the reader ended before it polled: exit " << WEXITSTATUS(status);
   splinter_info in{};
   ASSERT_EQ(splinter_info_get(w, &in), SPLINTER_OK);
   EXPECT_EQ(in.waiters, 0u) << "an unprivileged reader cannot register";
   ASSERT_EQ(splinter_set(w, "k", "w", 1, nullptr), SPLINTER_OK);
-  int status = 0;
   ASSERT_EQ(::waitpid(kid, &status, 0), kid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child exit " << WEXITSTATUS(status);
   splinter_close(w);

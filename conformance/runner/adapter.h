@@ -20,6 +20,11 @@ using nlohmann::json;
 // Receives every line sent or received, for the failure transcript.
 using LineSink = std::function<void(const std::string &tag, char dir, const std::string &line)>;
 
+// How long the runner waits for an adapter's answer, or for it to exit after
+// end of input. A liveness bound, generous so that a loaded machine passes: an
+// adapter that never answers (a missed wake-up, a hang) fails the step.
+inline constexpr int kAnswerBoundMs = 30000;
+
 class AdapterProcess {
  public:
   // Starts `command` (run by /bin/sh -c 'exec COMMAND') with its stderr going
@@ -35,7 +40,7 @@ class AdapterProcess {
   // (the adapter died), an unparsable line or an answer out of order.
   json receive(std::int64_t id, int timeout_ms);
   // send + receive.
-  json call(json request, int timeout_ms = 15000);
+  json call(json request, int timeout_ms = kAnswerBoundMs);
 
   pid_t pid() const { return pid_; }
   const std::string &tag() const { return tag_; }

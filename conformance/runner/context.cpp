@@ -76,7 +76,7 @@ void Ctx::finish_adapters() {
     bool killed = false;
     for (const auto &k : killed_) killed = killed || k == tag;
     if (killed) continue;
-    const std::string how = p->finish(5000);
+    const std::string how = p->finish(kAnswerBoundMs);
     if (!how.empty()) problems += "adapter " + tag + " " + how + " at end of input; stderr: " + p->stderr_tail(600) + "\n";
   }
   adapters_.clear();

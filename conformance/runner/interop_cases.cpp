@@ -23,6 +23,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxValue = 600;
 const std::vector<std::string> kKeys = {"alpha", "beta", "gamma", "delta"};
+// The most requests a workload below sends while it waits for the other side's progress.
+constexpr int kMaxSteps = 100000;
 
 struct Committed {
   std::mutex mu;
@@ -90,15 +92,20 @@ void ref_writes_adapter_reads(Ctx &ctx, splinter::Backing backing) {
   });
   std::vector<Observation> seen;
   std::map<std::string, std::uint64_t> last_epoch;
-  std::uint64_t last_bus_epoch = 0, again = 0, polls = 0;
+  std::uint64_t last_bus_epoch = 0, again = 0, polls = 0, distinct = 0, prev_epoch = 0;
   std::string error;
+  // At least 1.5 s, and on until the reads overlapped the writes (enough reads
+  // of enough epochs, see below): progress is waited for, never assumed from
+  // the time that passed. kMaxSteps ends a run that never gets there.
   const auto until = Clock::now() + std::chrono::milliseconds(1500);
+  auto enough = [&] { return seen.size() >= 50 && distinct >= 10 && polls >= 1; };
   try {
-    for (int i = 0; Clock::now() < until; ++i) {
+    for (int i = 0; (Clock::now() < until || !enough()) && i < kMaxSteps; ++i) {
       const std::string &k = kKeys[static_cast<std::size_t>(i) % kKeys.size()];
       if (i % 10 == 9) {
-        // A poll since the last epoch seen must wake: the writer never stops.
-        const json p = a.call({{"op", "poll"}, {"bus", "r"}, {"key", k}, {"since", last_epoch[k]}, {"timeout_ms", 3000}});
+        // A poll since the last epoch seen must wake: the writer never stops
+        // (no limit: a missed wake-up never answers and fails the call).
+        const json p = a.call({{"op", "poll"}, {"bus", "r"}, {"key", k}, {"since", last_epoch[k]}, {"timeout_ms", -1}});
         expect_status(p, "OK", "poll on " + k + " while the reference writes it");
         if (p.value("epoch", std::uint64_t{0}) <= last_epoch[k])
           throw Fail("poll on " + k + " returned epoch " + p["epoch"].dump() + ", not above " + std::to_string(last_epoch[k]));
@@ -129,6 +136,7 @@ void ref_writes_adapter_reads(Ctx &ctx, splinter::Backing backing) {
         throw Fail("epoch of " + k + " went backwards: " + std::to_string(epoch) + " after " + std::to_string(last_epoch[k]));
       last_epoch[k] = epoch;
       seen.push_back({k, d->seq, epoch});
+      distinct += epoch != prev_epoch, prev_epoch = epoch;
     }
   } catch (const Fail &f) {
     error = f.what();
@@ -138,10 +146,9 @@ void ref_writes_adapter_reads(Ctx &ctx, splinter::Backing backing) {
   if (!writer_error.empty()) throw Fail(writer_error);
   if (!error.empty()) throw Fail(error);
   verify_observations(seen, committed, "the adapter");
-  if (seen.size() < 50) throw Fail("only " + std::to_string(seen.size()) + " successful reads in 1.5 s");
+  if (seen.size() < 50)
+    throw Fail("only " + std::to_string(seen.size()) + " successful reads in " + std::to_string(kMaxSteps) + " steps");
   if (again * 2 > seen.size() + again) throw Fail("most reads were AGAIN (" + std::to_string(again) + ")");
-  std::uint64_t distinct = 0, prev = 0;
-  for (const auto &o : seen) distinct += o.epoch != prev, prev = o.epoch;
   if (distinct < 10) throw Fail("the reads did not overlap the writes (only " + std::to_string(distinct) + " epochs seen)");
   ctx.note("reads " + std::to_string(seen.size()) + ", AGAIN " + std::to_string(again) + ", polls " +
            std::to_string(polls) + ", writes " + std::to_string(writes.load()));
@@ -163,6 +170,7 @@ void adapter_writes_ref_reads(Ctx &ctx, splinter::Backing backing) {
   std::vector<Observation> seen;
   std::string reader_error;
   std::uint64_t wakes = 0;
+  std::atomic<std::size_t> ref_reads{0};
   std::thread ref_reader([&] {
     std::map<std::string, std::uint64_t> last;
     std::uint64_t bus_seen = 0;
@@ -198,6 +206,7 @@ void adapter_writes_ref_reads(Ctx &ctx, splinter::Backing backing) {
       }
       last[k] = g->epoch;
       seen.push_back({k, d->seq, g->epoch});
+      ref_reads.fetch_add(1);
     }
   });
   std::map<std::string, std::pair<std::string, std::uint64_t>> model;
@@ -205,8 +214,10 @@ void adapter_writes_ref_reads(Ctx &ctx, splinter::Backing backing) {
   std::string error;
   try {
     std::mt19937_64 rng(ctx.seed());
+    // At least 1.5 s and 40 mutations, and on until the reference has read
+    // 20 values meanwhile: its progress is waited for, never assumed.
     const auto until = Clock::now() + std::chrono::milliseconds(1500);
-    for (std::uint64_t s = 1; Clock::now() < until || s < 40; ++s) {
+    for (std::uint64_t s = 1; (Clock::now() < until || s < 40 || ref_reads.load() < 20) && s < std::uint64_t{kMaxSteps}; ++s) {
       const std::string &k = kKeys[rng() % kKeys.size()];
       if (s % 17 == 0 && model.count(k)) {
         const json u = a.call({{"op", "unset"}, {"bus", "w"}, {"key", k}});

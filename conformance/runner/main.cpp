@@ -244,7 +244,7 @@ int main(int argc, char **argv) {
   std::string adapter, expected_path, junit_path, cases_dir;
   std::vector<std::string> run_patterns, skip_patterns;
   bool list = false, keep = false;
-  int timeout_s = 30;
+  int timeout_s = 120;  // generous: a loaded machine is slow, not wrong (the step bound is kAnswerBoundMs)
   std::uint64_t seed = 20261125;
   app.add_option("--adapter", adapter, "command that starts the binding's adapter (run by /bin/sh)");
   app.add_option("--expected", expected_path, "expected-failure list (conformance/expected/<binding>.txt)");

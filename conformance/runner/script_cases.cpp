@@ -118,14 +118,15 @@ void check_answer(const json &expect, const json &answer, const std::string &whe
   }
 }
 
+// One request of a step, to the reference or an adapter process.
+json ask(Ctx &ctx, const std::string &proc, const json &req) {
+  return proc == "ref" ? ctx.ref(req) : ctx.adapter(proc).call(req);
+}
+
 void run_script(Ctx &ctx, const Script &s) {
   std::map<std::string, std::pair<std::string, std::int64_t>> pending;  // async tag -> (proc, id)
   for (const Step &st : s.steps) {
     const json &step = st.body;
-    if (step.contains("sleep_ms")) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(step["sleep_ms"].get<int>()));
-      continue;
-    }
     const json expect = step.value("expect", json{{"status", "OK"}});
     const std::int64_t t0 = now_ms();
     json answer;
@@ -133,30 +134,28 @@ void run_script(Ctx &ctx, const Script &s) {
       const std::string tag = step["await"].get<std::string>();
       auto it = pending.find(tag);
       if (it == pending.end()) throw Fail(st.where + ": await of unknown async tag " + tag);
-      answer = ctx.adapter(it->second.first).receive(it->second.second, 15000);
+      answer = ctx.adapter(it->second.first).receive(it->second.second, kAnswerBoundMs);
       pending.erase(it);
     } else {
       const std::string proc = step.value("proc", "a");
       const json req = build_request(ctx, step);
-      if (proc == "ref") {
-        answer = ctx.ref(req);
-      } else if (step.contains("async")) {
+      if (step.contains("async")) {
+        if (proc == "ref") throw Fail(st.where + ": the reference runs in the runner and cannot be async");
         pending[step["async"].get<std::string>()] = {proc, ctx.adapter(proc).send(req)};
         continue;
-      } else {
-        answer = ctx.adapter(proc).call(req);
-        // "retry_ms": re-send until the answer matches (state another process reaches eventually).
-        const std::int64_t retry_until = t0 + step.value("retry_ms", std::int64_t{0});
-        for (;;) {
-          try {
-            check_answer(expect, answer, st.where);
-            break;
-          } catch (const Fail &) {
-            if (now_ms() >= retry_until) break;
-          }
-          std::this_thread::sleep_for(std::chrono::milliseconds(20));
-          answer = ctx.adapter(proc).call(req);
+      }
+      answer = ask(ctx, proc, req);
+      // "retry_ms": re-send until the answer matches (a state another process reaches eventually).
+      const std::int64_t retry_until = t0 + step.value("retry_ms", std::int64_t{0});
+      for (;;) {
+        try {
+          check_answer(expect, answer, st.where);
+          break;
+        } catch (const Fail &) {
+          if (now_ms() >= retry_until) break;
         }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // how often to ask, not a bound
+        answer = ask(ctx, proc, req);
       }
     }
     const std::int64_t took = now_ms() - t0;
@@ -191,6 +190,9 @@ std::vector<Script> parse(const std::string &file, const std::string &text) {
       continue;
     }
     if (out.empty()) throw std::runtime_error(file + ":" + std::to_string(n) + ": step before the first case line");
+    if (j.contains("sleep_ms"))  // a pause assumes another process got somewhere meanwhile
+      throw std::runtime_error(file + ":" + std::to_string(n) +
+                               ": sleep_ms is not a step: wait for a state instead (retry_ms, cases/README.md)");
     out.back().steps.push_back({j, file + ":" + std::to_string(n)});
   }
   return out;

@@ -60,8 +60,24 @@ std::optional<splinter::Bus> open_bus(const BusAddress &bus, splinter::Role role
   return std::move(opened).value();
 }
 
+int flush_file_bus(splinter::Bus &writer, const BusAddress &addr) {
+  if (addr.backing != splinter::Backing::file) return kExitOk;
+  const splinter::Status fl = writer.flush();
+  return fl ? kExitOk : fail("cannot flush", addr, fl);
+}
+
+int finish_mutation(splinter::Bus &writer, const BusAddress &addr, splinter::Status st,
+                    std::string_view what, std::uint64_t epoch, bool print_epoch) {
+  if (!st) return fail(what, addr, st);
+  if (const int code = flush_file_bus(writer, addr); code != kExitOk) return code;
+  if (print_epoch) write_stdout(std::to_string(epoch) + "\n");
+  return kExitOk;
+}
+
 bool write_stdout(std::string_view bytes) {
   return std::fwrite(bytes.data(), 1, bytes.size(), stdout) == bytes.size();
 }
+
+int output(std::string_view bytes) { return write_stdout(bytes) ? kExitOk : kExitFailure; }
 
 }  // namespace splinterctl

@@ -8,10 +8,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace splinterctl {
@@ -68,24 +71,62 @@ void message(std::string_view text);
 // Opens the bus or prints why not ("cannot open <bus>: ...").
 std::optional<splinter::Bus> open_bus(const BusAddress &bus, splinter::Role role);
 
+// Opens the bus at `addr` in `role` and returns fn(addr, bus), or kExitFailure
+// when it does not open (the reason printed).
+template <class F>
+int with_bus(const BusAddress &addr, splinter::Role role, F &&fn) {
+  auto bus = open_bus(addr, role);
+  if (!bus) return kExitFailure;
+  return fn(addr, *bus);
+}
+// The same for the bus the command line names; kExitUsage when it names none.
+template <class F>
+int with_bus(const Context &ctx, splinter::Role role, F &&fn) {
+  const auto addr = ctx.address();
+  if (!addr) return kExitUsage;
+  return with_bus(*addr, role, std::forward<F>(fn));
+}
+
+// Flushes a file bus (a shm bus needs nothing): kExitOk, or the failure.
+int flush_file_bus(splinter::Bus &writer, const BusAddress &addr);
+// The end of a one-key mutation: the failure of `st` ("<what> <bus>: ..."),
+// else the flush of a file bus, then the epoch on stdout if asked.
+int finish_mutation(splinter::Bus &writer, const BusAddress &addr, splinter::Status st,
+                    std::string_view what, std::uint64_t epoch, bool print_epoch);
+// A one-key mutation (set, unset) as a command: opens the bus at `addr` as
+// writer, runs op(writer, &epoch) for its status, then finish_mutation.
+template <class Op>
+int mutate(const BusAddress &addr, std::string_view what, bool print_epoch, Op &&op) {
+  return with_bus(addr, splinter::Role::writer, [&](const BusAddress &at, splinter::Bus &writer) {
+    std::uint64_t epoch = 0;
+    const splinter::Status st = op(writer, &epoch);
+    return finish_mutation(writer, at, st, what, epoch, print_epoch);
+  });
+}
+
 // Writes bytes to stdout through stdio (binary-safe; every command writes
 // stdout this way so output keeps its order); false on a write error.
 bool write_stdout(std::string_view bytes);
+// write_stdout as a command's exit code: kExitOk, or kExitFailure on a write error.
+int output(std::string_view bytes);
 
-// Each command file defines one of these (cmd_<name>.cpp).
-void add_create(CLI::App &app, Registry &registry);
-void add_destroy(CLI::App &app, Registry &registry);
-void add_set(CLI::App &app, Registry &registry);
-void add_get(CLI::App &app, Registry &registry);
-void add_unset(CLI::App &app, Registry &registry);
-void add_list(CLI::App &app, Registry &registry);
-void add_watch(CLI::App &app, Registry &registry);
-void add_info(CLI::App &app, Registry &registry);
-void add_check(CLI::App &app, Registry &registry);
-void add_recover(CLI::App &app, Registry &registry);
-void add_dump(CLI::App &app, Registry &registry);
-void add_load(CLI::App &app, Registry &registry);
-void add_bench(CLI::App &app, Registry &registry);
+// Adds subcommand `name` with a fresh Options, run as run(ctx, options) when it
+// is chosen; returns the subcommand and the options, for the caller to declare
+// its arguments, flags and footer.
+template <class Options>
+std::pair<CLI::App *, std::shared_ptr<Options>> add_command(CLI::App &app, Registry &registry, const std::string &name,
+                                                            const std::string &description,
+                                                            int (*run)(const Context &, const Options &)) {
+  auto opt = std::make_shared<Options>();
+  auto *sub = app.add_subcommand(name, description);
+  registry.push_back({sub, [opt, run](const Context &ctx) { return run(ctx, *opt); }});
+  return {sub, opt};
+}
+
+// Each command file defines one of these (cmd_<name>.cpp); main.cpp adds them in order.
+using AddCommand = void(CLI::App &app, Registry &registry);
+AddCommand add_create, add_destroy, add_set, add_get, add_unset, add_list, add_watch, add_info, add_check,
+    add_recover, add_dump, add_load, add_bench;
 
 }  // namespace splinterctl
 

@@ -24,47 +24,37 @@ const char *verdict(int code) {
 int run(const Context &ctx, const Options &opt) {
   const auto bus = ctx.address();
   if (!bus) return kExitUsage;
-  FindingSink c;
-  c.json = opt.json;
-  splinter_report report{};
-  const int st = splinter_check(bus->c_backing(), bus->name.c_str(), FindingSink::collect, &c, &report);
-  const std::string why = st == SPLINTER_OK ? std::string() : reason(st);
-  const int code = st == SPLINTER_OK ? exit_code_for(report) : kCheckUnusable;
+  Validation v(*bus, opt.json, splinter_check);
+  const int code = v.status == SPLINTER_OK ? exit_code_for(v.report) : kCheckUnusable;
   if (opt.json) {
-    nlohmann::json j;
-    j["bus"] = bus->display();
+    nlohmann::json j = v.document(*bus, code);
     j["verdict"] = verdict(code);
-    j["exit_code"] = code;
-    j["error"] = st == SPLINTER_OK ? nlohmann::json(nullptr) : nlohmann::json(why);
-    j["findings"] = std::move(c.findings);
-    j["report"] = report_json(report);
     write_stdout(j.dump(2) + "\n");
   } else {
-    std::string out = std::move(c.text);
+    std::string out = std::move(v.sink.text);
     out += bus->display() + ": ";
     switch (code) {
       case kCheckClean: out += "clean\n"; break;
       case kCheckRecoverable:
-        out += "recoverable damage (" + std::to_string(report.findings) +
+        out += "recoverable damage (" + std::to_string(v.report.findings) +
                " findings); `splinterctl recover` repairs it without losing a value\n";
         break;
       case kCheckUnrecoverable:
-        out += "unrecoverable damage (" + std::to_string(report.findings) + " findings); " +
-               "`splinterctl recover` would drop " + std::to_string(report.dropped) + " value(s)\n";
+        out += "unrecoverable damage (" + std::to_string(v.report.findings) + " findings); " +
+               "`splinterctl recover` would drop " + std::to_string(v.report.dropped) + " value(s)\n";
         break;
       default: out += "unusable\n"; break;
     }
     write_stdout(out);
   }
-  if (st != SPLINTER_OK) message("cannot check " + bus->display() + ": " + why);
+  if (v.status != SPLINTER_OK) message("cannot check " + bus->display() + ": " + v.why);
   return code;
 }
 }  // namespace
 
 void add_check(CLI::App &app, Registry &registry) {
-  auto opt = std::make_shared<Options>();
-  auto *sub = app.add_subcommand(
-      "check", "Validate a bus read-only; exit 0 clean, 1 recoverable, 2 unrecoverable, 3 unusable");
+  auto [sub, opt] = add_command<Options>(app, registry, "check",
+      "Validate a bus read-only; exit 0 clean, 1 recoverable, 2 unrecoverable, 3 unusable", run);
   sub->add_flag("--json", opt->json, "Print one JSON object with every finding");
   sub->footer(
       "Each finding names its rule (F1-F15 of docs/FORMAT.md), slot and key. Opens the bus read-only.\n"
@@ -72,7 +62,6 @@ void add_check(CLI::App &app, Registry &registry) {
       "value); 3 not a bus, unsupported version, or unreadable.\n"
       "Examples:\n  splinterctl --file /var/lib/app.bus check\n"
       "  splinterctl --file /var/lib/app.bus check --json || splinterctl --file /var/lib/app.bus recover");
-  registry.push_back({sub, [opt](const Context &ctx) { return run(ctx, *opt); }});
 }
 
 }  // namespace splinterctl

@@ -42,8 +42,7 @@ int run(const Context &ctx, const Options &opt) {
 }  // namespace
 
 void add_create(CLI::App &app, Registry &registry) {
-  auto opt = std::make_shared<Options>();
-  auto *sub = app.add_subcommand("create", "Create a new, empty bus (never overwrites one)");
+  auto [sub, opt] = add_command<Options>(app, registry, "create", "Create a new, empty bus (never overwrites one)", run);
   sub->add_option("--slots", opt->slots, "Number of slots: the most keys the bus holds")
       ->required()->check(CLI::Range(1u, static_cast<unsigned>(SPLINTER_SLOTS_MAX)));
   sub->add_option("--max-value", opt->max_value, "Largest value, in bytes")
@@ -51,7 +50,6 @@ void add_create(CLI::App &app, Registry &registry) {
       ->type_name("BYTES");
   sub->add_option("--mode", opt->mode, "Permission bits, octal")->capture_default_str()->type_name("MODE");
   sub->footer("Example:\n  splinterctl --file /tmp/app.bus create --slots 1024 --max-value 256 --mode 0640");
-  registry.push_back({sub, [opt](const Context &ctx) { return run(ctx, *opt); }});
 }
 
 }  // namespace splinterctl

@@ -4,7 +4,9 @@
 namespace splinterctl {
 
 namespace {
-int run(const Context &ctx) {
+struct Options {};  // none of its own
+
+int run(const Context &ctx, const Options &) {
   const auto bus = ctx.address();
   if (!bus) return kExitUsage;
   const splinter::Status st = splinter::Bus::destroy(bus->backing, bus->name);
@@ -15,10 +17,8 @@ int run(const Context &ctx) {
 }  // namespace
 
 void add_destroy(CLI::App &app, Registry &registry) {
-  auto *sub = app.add_subcommand(
-      "destroy", "Remove a bus (refused while a writer holds it)");
+  auto [sub, opt] = add_command<Options>(app, registry, "destroy", "Remove a bus (refused while a writer holds it)", run);
   sub->footer("Example:\n  splinterctl --shm demo destroy");
-  registry.push_back({sub, [](const Context &ctx) { return run(ctx); }});
 }
 
 }  // namespace splinterctl

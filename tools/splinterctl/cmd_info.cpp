@@ -14,68 +14,64 @@ struct Options {
 };
 
 int run(const Context &ctx, const Options &opt) {
-  const auto bus = ctx.address();
-  if (!bus) return kExitUsage;
-  auto reader = open_bus(*bus, splinter::Role::reader);
-  if (!reader) return kExitFailure;
-  auto got = reader->info();
-  if (!got) return fail("cannot read info of", *bus, got.status());
-  const splinter::Info &in = got.value();
-  const double load = in.slots ? static_cast<double>(in.live_keys) / in.slots : 0.0;
-  const char *backing = in.backing == SPLINTER_FILE ? "file" : "shm";
-  const bool held = in.writer_pid != 0;
-  if (opt.json) {
-    nlohmann::json j;
-    j["bus"] = bus->display();
-    j["backing"] = backing;
-    j["format_version"] = in.format_version;
-    j["slots"] = in.slots;
-    j["max_value_size"] = in.max_value_size;
-    j["region_size"] = in.region_size;
-    j["live_keys"] = in.live_keys;
-    j["tombstones"] = in.tombstones;
-    j["load_factor"] = load;
-    j["longest_probe"] = in.longest_probe;
-    j["bus_epoch"] = in.bus_epoch;
-    j["writer_held"] = held;
-    j["writer_pid"] = held ? nlohmann::json(in.writer_pid) : nlohmann::json(nullptr);
-    j["waiters"] = in.waiters;
-    j["library_version"] = splinter_version();
-    return write_stdout(j.dump(2) + "\n") ? kExitOk : kExitFailure;
-  }
-  char load_text[32];
-  std::snprintf(load_text, sizeof load_text, "%.3f", load);
-  std::string out;
-  auto line = [&out](const char *name, const std::string &value) {
-    out += name;
-    out += ':';
-    out.append(16 - std::string_view(name).size(), ' ');
-    out += value;
-    out += '\n';
-  };
-  line("bus", bus->display());
-  line("backing", backing);
-  line("format_version", std::to_string(in.format_version));
-  line("slots", std::to_string(in.slots));
-  line("max_value_size", std::to_string(in.max_value_size) + " bytes");
-  line("region_size", std::to_string(in.region_size) + " bytes");
-  line("live_keys", std::to_string(in.live_keys));
-  line("tombstones", std::to_string(in.tombstones));
-  line("load_factor", load_text);
-  line("longest_probe", std::to_string(in.longest_probe) + " slots");
-  line("bus_epoch", std::to_string(in.bus_epoch));
-  line("writer", held ? "held by pid " + std::to_string(in.writer_pid) : std::string("none"));
-  line("waiters", std::to_string(in.waiters));
-  return write_stdout(out) ? kExitOk : kExitFailure;
+  return with_bus(ctx, splinter::Role::reader, [&](const BusAddress &bus, splinter::Bus &reader) {
+    auto got = reader.info();
+    if (!got) return fail("cannot read info of", bus, got.status());
+    const splinter::Info &in = got.value();
+    const double load = in.slots ? static_cast<double>(in.live_keys) / in.slots : 0.0;
+    const char *backing = in.backing == SPLINTER_FILE ? "file" : "shm";
+    const bool held = in.writer_pid != 0;
+    if (opt.json) {
+      nlohmann::json j;
+      j["bus"] = bus.display();
+      j["backing"] = backing;
+      j["format_version"] = in.format_version;
+      j["slots"] = in.slots;
+      j["max_value_size"] = in.max_value_size;
+      j["region_size"] = in.region_size;
+      j["live_keys"] = in.live_keys;
+      j["tombstones"] = in.tombstones;
+      j["load_factor"] = load;
+      j["longest_probe"] = in.longest_probe;
+      j["bus_epoch"] = in.bus_epoch;
+      j["writer_held"] = held;
+      j["writer_pid"] = held ? nlohmann::json(in.writer_pid) : nlohmann::json(nullptr);
+      j["waiters"] = in.waiters;
+      j["library_version"] = splinter_version();
+      return output(j.dump(2) + "\n");
+    }
+    char load_text[32];
+    std::snprintf(load_text, sizeof load_text, "%.3f", load);
+    std::string out;
+    auto line = [&out](const char *name, const std::string &value) {
+      out += name;
+      out += ':';
+      out.append(16 - std::string_view(name).size(), ' ');
+      out += value;
+      out += '\n';
+    };
+    line("bus", bus.display());
+    line("backing", backing);
+    line("format_version", std::to_string(in.format_version));
+    line("slots", std::to_string(in.slots));
+    line("max_value_size", std::to_string(in.max_value_size) + " bytes");
+    line("region_size", std::to_string(in.region_size) + " bytes");
+    line("live_keys", std::to_string(in.live_keys));
+    line("tombstones", std::to_string(in.tombstones));
+    line("load_factor", load_text);
+    line("longest_probe", std::to_string(in.longest_probe) + " slots");
+    line("bus_epoch", std::to_string(in.bus_epoch));
+    line("writer", held ? "held by pid " + std::to_string(in.writer_pid) : std::string("none"));
+    line("waiters", std::to_string(in.waiters));
+    return output(out);
+  });
 }
 }  // namespace
 
 void add_info(CLI::App &app, Registry &registry) {
-  auto opt = std::make_shared<Options>();
-  auto *sub = app.add_subcommand("info", "Describe a bus: geometry, size, counts, epoch, writer");
+  auto [sub, opt] = add_command<Options>(app, registry, "info", "Describe a bus: geometry, size, counts, epoch, writer", run);
   sub->add_flag("--json", opt->json, "Print one JSON object");
   sub->footer("Example:\n  splinterctl --file /var/lib/app.bus info");
-  registry.push_back({sub, [opt](const Context &ctx) { return run(ctx, *opt); }});
 }
 
 }  // namespace splinterctl

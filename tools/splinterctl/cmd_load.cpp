@@ -87,46 +87,40 @@ int run(const Context &ctx, const Options &opt) {
     message("load: cannot read " + opt.path);
     return kExitFailure;
   }
-  auto writer = open_bus(*bus, splinter::Role::writer);
-  if (!writer) return kExitFailure;
-  auto info = writer->info();
-  if (!info) return fail("cannot read info of", *bus, info.status());
-  std::string error;
-  const auto entries = parse(text, info->max_value_size, &error);
-  if (!entries) {
-    message("load " + opt.path + ": " + error + "; nothing loaded");
-    return kExitFailure;
-  }
-  std::size_t done = 0;
-  for (const auto &e : *entries) {
-    const splinter::Status st = writer->set(e.key, std::string_view(e.value));
-    if (!st) {
-      fail("cannot set '" + escape(e.key) + "' (after " + std::to_string(done) + " of " +
-               std::to_string(entries->size()) + " entries) in",
-           *bus, st);
+  return with_bus(*bus, splinter::Role::writer, [&](const BusAddress &addr, splinter::Bus &writer) {
+    auto info = writer.info();
+    if (!info) return fail("cannot read info of", addr, info.status());
+    std::string error;
+    const auto entries = parse(text, info->max_value_size, &error);
+    if (!entries) {
+      message("load " + opt.path + ": " + error + "; nothing loaded");
       return kExitFailure;
     }
-    ++done;
-  }
-  if (bus->backing == splinter::Backing::file) {
-    const splinter::Status fl = writer->flush();
-    if (!fl) return fail("cannot flush", *bus, fl);
-  }
-  message("loaded " + std::to_string(done) + " keys into " + bus->display());
-  return kExitOk;
+    std::size_t done = 0;
+    for (const auto &e : *entries) {
+      const splinter::Status st = writer.set(e.key, std::string_view(e.value));
+      if (!st) {
+        fail("cannot set '" + escape(e.key) + "' (after " + std::to_string(done) + " of " +
+                 std::to_string(entries->size()) + " entries) in",
+             addr, st);
+        return kExitFailure;
+      }
+      ++done;
+    }
+    if (const int code = flush_file_bus(writer, addr); code != kExitOk) return code;
+    message("loaded " + std::to_string(done) + " keys into " + addr.display());
+    return kExitOk;
+  });
 }
 }  // namespace
 
 void add_load(CLI::App &app, Registry &registry) {
-  auto opt = std::make_shared<Options>();
-  auto *sub = app.add_subcommand(
-      "load", "Set every key of a `dump --json` document");
+  auto [sub, opt] = add_command<Options>(app, registry, "load", "Set every key of a `dump --json` document", run);
   sub->add_option("file", opt->path, "The document, or - for standard input")->required()->type_name("FILE");
   sub->footer(
       "Reads FILE (- for standard input); checks the whole document before the first set. Keys not in\n"
       "it are left alone. Epochs in the document are not restored: the bus assigns new ones.\n"
       "Example:\n  splinterctl --shm old dump --json | splinterctl --shm new load -");
-  registry.push_back({sub, [opt](const Context &ctx) { return run(ctx, *opt); }});
 }
 
 }  // namespace splinterctl

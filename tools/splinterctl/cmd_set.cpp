@@ -42,23 +42,13 @@ int run(const Context &ctx, const Options &opt) {
   } else {
     value = *opt.value;
   }
-  auto writer = open_bus(*bus, splinter::Role::writer);
-  if (!writer) return kExitFailure;
-  std::uint64_t epoch = 0;
-  const splinter::Status st = writer->set(opt.key, std::string_view(value), &epoch);
-  if (!st) return fail("cannot set '" + escape(opt.key) + "' in", *bus, st);
-  if (bus->backing == splinter::Backing::file) {
-    const splinter::Status fl = writer->flush();
-    if (!fl) return fail("cannot flush", *bus, fl);
-  }
-  if (opt.print_epoch) write_stdout(std::to_string(epoch) + "\n");
-  return kExitOk;
+  return mutate(*bus, "cannot set '" + escape(opt.key) + "' in", opt.print_epoch,
+                [&](splinter::Bus &writer, std::uint64_t *epoch) { return writer.set(opt.key, std::string_view(value), epoch); });
 }
 }  // namespace
 
 void add_set(CLI::App &app, Registry &registry) {
-  auto opt = std::make_shared<Options>();
-  auto *sub = app.add_subcommand("set", "Set KEY to VALUE (or to the bytes of standard input)");
+  auto [sub, opt] = add_command<Options>(app, registry, "set", "Set KEY to VALUE (or to the bytes of standard input)", run);
   sub->add_option("key", opt->key, "Key: 1-63 bytes")->required();
   sub->add_option("value", opt->value, "Value (use --stdin for binary data)");
   sub->add_flag("--stdin", opt->from_stdin, "Read the value from standard input, binary-safe");
@@ -67,7 +57,6 @@ void add_set(CLI::App &app, Registry &registry) {
       "Examples:\n  splinterctl --shm demo set greeting 'hello world'\n"
       "  head -c 100 /dev/urandom | splinterctl --shm demo set blob --stdin\n"
       "  splinterctl --shm demo set -- dash '-starts-with-a-dash'");
-  registry.push_back({sub, [opt](const Context &ctx) { return run(ctx, *opt); }});
 }
 
 }  // namespace splinterctl

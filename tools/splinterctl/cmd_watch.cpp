@@ -206,28 +206,22 @@ End watch_bus(const splinter::Bus &bus, const BusAddress &addr, const Options &o
 }
 
 int run(const Context &ctx, const Options &opt) {
-  const auto addr = ctx.address();
-  if (!addr) return kExitUsage;
-  auto reader = open_bus(*addr, splinter::Role::reader);
-  if (!reader) return kExitFailure;
-  install_signal_handlers();
-  Printer out(opt.json, opt.count);
-  const End end = opt.key ? watch_key(*reader, *addr, *opt.key, opt, out)
-                          : watch_bus(*reader, *addr, opt, out);
-  if (end == End::error) return kExitFailure;
-  if (end == End::timed_out && opt.count && !out.done()) {
-    message("watch " + addr->display() + ": timed out before " + std::to_string(*opt.count) +
-            " changes");
-    return kExitTimeout;
-  }
-  return kExitOk;
+  return with_bus(ctx, splinter::Role::reader, [&](const BusAddress &addr, splinter::Bus &reader) {
+    install_signal_handlers();
+    Printer out(opt.json, opt.count);
+    const End end = opt.key ? watch_key(reader, addr, *opt.key, opt, out) : watch_bus(reader, addr, opt, out);
+    if (end == End::error) return kExitFailure;
+    if (end == End::timed_out && opt.count && !out.done()) {
+      message("watch " + addr.display() + ": timed out before " + std::to_string(*opt.count) + " changes");
+      return kExitTimeout;
+    }
+    return kExitOk;
+  });
 }
 }  // namespace
 
 void add_watch(CLI::App &app, Registry &registry) {
-  auto opt = std::make_shared<Options>();
-  auto *sub = app.add_subcommand(
-      "watch", "Print each change of KEY (or of any key) as it happens");
+  auto [sub, opt] = add_command<Options>(app, registry, "watch", "Print each change of KEY (or of any key) as it happens", run);
   sub->add_option("key", opt->key, "Key to watch; without it, the whole bus");
   sub->add_option("--since", opt->since,
                   "Report changes after this epoch (default: from now); a key watch prints the "
@@ -246,7 +240,6 @@ void add_watch(CLI::App &app, Registry &registry) {
       "Examples:\n  splinterctl --shm demo watch greeting\n"
       "  splinterctl --shm demo watch --count 10 --timeout 5000 --json\n"
       "Ctrl-C (SIGINT) or SIGTERM ends the watch with exit status 0.");
-  registry.push_back({sub, [opt](const Context &ctx) { return run(ctx, *opt); }});
 }
 
 }  // namespace splinterctl

@@ -66,6 +66,22 @@ int FindingSink::collect(void *ctx, const splinter_finding *f) {
   return 0;
 }
 
+Validation::Validation(const BusAddress &bus, bool json, Validator validator) {
+  sink.json = json;
+  status = validator(bus.c_backing(), bus.name.c_str(), FindingSink::collect, &sink, &report);
+  if (status != SPLINTER_OK) why = reason(status);
+}
+
+nlohmann::json Validation::document(const BusAddress &bus, int code) {
+  nlohmann::json j;
+  j["bus"] = bus.display();
+  j["exit_code"] = code;
+  j["error"] = status == SPLINTER_OK ? nlohmann::json(nullptr) : nlohmann::json(why);
+  j["findings"] = std::move(sink.findings);
+  j["report"] = report_json(report);
+  return j;
+}
+
 int exit_code_for(const splinter_report &r) {
   switch (r.worst) {
     case 0: return kCheckClean;

@@ -3,6 +3,8 @@
 #ifndef SPLINTERCTL_FINDINGS_H
 #define SPLINTERCTL_FINDINGS_H
 
+#include "cli.h"
+
 #include <splinter/splinter.h>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +33,20 @@ struct FindingSink {
 
 // 0 clean, 1 recoverable only, 2 unrecoverable, 3 fatal (kCheck* in cli.h).
 int exit_code_for(const splinter_report &r);
+
+// One run of splinter_check or splinter_recover on a bus (`validator`), its
+// findings collected as text lines or JSON objects.
+struct Validation {
+  using Validator = int (*)(splinter_backing, const char *, splinter_finding_fn, void *, splinter_report *);
+  Validation(const BusAddress &bus, bool json, Validator validator);
+  FindingSink sink;
+  splinter_report report{};
+  int status = SPLINTER_OK;
+  std::string why;  // reason(status) when it is not OK
+  // The JSON document of `check` and `recover` (each adds its own fields):
+  // bus, exit_code, error (null when OK), findings, report.
+  nlohmann::json document(const BusAddress &bus, int code);
+};
 
 }  // namespace splinterctl
 

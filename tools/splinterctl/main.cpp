@@ -36,19 +36,10 @@ int run(int argc, char **argv) {
   file->excludes(shm);
 
   splinterctl::Registry registry;
-  splinterctl::add_create(app, registry);
-  splinterctl::add_destroy(app, registry);
-  splinterctl::add_set(app, registry);
-  splinterctl::add_get(app, registry);
-  splinterctl::add_unset(app, registry);
-  splinterctl::add_list(app, registry);
-  splinterctl::add_watch(app, registry);
-  splinterctl::add_info(app, registry);
-  splinterctl::add_check(app, registry);
-  splinterctl::add_recover(app, registry);
-  splinterctl::add_dump(app, registry);
-  splinterctl::add_load(app, registry);
-  splinterctl::add_bench(app, registry);
+  using namespace splinterctl;  // the order of --help
+  for (AddCommand *add : {add_create, add_destroy, add_set, add_get, add_unset, add_list, add_watch, add_info,
+                          add_check, add_recover, add_dump, add_load, add_bench})
+    add(app, registry);
 
   try {
     app.parse(argc, argv);

@@ -144,18 +144,32 @@ def test_open_missing_raises_no_bus():
         splinter.Bus.open("splinter-py-missing-%d" % os.getpid())
 
 
+# How long a test waits for another thread to get somewhere: a liveness bound,
+# generous so that a loaded machine passes, never a speed target.
+LIVENESS = 60.0
+
+
+def wait_for_waiters(bus, n):
+    """Waits (an observable state, not a pause) until n readers are blocked in poll."""
+    end = time.monotonic() + LIVENESS
+    while bus.info().waiters < n:
+        assert time.monotonic() < end, "no reader blocked in poll after %.0f s" % LIVENESS
+        time.sleep(0.01)  # how often to look, not a bound
+
+
 def test_poll_returns_the_new_epoch_when_another_thread_sets(bus, shm_name):
     with splinter.Bus.open(shm_name) as reader:
         result = {}
 
         def wait():
-            result["epoch"] = reader.poll("k", since=0, timeout=5.0)
+            result["epoch"] = reader.poll("k", since=0, timeout=LIVENESS)
 
         t = threading.Thread(target=wait)
         t.start()
-        time.sleep(0.1)
+        wait_for_waiters(bus, 1)  # the set below must wake a blocked poll
         bus.set("k", b"v")
-        t.join(5)
+        t.join(LIVENESS)
+        assert not t.is_alive(), "the set did not wake the poll"
         assert result["epoch"] == 1
 
 

@@ -30,6 +30,9 @@ SET_EPOCH_PUBLISHED = 7  # the set is complete; killed before any flush
 UNSET_COMMITTED = 8
 
 TIMEOUT = 30  # seconds; no single command should come near it
+# --timeout of the tests' watches (ms): a safety net that is never reached;
+# each test ends its watches itself (--count, a signal, or tearDown).
+WATCH_MS = 600000
 _counter = itertools.count()
 
 
@@ -85,13 +88,14 @@ class Bus:
     def info(self):
         return json.loads(self.ok("info", "--json"))
 
-    def wait_for_waiters(self, n=1, timeout=10.0):
-        """Waits until n readers are blocked in poll (a watch is ready)."""
+    def wait_for_waiters(self, n=1, timeout=TIMEOUT):
+        """Waits until n readers are blocked in poll (a watch is ready): an
+        observable state, never a pause; the timeout is a liveness bound."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.info()["waiters"] >= n:
                 return
-            time.sleep(0.02)
+            time.sleep(0.02)  # how often to look, not a bound
         raise AssertionError("no watcher blocked in poll after %.0f s" % timeout)
 
     # -- damage, done to the backing object's bytes directly ---------------

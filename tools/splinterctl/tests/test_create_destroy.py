@@ -55,7 +55,7 @@ class CreateDestroy(cliutil.CliTest):
         self.assert_one_line_error(b.run("destroy"), "cannot destroy")
         self.assertTrue(b.exists())
         holder.stdin.close()
-        holder.wait(timeout=10)
+        holder.wait(timeout=cliutil.TIMEOUT)
         b.ok("destroy")
 
     def test_destroy_refuses_what_is_not_a_bus(self):

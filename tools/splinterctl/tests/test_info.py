@@ -41,7 +41,7 @@ class Info(cliutil.CliTest):
         self.assertEqual(i["writer_pid"], pid)
         self.assertIn(("held by pid %d" % pid).encode(), b.ok("info"))
         holder.stdin.close()
-        holder.wait(timeout=10)
+        holder.wait(timeout=cliutil.TIMEOUT)
         self.assertFalse(b.info()["writer_held"])
 
     def test_info_after_a_killed_writer_shows_no_writer(self):

@@ -59,7 +59,7 @@ class Recover(cliutil.CliTest):
         self.assertEqual(r.returncode, 1)
         self.assertIn(b"cannot recover " + b.env_spec.encode(), r.stderr)
         holder.stdin.close()
-        self.assertEqual(holder.wait(timeout=10), 0)
+        self.assertEqual(holder.wait(timeout=cliutil.TIMEOUT), 0)
         self.assertEqual(b.run("recover").returncode, 0)
 
     def test_recover_of_a_random_file_exits_3(self):

@@ -82,7 +82,7 @@ class SetGet(cliutil.CliTest):
         self.track(holder)
         self.assert_one_line_error(b.run("set", "k", "v"), "cannot open (as writer) " + b.env_spec)
         holder.stdin.close()
-        holder.wait(timeout=10)
+        holder.wait(timeout=cliutil.TIMEOUT)
         b.ok("set", "k", "v")
 
     def test_bus_from_the_environment(self):

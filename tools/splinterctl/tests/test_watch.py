@@ -7,8 +7,10 @@ import time
 import cliutil
 
 
-def read_line(proc, timeout=10.0):
-    """One stdout line of a watch, or AssertionError after timeout."""
+def read_line(proc, timeout=cliutil.TIMEOUT):
+    """One stdout line of a watch, or AssertionError after timeout (a
+    liveness bound, generous so that a loaded machine passes: a line that
+    never comes, e.g. a missed change, fails only after it)."""
     import select
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -25,17 +27,17 @@ def assert_key_watch_sees_each_update(test, bus, n=20, ctl=None):
     """The oracle for key watches: a writer sets the key n times, waiting for
     each line before the next set; the watch must print every value, in order,
     with increasing epochs."""
-    w = test.track(bus.popen("watch", "k", "--timeout", "20000", ctl=ctl))
+    w = test.track(bus.popen("watch", "k", "--timeout", cliutil.WATCH_MS, ctl=ctl))
     bus.wait_for_waiters(1)
     last_epoch = 0
     for i in range(n):
         bus.ok("set", "k", "value-%d" % i, ctl=ctl)
-        epoch, op, key, value = read_line(w, timeout=3.0).rstrip("\n").split("\t")
+        epoch, op, key, value = read_line(w).rstrip("\n").split("\t")
         test.assertEqual((op, key, value), ("set", "k", "value-%d" % i))
         test.assertGreater(int(epoch), last_epoch)
         last_epoch = int(epoch)
     w.send_signal(signal.SIGINT)
-    test.assertEqual(w.wait(timeout=10), 0)
+    test.assertEqual(w.wait(timeout=cliutil.TIMEOUT), 0)
 
 
 class Watch(cliutil.CliTest):
@@ -48,9 +50,9 @@ class Watch(cliutil.CliTest):
         n = 100
         doc = {"format": "splinter-dump", "version": 1,
                "entries": [{"key": "burst-%03d" % i, "value": "v%d" % i} for i in range(n)]}
-        w = self.track(b.popen("watch", "--since", start, "--count", n, "--timeout", "20000"))
+        w = self.track(b.popen("watch", "--since", start, "--count", n, "--timeout", cliutil.WATCH_MS))
         b.ok("load", "-", input=json.dumps(doc))  # n sets as fast as one writer goes
-        out, err = w.communicate(timeout=30)
+        out, err = w.communicate(timeout=cliutil.TIMEOUT)
         self.assertEqual(w.returncode, 0, err)
         lines = [l.split("\t") for l in out.decode().splitlines()]
         self.assertEqual([l[2] for l in lines], ["burst-%03d" % i for i in range(n)])
@@ -60,7 +62,7 @@ class Watch(cliutil.CliTest):
     def test_key_watch_of_a_burst_ends_on_the_last_value_with_increasing_epochs(self):
         b = self.new_bus()
         start = int(b.ok("set", "k", "start", "--print-epoch"))
-        w = self.track(b.popen("watch", "k", "--timeout", "20000"))
+        w = self.track(b.popen("watch", "k", "--timeout", cliutil.WATCH_MS))
         b.wait_for_waiters(1)
         doc = {"format": "splinter-dump", "version": 1,
                "entries": [{"key": "k", "value": "v%d" % i} for i in range(50)]}
@@ -74,16 +76,16 @@ class Watch(cliutil.CliTest):
         self.assertEqual(epochs, sorted(set(epochs)))
         self.assertEqual(epochs[-1], start + 50)
         w.send_signal(signal.SIGINT)
-        self.assertEqual(w.wait(timeout=10), 0)
+        self.assertEqual(w.wait(timeout=cliutil.TIMEOUT), 0)
 
     def test_bus_watch_reports_sets_and_unsets(self):
         b = self.new_bus()
         b.ok("set", "gone", "soon")
-        w = self.track(b.popen("watch", "--count", 2, "--timeout", "20000", "--json"))
+        w = self.track(b.popen("watch", "--count", 2, "--timeout", cliutil.WATCH_MS, "--json"))
         b.wait_for_waiters(1)
         b.ok("set", "new", "value")
         b.ok("unset", "gone")
-        out, err = w.communicate(timeout=30)
+        out, err = w.communicate(timeout=cliutil.TIMEOUT)
         self.assertEqual(w.returncode, 0, err)
         changes = [json.loads(l) for l in out.decode().splitlines()]
         self.assertEqual([(c["op"], c["key"]) for c in changes], [("set", "new"), ("unset", "gone")])
@@ -93,25 +95,25 @@ class Watch(cliutil.CliTest):
     def test_key_watch_reports_an_unset(self):
         b = self.new_bus()
         b.ok("set", "k", "v")
-        w = self.track(b.popen("watch", "k", "--count", 1, "--timeout", "20000"))
+        w = self.track(b.popen("watch", "k", "--count", 1, "--timeout", cliutil.WATCH_MS))
         b.wait_for_waiters(1)
         b.ok("unset", "k")
-        out, _ = w.communicate(timeout=30)
+        out, _ = w.communicate(timeout=cliutil.TIMEOUT)
         self.assertEqual(out.decode().split("\t")[1:], ["unset", "k\n"])
 
     def test_since_prints_the_current_value_at_once(self):
         b = self.new_bus()
         b.ok("set", "k", "current")
-        r = b.run("watch", "k", "--since", 0, "--count", 1, "--timeout", "5000")
+        r = b.run("watch", "k", "--since", 0, "--count", 1, "--timeout", cliutil.WATCH_MS)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout.decode().split("\t")[1:], ["set", "k", "current\n"])
 
     def test_binary_values_are_escaped_in_text_and_base64_in_json(self):
         b = self.new_bus()
         b.ok("set", "k", "--stdin", input=b"\x00\xff\n")
-        r = b.run("watch", "k", "--since", 0, "--count", 1, "--timeout", "5000")
+        r = b.run("watch", "k", "--since", 0, "--count", 1, "--timeout", cliutil.WATCH_MS)
         self.assertEqual(r.stdout.decode().split("\t")[3], "\\x00\\xff\\n\n")
-        r = b.run("watch", "k", "--since", 0, "--count", 1, "--timeout", "5000", "--json")
+        r = b.run("watch", "k", "--since", 0, "--count", 1, "--timeout", cliutil.WATCH_MS, "--json")
         self.assertEqual(json.loads(r.stdout)["value_base64"], "AP8K")
 
     def test_timeout_without_count_exits_0(self):
@@ -130,13 +132,11 @@ class Watch(cliutil.CliTest):
 
     def test_ctrl_c_ends_the_watch_cleanly(self):
         b = self.new_bus()
-        w = self.track(b.popen("watch"))
+        w = self.track(b.popen("watch"))  # no --timeout: only the signal can end it
         b.wait_for_waiters(1)
-        t0 = time.monotonic()
         w.send_signal(signal.SIGINT)
-        out, err = w.communicate(timeout=10)
+        out, err = w.communicate(timeout=cliutil.TIMEOUT)
         self.assertEqual(w.returncode, 0)
-        self.assertLess(time.monotonic() - t0, 2.0)
         self.assertEqual(err, b"")
         # ...and it no longer counts as a waiter.
         self.assertEqual(b.info()["waiters"], 0)
@@ -146,7 +146,7 @@ class Watch(cliutil.CliTest):
         w = self.track(b.popen("watch", "k"))
         b.wait_for_waiters(1)
         w.send_signal(signal.SIGTERM)
-        self.assertEqual(w.wait(timeout=10), 0)
+        self.assertEqual(w.wait(timeout=cliutil.TIMEOUT), 0)
 
 
 if __name__ == "__main__":
