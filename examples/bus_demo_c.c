@@ -28,8 +28,11 @@ static void check(int status, const char *what) {
   }
 }
 
-/* The reader: its own handle, opened in its own process. */
-static int reader(splinter_backing backing, const char *name) {
+/* The reader: its own handle, opened in its own process. After each read it
+ * writes a byte to `ready` -- only so that the writer can pace itself and the
+ * output shows every step: polling with the epoch of the last get never
+ * misses a change, however fast the writer goes. */
+static int reader(splinter_backing backing, const char *name, int ready) {
   splinter_bus *bus = NULL;
   char value[64];
   size_t len = 0;
@@ -47,6 +50,7 @@ static int reader(splinter_backing backing, const char *name) {
       check(rc, "reader: get"); /* exits */
     } /* NOT_FOUND: not set yet, epoch stays 0 */
     if (seen < UPDATES) {
+      if (write(ready, "r", 1) != 1) return 1;
       /* Sleeps in the kernel until the key's epoch differs from the one read. */
       check(splinter_poll(bus, "progress", epoch, 10000, &epoch), "reader: poll");
     }
@@ -62,8 +66,9 @@ int main(int argc, char **argv) {
   splinter_bus *writer = NULL;
   splinter_report report;
   uint64_t epoch = 0;
-  int status = 0, i;
+  int status = 0, i, ready[2];
   pid_t child;
+  char byte;
 
   if (argc > 1) {
     snprintf(spec, sizeof spec, "%s", argv[1]);
@@ -78,12 +83,18 @@ int main(int argc, char **argv) {
   printf("created %s with libsplinter %s\n", spec, splinter_version());
   fflush(stdout);
 
+  if (pipe(ready) != 0) return perror("pipe"), 1;
   child = fork();
   if (child < 0) return perror("fork"), 1;
-  if (child == 0) _exit(reader(backing, name)); /* a handle is per process: the child opens its own */
+  if (child == 0) { /* a handle belongs to its process: the child opens its own */
+    close(ready[0]);
+    _exit(reader(backing, name, ready[1]));
+  }
+  close(ready[1]);
 
   for (i = 1; i <= UPDATES; ++i) {
     int n = snprintf(text, sizeof text, "%d", i);
+    if (read(ready[0], &byte, 1) != 1) break; /* the reader is gone: reported below */
     check(splinter_set(writer, "progress", text, (size_t)n, &epoch), "set");
   }
   if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
