@@ -122,11 +122,11 @@ class SplinterError(Exception):
             self.status = status
             self.name = "UNKNOWN_%d" % status
         self.detail = detail
-        message = _lib.lib.splinter_strerror(status).decode()
+        message: str = _lib.lib.splinter_strerror(status).decode()
         super().__init__("%s: %s" % (self.name, detail or message))
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
-        return self.args[0] if self.args else self.name
+        return str(self.args[0]) if self.args else self.name
 
 
 class NotFoundError(SplinterError, KeyError):
@@ -208,9 +208,9 @@ _ERRORS = {
 
 
 def _error(status: int, **extra: int) -> SplinterError:
-    detail = (_lib.lib.splinter_last_error() or b"").decode("utf-8", "replace")
-    cls = _ERRORS.get(status, SplinterError)
-    err = cls(status, detail, **extra) if extra else cls(status, detail)
+    detail: str = (_lib.lib.splinter_last_error() or b"").decode("utf-8", "replace")
+    cls: Any = _ERRORS.get(_enum(Status, status), SplinterError)
+    err: SplinterError = cls(status, detail, **extra) if extra else cls(status, detail)
     return err
 
 
@@ -358,7 +358,8 @@ def recover(name: Name, backing: Optional[Backing] = None) -> Report:
 
 
 def library_version() -> str:
-    return _lib.lib.splinter_version().decode()
+    """The C library's version ("1.0.0")."""
+    return str(_lib.lib.splinter_version().decode())
 
 
 # ---- the bus ---------------------------------------------------------------------
@@ -539,7 +540,7 @@ class Bus:
     @property
     def epoch(self) -> int:
         """The bus epoch: the number of committed mutations."""
-        return _lib.lib.splinter_epoch(self._handle())
+        return int(_lib.lib.splinter_epoch(self._handle()))
 
     def info(self) -> Info:
         i = _lib.Info()

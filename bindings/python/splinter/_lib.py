@@ -17,9 +17,10 @@ Only this module touches ctypes. The shared library is looked for, in order:
 import ctypes
 import ctypes.util
 import os
+import re
 import sys
 from pathlib import Path
-from typing import List
+from typing import Any, List
 
 ABI_MAJOR = 1
 
@@ -88,11 +89,11 @@ def candidates() -> List[str]:
         return [env]
     here = Path(__file__).resolve().parent
     paths = []
-    try:
-        from . import _installed  # written by cmake --install
-        paths.append(os.path.normpath(os.path.join(str(here), _installed.LIBRARY)))
-    except ImportError:
-        pass
+    installed = here / "_installed.py"  # written by cmake --install: LIBRARY = "relative/path"
+    if installed.is_file():
+        m = re.search(r'^LIBRARY = "(.*)"$', installed.read_text(encoding="utf-8"), re.M)
+        if m:
+            paths.append(os.path.normpath(os.path.join(str(here), m.group(1))))
     root = here.parent.parent.parent
     if (root / "include" / "splinter" / "splinter.h").is_file():
         paths += [str(root / tree / "src" / LIBRARY_NAME) for tree in BUILD_TREES]
@@ -119,7 +120,7 @@ def _load() -> ctypes.CDLL:
 lib = _load()
 
 
-def _declare(name, restype, *argtypes):
+def _declare(name: str, restype: Any, *argtypes: Any) -> None:
     fn = getattr(lib, name)
     fn.restype = restype
     fn.argtypes = list(argtypes)

@@ -29,10 +29,10 @@ def b64(data: bytes) -> str:
 def key_of(req: Dict[str, Any]) -> bytes:
     if "key_b64" in req:
         return base64.b64decode(req["key_b64"], validate=True)
-    return req["key"].encode("utf-8", "surrogatepass")
+    return bytes(req["key"].encode("utf-8", "surrogatepass"))
 
 
-def report(r: splinter.Report) -> dict:
+def report(r: splinter.Report) -> Dict[str, Any]:
     return {"findings": [{"rule": f.rule, "severity": int(f.severity), "fix": int(f.fix), "slot": f.slot,
                           "key": f.key, "detail": f.detail} for f in r.findings],
             "worst": int(r.worst), "repaired": r.repaired, "rolled_back": r.rolled_back, "dropped": r.dropped}
@@ -110,8 +110,9 @@ def answer(line: str) -> Dict[str, Any]:
         out.setdefault("status", "OK")
     except splinter.SplinterError as e:
         out = {"status": e.name, "detail": e.detail}
-        if getattr(e, "report", None) is not None:
-            out.update(report(e.report))
+        found = getattr(e, "report", None)  # CorruptError, VersionError
+        if found is not None:
+            out.update(report(found))
     except (KeyError, TypeError, ValueError) as e:
         out = {"status": "ADAPTER_ERROR", "detail": "%s: %s" % (type(e).__name__, e)}
     if isinstance(req, dict) and "id" in req:

@@ -188,3 +188,35 @@ def test_a_source_checkout_loads_its_build_tree_without_environment(tmp_path):
     out = subprocess.run([sys.executable, "-c", "import splinter; print(splinter._lib.lib._name)"],
                          cwd=str(PACKAGE_ROOT), env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == existing[0]
+
+
+# ---- type hints (py.typed) --------------------------------------------------------------
+
+def _mypy(tmp_path, code):
+    pytest.importorskip("mypy", reason="mypy not installed (Debian python3-mypy, in ci/packages.txt)")
+    user = tmp_path / "user.py"
+    user.write_text(code)
+    env = dict(os.environ, MYPYPATH=str(PACKAGE_ROOT))
+    return subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"),
+                           str(user)], env=env, capture_output=True, text=True)
+
+
+def test_user_code_type_checks_against_the_hints(tmp_path):
+    out = _mypy(tmp_path, "import pathlib\nimport splinter\n"
+                "def use(bus: splinter.Bus) -> bytes:\n"
+                "    bus.set('k', 'text')\n"
+                "    bus['b'] = b'bytes'\n"
+                "    value: bytes = bus.get('k', b'')\n"
+                "    maybe: 'bytes | None' = bus.get('k')\n"
+                "    for k, v in bus.items():\n"
+                "        value += k + v\n"
+                "    report = splinter.check(pathlib.Path('/tmp/x.bus'))\n"
+                "    assert report.worst is splinter.Severity.CLEAN\n"
+                "    return value + bus.get_entry('k').value + (maybe or b'')\n")
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_type_checker_catches_a_non_bytes_value(tmp_path):
+    # The negative control of the test above: the hints do reject misuse.
+    out = _mypy(tmp_path, "import splinter\ndef use(bus: splinter.Bus) -> None:\n    bus.set('k', 5)\n")
+    assert out.returncode == 1 and 'user.py:3: error: Argument 2 to "set" of "Bus"' in out.stdout, out.stdout
