@@ -688,9 +688,34 @@ def section_errors(res):
     return "## Benchmarks that reported an error\n\n" + table(["benchmark", "error"], rows) + "\n"
 
 
-def write_chart(res, path):
+CHART_VALUES = [v for v in VALUES if v > 0]  # a log axis has no 0: the 0 B row is in the tables
+
+
+def chart_series(res, name):
+    """(median, min, max) in microseconds over the repetitions, or NaNs."""
+    v = res.times(name)
+    if not v:
+        return ["NaN"] * 3
+    return [f"{x / 1e3:.6g}" for x in (statistics.median(v), min(v), max(v))]
+
+
+def chart_footer(res, meta):
+    """What the chart was measured on, for the image itself (it is read without the report)."""
+    ctx = res.context
+    machine = f"{meta.get('cpu_model', '?')}, {meta.get('cpus', ctx.get('num_cpus', '?'))} CPUs"
+    return (f"{meta.get('date_utc', ctx.get('date', '?'))}  |  {machine}, {meta.get('kernel', ctx.get('kernel', '?'))}  |  "
+            f"load average before {meta.get('load_before', '?')}, after {meta.get('load_after', '?')}  |  "
+            f"{meta.get('reps', '?')} repetitions, splinter {ctx.get('splinter_version', '?')}, git {meta.get('git', '?')}")
+
+
+def write_chart(res, path, meta=None):
+    """docs/perf-latency.png: get and set latency against value size, Splinter
+    and its peers, readable without the report: log-log axes, the median of
+    the repetitions with bars from the fastest to the slowest, the legend
+    outside the plots, and the machine and date on the image."""
     if not path:
         return None
+    meta = meta or {}
     try:
         subprocess.run(["gnuplot", "--version"], check=True, capture_output=True)
     except (OSError, subprocess.CalledProcessError):
@@ -698,36 +723,68 @@ def write_chart(res, path):
     with tempfile.TemporaryDirectory() as d:
         data = os.path.join(d, "lat.dat")
         with open(data, "w") as f:
-            for v in VALUES:
-                def us(n):
-                    t = res.t(n)
-                    return "NaN" if t is None else f"{t / 1e3:.6g}"
-                f.write(" ".join([f'"{vname(v)}"', us(sp("get", value=v)), us(f"lmdb/get/value:{v}/key:16"),
-                                  us(f"redis/get/value:{v}/key:16/depth:1"), us(sp("set", value=v)),
-                                  us(f"lmdb/set/value:{v}/key:16"), us(f"redis/set/value:{v}/key:16/depth:1"),
-                                  us(f"limits/memcpy/bytes:{v}") if v else "NaN"]) + "\n")
+            # x, then (median, min, max) for: Splinter get, LMDB get, Redis get, Splinter set,
+            # LMDB set, Redis set, memcpy of the value
+            for v in CHART_VALUES:
+                cols = [str(v)]
+                for n in (sp("get", value=v), f"lmdb/get/value:{v}/key:16", f"redis/get/value:{v}/key:16/depth:1",
+                          sp("set", value=v), f"lmdb/set/value:{v}/key:16", f"redis/set/value:{v}/key:16/depth:1",
+                          f"limits/memcpy/bytes:{v}"):
+                    cols += chart_series(res, n)
+                f.write(" ".join(cols) + "\n")
+        xtics = ", ".join(f'"{vname(v)}" {v}' for v in CHART_VALUES)
+        footer = chart_footer(res, meta).replace('"', "'")
+
+        styles = [("Splinter", 'lw 2 pt 7 lc rgb "#1b6ac9"'), ("LMDB", 'lw 2 pt 5 lc rgb "#2e9e44"'),
+                  ("Redis, 1 client", 'lw 2 pt 9 lc rgb "#d1495b"'),
+                  ("limit: memcpy of the value", 'dt 2 lw 1 pt 1 lc rgb "#777777"')]
+
+        def panel(title, first):
+            cols = [first, first + 3, first + 6, 20]  # Splinter, LMDB, Redis, memcpy (median, min, max)
+            plots = [f'"{data if i == 0 else ""}" using 1:{c}:{c + 1}:{c + 2} with yerrorlines notitle {style}'
+                     for i, (c, (_, style)) in enumerate(zip(cols, styles))]
+            return f'set title "{title}"\nplot ' + ", \\\n     ".join(plots) + "\n"
+
+        # The legend is a plot of its own across the whole width, above the two panels.
+        legend = "plot " + ", ".join(f'NaN with linespoints title "{t}" {style}' for t, style in styles)
         script = f"""
-set terminal pngcairo size 1100,520 font ",10" noenhanced
+set terminal pngcairo size 1200,660 font ",10" noenhanced
 set output "{path}"
-set offsets 0.3, 0.3, 0, 0
-set multiplot layout 1,2 title "Splinter vs LMDB vs Redis: latency by value size (median, log scale)"
-set logscale y
-set grid ytics
-set ylabel "microseconds per operation"
-set xlabel "value size (16-byte keys)"
-set key below
-set yrange [0.001:*]
-set style data linespoints
-set title "get"
-plot "{data}" using 0:2:xtic(1) title "Splinter get" lw 2 pt 7, \\
-     "" using 0:3 title "LMDB mdb_get" lw 2 pt 5, \\
-     "" using 0:4 title "Redis GET (loopback)" lw 2 pt 9, \\
-     "" using 0:8 title "limit: memcpy" dt 2 lw 1 pt 1
-set title "set"
-plot "{data}" using 0:5:xtic(1) title "Splinter set" lw 2 pt 7, \\
-     "" using 0:6 title "LMDB put+commit" lw 2 pt 5, \\
-     "" using 0:7 title "Redis SET (loopback)" lw 2 pt 9, \\
-     "" using 0:8 title "limit: memcpy" dt 2 lw 1 pt 1
+set label 98 "16-byte keys, 512 live keys. Points: median of the repetitions; bars: fastest to slowest repetition." at screen 0.5, 0.905 center
+set label 99 "{footer}" at screen 0.5, 0.03 center font ",9"
+set multiplot title "Splinter, LMDB and Redis: latency of one operation by value size (lower is better)" font ",13"
+set lmargin at screen 0.07
+set rmargin at screen 0.98
+set tmargin at screen 0.875
+set bmargin at screen 0.835
+set border 0
+unset tics
+set xrange [0:1]
+set yrange [0:1]
+set key center center horizontal samplen 3 width 2
+{legend}
+unset key
+unset label 98
+unset label 99
+set border
+set tics
+set autoscale y
+set logscale xy
+set xrange [{CHART_VALUES[0] / 1.6}:{CHART_VALUES[-1] * 1.6}]
+set xtics ({xtics})
+set format y "%g"
+set grid xtics ytics lc rgb "#dddddd"
+set xlabel "value size (log scale)"
+set ylabel "microseconds per operation (log scale)"
+set bars small
+set lmargin at screen 0.07
+set rmargin at screen 0.485
+set tmargin at screen 0.77
+set bmargin at screen 0.15
+{panel("get (Splinter: reader handle; LMDB: read txn + mdb_get + copy; Redis: GET)", 2)}
+set lmargin at screen 0.565
+set rmargin at screen 0.98
+{panel("set (Splinter: writer handle; LMDB: put + commit, tmpfs; Redis: SET)", 11)}
 unset multiplot
 """
         sp_ = os.path.join(d, "chart.gp")
@@ -751,7 +808,7 @@ def main():
         res = Results(json.load(f))
     meta = read_meta(a.meta)
     ctx = res.context
-    chart_err = write_chart(res, a.chart)
+    chart_err = write_chart(res, a.chart, meta)
 
     tgt = targets(res, meta)
     met = sum(1 for r in tgt if r[2] == "**met**")

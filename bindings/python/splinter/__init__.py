@@ -7,26 +7,31 @@ the standard library.
     import splinter
 
     with splinter.Bus.create("demo", slots=64, max_value_size=256) as bus:
-        epoch = bus.set("temperature", b"21.5")
+        epoch = bus.set("temperature", "21.5")
         value, epoch = bus.get_entry("temperature")
         with splinter.Bus.open("demo") as reader:          # another process, usually
             new_epoch = reader.poll("temperature", since=epoch, timeout=1.0)
 
 Keys are str (encoded as UTF-8) or bytes: 1..63 bytes, any byte but NUL.
-Values are bytes-like, 0..max_value_size bytes. Every failure raises a
-SplinterError subclass whose ``name`` is the status name ("NOT_FOUND",
-"BUSY", ...) and whose ``detail`` is the library's one-line reason.
+Values are bytes-like or str (stored as its UTF-8 bytes), 0..max_value_size
+bytes; anything else is a TypeError. Values read back are bytes. Every
+failure raises a SplinterError subclass whose ``name`` is the status name
+("NOT_FOUND", "BUSY", ...) and whose ``detail`` is the library's one-line
+reason. A ``pathlib.Path`` as a bus name means a file bus.
 """
 
 import ctypes
 import enum
+import os
 from dataclasses import dataclass, field
-from typing import Iterator, List, NamedTuple, Optional, Tuple, Union
+from typing import Any, Callable, Iterator, List, NamedTuple, Optional, Tuple, TypeVar, Union, overload
 
 from . import _lib
 
+__version__ = "1.0.0"
+
 __all__ = [
-    "Backing", "Role", "Status", "Bus", "Info", "Entry", "Value", "Finding", "Report",
+    "__version__", "Backing", "Role", "Status", "Severity", "Fix", "Bus", "Info", "Entry", "Value", "Finding", "Report",
     "SplinterError", "NotFoundError", "InvalidArgumentError", "KeyTooLongError", "TooLargeError",
     "BufferTooSmallError", "FullError", "BusyError", "ReadOnlyError", "PollTimeout", "ExistsError",
     "NoBusError", "CorruptError", "VersionError", "AgainError", "SystemCallError",
@@ -37,6 +42,13 @@ KEY_MAX = 63
 FORMAT_VERSION = 3
 
 Key = Union[str, bytes, bytearray, memoryview]
+#: What a value may be: anything with the buffer protocol (bytes, bytearray,
+#: memoryview, array.array, ...) or a str, stored as its UTF-8 bytes.
+ValueLike = Union[bytes, bytearray, memoryview, str]
+#: A bus name: a shared-memory name, or a file path (a pathlib.Path means FILE).
+Name = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+_T = TypeVar("_T")
+_NO_EPOCH = (1 << 64) - 1  # no epoch is this: poll(since=it, timeout=0) returns the current epoch
 
 
 class Backing(enum.IntEnum):
@@ -47,6 +59,30 @@ class Backing(enum.IntEnum):
 class Role(enum.IntEnum):
     READER = 0
     WRITER = 1
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is (``Finding.severity``, ``Report.worst``)."""
+    CLEAN = 0          # Report.worst of a clean bus; no finding has it
+    RECOVERABLE = 1    # recovery repairs it and loses nothing (or rolls a value back)
+    UNRECOVERABLE = 2  # recovery must drop a value
+    FATAL = 3          # the bus cannot be opened at all
+
+
+class Fix(enum.IntEnum):
+    """What recovery does (did) about a finding (``Finding.fix``)."""
+    NONE = 0      # nothing to do, or nothing possible
+    REPAIR = 1    # lossless repair (epoch, chain, empty word)
+    ROLLBACK = 2  # key restored to its previous intact value
+    DROP = 3      # value (and key) removed
+
+
+def _enum(cls: Any, v: int) -> Any:
+    """v as a member of cls, or the int itself if this binding does not know it."""
+    try:
+        return cls(v)
+    except ValueError:
+        return v
 
 
 class Status(enum.IntEnum):
@@ -74,9 +110,11 @@ class SplinterError(Exception):
     """A non-OK status. ``status`` is the Status, ``name`` its name without the
     SPLINTER_E_ prefix ("NOT_FOUND"), ``detail`` the library's reason."""
 
-    status = None  # set per subclass
+    status: Union["Status", int]
+    name: str
+    detail: str
 
-    def __init__(self, status: int, detail: str = ""):
+    def __init__(self, status: int, detail: str = "") -> None:
         try:
             self.status = Status(status)
             self.name = self.status.name
@@ -84,11 +122,11 @@ class SplinterError(Exception):
             self.status = status
             self.name = "UNKNOWN_%d" % status
         self.detail = detail
-        message = _lib.lib.splinter_strerror(status).decode()
+        message: str = _lib.lib.splinter_strerror(status).decode()
         super().__init__("%s: %s" % (self.name, detail or message))
 
-    def __str__(self):  # KeyError would otherwise quote the message
-        return self.args[0] if self.args else self.name
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return str(self.args[0]) if self.args else self.name
 
 
 class NotFoundError(SplinterError, KeyError):
@@ -110,7 +148,7 @@ class TooLargeError(SplinterError, ValueError):
 class BufferTooSmallError(SplinterError):
     """get_into: the buffer is too small; ``needed`` is the value's length."""
 
-    def __init__(self, status: int, detail: str = "", needed: int = 0):
+    def __init__(self, status: int, detail: str = "", needed: int = 0) -> None:
         super().__init__(status, detail)
         self.needed = needed
 
@@ -142,13 +180,13 @@ class NoBusError(SplinterError):
 class CorruptError(SplinterError):
     """The bus fails validation. ``report`` holds the findings when check/recover produced them."""
 
-    report = None
+    report: Optional["Report"] = None
 
 
 class VersionError(SplinterError):
     """The bus has a format version this library does not support."""
 
-    report = None
+    report: Optional["Report"] = None
 
 
 class AgainError(SplinterError):
@@ -169,10 +207,10 @@ _ERRORS = {
 }
 
 
-def _error(status: int, **extra) -> SplinterError:
-    detail = (_lib.lib.splinter_last_error() or b"").decode("utf-8", "replace")
-    cls = _ERRORS.get(status, SplinterError)
-    err = cls(status, detail, **extra) if extra else cls(status, detail)
+def _error(status: int, **extra: int) -> SplinterError:
+    detail: str = (_lib.lib.splinter_last_error() or b"").decode("utf-8", "replace")
+    cls: Any = _ERRORS.get(_enum(Status, status), SplinterError)
+    err: SplinterError = cls(status, detail, **extra) if extra else cls(status, detail)
     return err
 
 
@@ -212,10 +250,10 @@ class Info:
 
 @dataclass(frozen=True)
 class Finding:
-    rule: int      # N of rule "FN" in docs/FORMAT.md
-    severity: int  # 1 recoverable, 2 unrecoverable, 3 fatal
-    fix: int       # 0 none, 1 repair, 2 rollback, 3 drop
-    slot: int      # -1 for the header
+    rule: int           # N of rule "FN" in docs/FORMAT.md
+    severity: Severity  # RECOVERABLE, UNRECOVERABLE or FATAL
+    fix: Fix            # NONE, REPAIR, ROLLBACK or DROP
+    slot: int           # -1 for the header
     key: str
     detail: str
 
@@ -226,7 +264,7 @@ class Report:
     repaired: int = 0
     rolled_back: int = 0
     dropped: int = 0
-    worst: int = 0  # 0 when clean
+    worst: Severity = Severity.CLEAN
 
     @property
     def clean(self) -> bool:
@@ -249,17 +287,38 @@ def _key(key: Key) -> bytes:
     return b
 
 
-def _name(name: Union[str, bytes, "os.PathLike"]) -> bytes:
-    import os
+def _value(value: ValueLike) -> bytes:
+    """The bytes of a value: a str as UTF-8, a bytes-like object as its bytes.
+    Anything else (an int, a list, None) is a TypeError, as in the lmdb
+    package: bytes(5) would be five zero bytes, bytes([1, 2]) a list's items."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    try:
+        view = memoryview(value)
+    except TypeError:
+        raise TypeError("a value is bytes-like or str, not %s" % type(value).__name__) from None
+    return view.tobytes()
+
+
+def _name(name: Name) -> bytes:
     return os.fsencode(name)
 
 
-def _reporting(fn, *args) -> Tuple[int, Report]:
+def _backing(name: Name, backing: Optional["Backing"]) -> "Backing":
+    """The backing given, else FILE for a path object and SHM for a str or bytes name."""
+    if backing is not None:
+        return Backing(backing)
+    return Backing.FILE if isinstance(name, os.PathLike) else Backing.SHM
+
+
+def _reporting(fn: Callable[..., int], *args: Any) -> Tuple[int, Report]:
     findings: List[Finding] = []
 
-    def collect(_ctx, f):
+    def collect(_ctx: Any, f: Any) -> int:
         x = f.contents
-        findings.append(Finding(x.rule, x.severity, x.fix, x.slot,
+        findings.append(Finding(x.rule, _enum(Severity, x.severity), _enum(Fix, x.fix), x.slot,
                                 (x.key or b"").decode("utf-8", "replace"),
                                 (x.detail or b"").decode("utf-8", "replace")))
         return 0
@@ -267,7 +326,7 @@ def _reporting(fn, *args) -> Tuple[int, Report]:
     callback = _lib.FINDING_FN(collect)
     out = _lib.Report()
     rc = fn(*args, callback, None, ctypes.byref(out))
-    return rc, Report(findings, out.repaired, out.rolled_back, out.dropped, out.worst)
+    return rc, Report(findings, out.repaired, out.rolled_back, out.dropped, _enum(Severity, out.worst))
 
 
 def _report_or_raise(rc: int, report: Report) -> Report:
@@ -281,24 +340,26 @@ def _report_or_raise(rc: int, report: Report) -> Report:
 
 # ---- module-level operations -------------------------------------------------------
 
-def destroy(name, backing: Backing = Backing.SHM) -> None:
-    """Removes the bus's name (open handles keep working). See splinter_destroy."""
-    _check(_lib.lib.splinter_destroy(int(backing), _name(name)))
+def destroy(name: Name, backing: Optional[Backing] = None) -> None:
+    """Removes the bus's name (open handles keep working). See splinter_destroy.
+    ``backing`` defaults to FILE for a path object, SHM otherwise."""
+    _check(_lib.lib.splinter_destroy(int(_backing(name, backing)), _name(name)))
 
 
-def check(name, backing: Backing = Backing.SHM) -> Report:
+def check(name: Name, backing: Optional[Backing] = None) -> Report:
     """Validates the named bus without changing it. Raises CorruptError /
     VersionError (with ``.report``) when its header is unusable."""
-    return _report_or_raise(*_reporting(_lib.lib.splinter_check, int(backing), _name(name)))
+    return _report_or_raise(*_reporting(_lib.lib.splinter_check, int(_backing(name, backing)), _name(name)))
 
 
-def recover(name, backing: Backing = Backing.SHM) -> Report:
+def recover(name: Name, backing: Optional[Backing] = None) -> Report:
     """Repairs everything the validator finds; returns what was done."""
-    return _report_or_raise(*_reporting(_lib.lib.splinter_recover, int(backing), _name(name)))
+    return _report_or_raise(*_reporting(_lib.lib.splinter_recover, int(_backing(name, backing)), _name(name)))
 
 
 def library_version() -> str:
-    return _lib.lib.splinter_version().decode()
+    """The C library's version ("1.0.0")."""
+    return str(_lib.lib.splinter_version().decode())
 
 
 # ---- the bus ---------------------------------------------------------------------
@@ -308,26 +369,30 @@ class Bus:
     reader. Use as a context manager, or call close(). Reader operations are
     safe from many threads; close() must not race with other calls."""
 
-    def __init__(self, handle, name, backing: Backing):
+    def __init__(self, handle: Any, name: Name, backing: Backing) -> None:
         self._h = handle
         self.name = name
         self.backing = Backing(backing)
         self._cap = 256
 
     @classmethod
-    def create(cls, name, slots: int, max_value_size: int, *, backing: Backing = Backing.SHM,
+    def create(cls, name: Name, slots: int, max_value_size: int, *, backing: Optional[Backing] = None,
                mode: int = 0o600) -> "Bus":
-        """Creates a new bus and returns a writer handle (ExistsError if the name is taken)."""
+        """Creates a new bus and returns a writer handle (ExistsError if the name is taken).
+        ``backing`` defaults to FILE for a path object (pathlib.Path), SHM otherwise."""
+        b = _backing(name, backing)
         h = _lib.BusPtr()
-        _check(_lib.lib.splinter_create(ctypes.byref(h), int(backing), _name(name), slots, max_value_size, mode))
-        return cls(h, name, backing)
+        _check(_lib.lib.splinter_create(ctypes.byref(h), int(b), _name(name), slots, max_value_size, mode))
+        return cls(h, name, b)
 
     @classmethod
-    def open(cls, name, role: Role = Role.READER, *, backing: Backing = Backing.SHM) -> "Bus":
-        """Opens an existing bus as a reader or (BusyError if taken) as the writer."""
+    def open(cls, name: Name, role: Role = Role.READER, *, backing: Optional[Backing] = None) -> "Bus":
+        """Opens an existing bus as a reader or (BusyError if taken) as the writer.
+        ``backing`` defaults to FILE for a path object (pathlib.Path), SHM otherwise."""
+        b = _backing(name, backing)
         h = _lib.BusPtr()
-        _check(_lib.lib.splinter_open(ctypes.byref(h), int(backing), _name(name), int(role)))
-        return cls(h, name, backing)
+        _check(_lib.lib.splinter_open(ctypes.byref(h), int(b), _name(name), int(role)))
+        return cls(h, name, b)
 
     # -- lifetime --
     def close(self) -> None:
@@ -342,26 +407,25 @@ class Bus:
     def __enter__(self) -> "Bus":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             self.close()
         except Exception:  # interpreter shutdown
             pass
 
-    def _handle(self):
+    def _handle(self) -> Any:
         if not self._h:
             raise InvalidArgumentError(Status.INVALID, "the bus is closed")
         return self._h
 
     # -- mutations --
-    def set(self, key: Key, value) -> int:
-        """Sets key to value (bytes-like); returns the new epoch."""
-        if isinstance(value, str):
-            raise TypeError("values are bytes; encode the str first")
-        data = bytes(value)
+    def set(self, key: Key, value: ValueLike) -> int:
+        """Sets key to value (bytes-like, or a str stored as UTF-8); returns the
+        new epoch. Any other type is a TypeError."""
+        data = _value(value)
         epoch = _lib.c_uint64()
         _check(_lib.lib.splinter_set(self._handle(), _key(key), data, len(data), ctypes.byref(epoch)))
         return epoch.value
@@ -377,7 +441,7 @@ class Bus:
         _check(_lib.lib.splinter_flush(self._handle()))
 
     # -- reads --
-    def get_into(self, key: Key, buffer) -> Tuple[int, int]:
+    def get_into(self, key: Key, buffer: Union[bytearray, memoryview]) -> Tuple[int, int]:
         """Copies the value into a writable buffer; returns (length, epoch).
         BufferTooSmallError (with ``needed``) when it does not fit."""
         view = memoryview(buffer).cast("B")
@@ -408,15 +472,25 @@ class Bus:
             _check(rc)
             return Value(buf.raw[:n.value], epoch.value)
 
-    def get(self, key: Key) -> bytes:
-        """The value (NotFoundError, a KeyError, if absent)."""
-        return self.get_entry(key).value
+    @overload
+    def get(self, key: Key) -> Optional[bytes]: ...
+
+    @overload
+    def get(self, key: Key, default: _T) -> Union[bytes, _T]: ...
+
+    def get(self, key: Key, default: Any = None) -> Any:
+        """The value, or ``default`` if the key is absent (as a mapping's get;
+        ``bus[key]`` and get_entry raise NotFoundError, a KeyError, instead)."""
+        try:
+            return self.get_entry(key).value
+        except NotFoundError:
+            return default
 
     def list(self) -> List[Entry]:
         """Every live key with its value length and epoch, in slot order."""
         out: List[Entry] = []
 
-        def each(_ctx, key, value_len, epoch):
+        def each(_ctx: Any, key: bytes, value_len: int, epoch: int) -> int:
             out.append(Entry(key, value_len, epoch))
             return 0
 
@@ -425,16 +499,38 @@ class Bus:
         return out
 
     def keys(self) -> List[bytes]:
+        """Every live key, in slot order."""
         return [e.key for e in self.list()]
 
-    def poll(self, key: Optional[Key] = None, since: int = 0, timeout: Optional[float] = None) -> int:
+    def items(self) -> List[Tuple[bytes, bytes]]:
+        """(key, value) for every live key, in slot order. Not a snapshot: each
+        value is read after the list; a key removed meanwhile is left out."""
+        out = []
+        for k in self.keys():
+            try:
+                out.append((k, self.get_entry(k).value))
+            except NotFoundError:
+                pass
+        return out
+
+    def values(self) -> List[bytes]:
+        """The value of every live key, in slot order (see items)."""
+        return [v for _, v in self.items()]
+
+    def poll(self, key: Optional[Key] = None, since: Optional[int] = None, timeout: Optional[float] = None) -> int:
         """Waits until the key's epoch (or, with no key, the bus epoch) differs
-        from ``since``; returns the new epoch. ``timeout`` in seconds: None waits
-        without limit, 0 checks once. Raises PollTimeout when it passes."""
+        from ``since``; returns the new epoch. ``since`` is usually the epoch a
+        get returned (no change between the two can be missed); without it the
+        poll waits for the next change from now. ``timeout`` in seconds: None
+        waits without limit, 0 checks once. Raises PollTimeout when it passes."""
+        h = self._handle()
         k = None if key is None else _key(key)
-        ms = -1 if timeout is None else max(0, int(round(timeout * 1000)))
         epoch = _lib.c_uint64()
-        _check(_lib.lib.splinter_poll(self._handle(), k, since, ms, ctypes.byref(epoch)))
+        if since is None:  # the current epoch: no epoch equals _NO_EPOCH, so this returns at once
+            _check(_lib.lib.splinter_poll(h, k, _NO_EPOCH, 0, ctypes.byref(epoch)))
+            since = epoch.value
+        ms = -1 if timeout is None else max(0, int(round(timeout * 1000)))
+        _check(_lib.lib.splinter_poll(h, k, since, ms, ctypes.byref(epoch)))
         return epoch.value
 
     def set_spin(self, microseconds: int) -> None:
@@ -444,7 +540,7 @@ class Bus:
     @property
     def epoch(self) -> int:
         """The bus epoch: the number of committed mutations."""
-        return _lib.lib.splinter_epoch(self._handle())
+        return int(_lib.lib.splinter_epoch(self._handle()))
 
     def info(self) -> Info:
         i = _lib.Info()
@@ -459,15 +555,18 @@ class Bus:
 
     # -- mapping-style conveniences --
     def __getitem__(self, key: Key) -> bytes:
-        return self.get(key)
+        """The value (NotFoundError, a KeyError, if absent)."""
+        return self.get_entry(key).value
 
-    def __setitem__(self, key: Key, value) -> None:
+    def __setitem__(self, key: Key, value: ValueLike) -> None:
         self.set(key, value)
 
     def __delitem__(self, key: Key) -> None:
         self.unset(key)
 
-    def __contains__(self, key: Key) -> bool:
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, (str, bytes, bytearray, memoryview)):
+            return False
         try:
             self.get_entry(key)
             return True

@@ -1,13 +1,26 @@
 """ctypes declarations of the C ABI in include/splinter/splinter.h.
 
-Only this module touches ctypes. The shared library is found, in order, at
-the path in $SPLINTER_LIBRARY, as libsplinter.so.1 on the loader's path, or by
-ctypes.util.find_library("splinter").
+Only this module touches ctypes. The shared library is looked for, in order:
+
+1. the path in $SPLINTER_LIBRARY, if set (and nowhere else then);
+2. where `cmake --install` put it beside this package (the relative path is
+   written into splinter/_installed.py at install time);
+3. when this package is imported from a source checkout
+   (bindings/python/splinter), the checkout's build trees: build/release,
+   build/demo, build;
+4. <sys.prefix>/lib (an interpreter or virtual environment whose prefix
+   Splinter was installed into);
+5. libsplinter.so.1 on the loader's path (ldconfig, LD_LIBRARY_PATH), then
+   ctypes.util.find_library("splinter").
 """
 
 import ctypes
 import ctypes.util
 import os
+import re
+import sys
+from pathlib import Path
+from typing import Any, List
 
 ABI_MAJOR = 1
 
@@ -65,25 +78,49 @@ FINDING_FN = ctypes.CFUNCTYPE(c_int, c_void_p, ctypes.POINTER(Finding))
 BusPtr = c_void_p
 
 
-def _load():
-    path = os.environ.get("SPLINTER_LIBRARY")
-    candidates = [path] if path else ["libsplinter.so.%d" % ABI_MAJOR, ctypes.util.find_library("splinter")]
+LIBRARY_NAME = "libsplinter.so.%d" % ABI_MAJOR
+BUILD_TREES = ("build/release", "build/demo", "build")
+
+
+def candidates() -> List[str]:
+    """Where the library is looked for, in order (see the module's docstring)."""
+    env = os.environ.get("SPLINTER_LIBRARY")
+    if env:
+        return [env]
+    here = Path(__file__).resolve().parent
+    paths = []
+    installed = here / "_installed.py"  # written by cmake --install: LIBRARY = "relative/path"
+    if installed.is_file():
+        m = re.search(r'^LIBRARY = "(.*)"$', installed.read_text(encoding="utf-8"), re.M)
+        if m:
+            paths.append(os.path.normpath(os.path.join(str(here), m.group(1))))
+    root = here.parent.parent.parent
+    if (root / "include" / "splinter" / "splinter.h").is_file():
+        paths += [str(root / tree / "src" / LIBRARY_NAME) for tree in BUILD_TREES]
+    paths.append(os.path.join(sys.prefix, "lib", LIBRARY_NAME))
+    out = [p for p in paths if os.path.isfile(p)]
+    out.append(LIBRARY_NAME)
+    found = ctypes.util.find_library("splinter")
+    if found:
+        out.append(found)
+    return out
+
+
+def _load() -> ctypes.CDLL:
     errors = []
-    for candidate in candidates:
-        if not candidate:
-            continue
+    for candidate in candidates():
         try:
             return ctypes.CDLL(candidate)  # CDLL releases the GIL during calls
         except OSError as e:
             errors.append(str(e))
-    raise ImportError("cannot load the splinter C library (set SPLINTER_LIBRARY to libsplinter.so): "
-                      + "; ".join(errors or ["not found"]))
+    raise ImportError("cannot load the splinter C library %s (install it with cmake --install, or set "
+                      "SPLINTER_LIBRARY to its path): %s" % (LIBRARY_NAME, "; ".join(errors)))
 
 
 lib = _load()
 
 
-def _declare(name, restype, *argtypes):
+def _declare(name: str, restype: Any, *argtypes: Any) -> None:
     fn = getattr(lib, name)
     fn.restype = restype
     fn.argtypes = list(argtypes)
