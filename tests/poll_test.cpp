@@ -3,6 +3,7 @@
 
 #include <sys/wait.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -154,6 +155,25 @@ TEST_P(Poll, SpinBudgetIsBounded) {
   EXPECT_EQ(splinter_set_spin(nullptr, 10), SPLINTER_E_INVALID);
   ASSERT_EQ(splinter_set_spin(w, 200), SPLINTER_OK);
   EXPECT_EQ(splinter_poll(w, "k", 0, 5, nullptr), SPLINTER_E_TIMEOUT);
+  splinter_close(w);
+}
+
+TEST_P(Poll, SpinBudgetMayChangeWhileAnotherThreadPolls) {
+  splinter_bus *w = create();
+  splinter_bus *r = open(SPLINTER_READER);
+  std::atomic<bool> polling{false};
+  int st = SPLINTER_E_INVALID;
+  std::thread poller([&] {
+    polling.store(true);
+    st = splinter_poll(r, "k", 0, 10000, nullptr);
+  });
+  while (!polling.load()) std::this_thread::yield();
+  // Races with the poll's read of the budget unless both are atomic (TSan).
+  for (uint32_t us : {50u, 0u, 100u}) ASSERT_EQ(splinter_set_spin(r, us), SPLINTER_OK);
+  ASSERT_EQ(set_str(w, "k", "v"), SPLINTER_OK);
+  poller.join();
+  EXPECT_EQ(st, SPLINTER_OK);
+  splinter_close(r);
   splinter_close(w);
 }
 
