@@ -189,7 +189,7 @@ SPLINTER_API const char *splinter_status_name(int status) {
   }
 }
 
-SPLINTER_API const char *splinter_last_error(void) { return splinter::last_error(); }
+SPLINTER_API const char *splinter_last_error(void) { return splinter::error_detail(); }
 SPLINTER_API const char *splinter_version(void) { return SPLINTER_VERSION_STRING; }
 
 }  // extern "C"

@@ -31,6 +31,6 @@ int fail_errno(const char *what, const char *path) {
 }
 
 void clear_error() { t_detail[0] = '\0'; }
-const char *last_error() { return t_detail; }
+const char *error_detail() { return t_detail; }
 
 }  // namespace splinter
