@@ -1,4 +1,5 @@
-// c_api.cpp -- the C ABI of splinter.h: argument checks and translation only.
+// c_api.cpp -- the C ABI of splinter.h: argument checks and translation onto
+// the core, and the diagnostics (status names, messages, the error detail).
 #include "bus.h"
 #include "status.h"
 
@@ -8,7 +9,8 @@ namespace {
 
 using splinter::Key;
 
-// Every entry point starts by clearing the thread's error detail.
+// Every entry point starts by clearing the thread's error detail (splinter.h,
+// "Errors"); only the diagnostics of status.cpp leave it alone.
 struct Call {
   Call() { splinter::clear_error(); }
 };
@@ -106,11 +108,14 @@ SPLINTER_API int splinter_poll(const splinter_bus *bus, const char *key, uint64_
 SPLINTER_API int splinter_set_spin(splinter_bus *bus, uint32_t spin_us) {
   Call c;
   if (bus == nullptr || spin_us > 1000000) return bad("NULL bus or spin budget over 1 s");
-  bus->spin_us = spin_us;
+  splinter::core::set_spin(bus, spin_us);
   return SPLINTER_OK;
 }
 
-SPLINTER_API uint64_t splinter_epoch(const splinter_bus *bus) { return bus ? splinter::core::epoch(bus) : 0; }
+SPLINTER_API uint64_t splinter_epoch(const splinter_bus *bus) {
+  Call c;
+  return bus ? splinter::core::epoch(bus) : 0;
+}
 
 SPLINTER_API int splinter_info_get(const splinter_bus *bus, splinter_info *out) {
   Call c;
@@ -135,5 +140,56 @@ SPLINTER_API int splinter_recover(splinter_backing backing, const char *name, sp
   Call c;
   return splinter::core::recover(backing, name, c_sink(fn, ctx), out);
 }
+
+// ---- Diagnostics: they never change the thread's error detail. ----
+SPLINTER_API const char *splinter_strerror(int status) {
+  switch (status) {
+    case SPLINTER_OK: return "success";
+    case SPLINTER_E_NOT_FOUND: return "key not found";
+    case SPLINTER_E_INVALID: return "invalid argument";
+    case SPLINTER_E_KEY_TOO_LONG: return "key longer than SPLINTER_KEY_MAX bytes";
+    case SPLINTER_E_TOO_LARGE: return "value larger than the bus's max_value_size";
+    case SPLINTER_E_BUFFER: return "buffer too small for the value";
+    case SPLINTER_E_FULL: return "bus full: every slot holds a live key";
+    case SPLINTER_E_BUSY: return "another writer holds the bus";
+    case SPLINTER_E_READ_ONLY: return "mutation through a reader handle";
+    case SPLINTER_E_TIMEOUT: return "timed out";
+    case SPLINTER_E_EXISTS: return "a bus of that name already exists";
+    case SPLINTER_E_NO_BUS: return "no bus of that name";
+    case SPLINTER_E_CORRUPT: return "bus fails validation";
+    case SPLINTER_E_VERSION: return "unsupported format version";
+    case SPLINTER_E_AGAIN: return "no stable read within the retry budget; retry";
+    case SPLINTER_E_SYSTEM: return "operating-system error";
+    default: return "unknown status";
+  }
+}
+
+SPLINTER_API const char *splinter_status_name(int status) {
+  switch (status) {
+#define SPLINTER_NAME(s) \
+  case s: return #s;
+    SPLINTER_NAME(SPLINTER_OK)
+    SPLINTER_NAME(SPLINTER_E_NOT_FOUND)
+    SPLINTER_NAME(SPLINTER_E_INVALID)
+    SPLINTER_NAME(SPLINTER_E_KEY_TOO_LONG)
+    SPLINTER_NAME(SPLINTER_E_TOO_LARGE)
+    SPLINTER_NAME(SPLINTER_E_BUFFER)
+    SPLINTER_NAME(SPLINTER_E_FULL)
+    SPLINTER_NAME(SPLINTER_E_BUSY)
+    SPLINTER_NAME(SPLINTER_E_READ_ONLY)
+    SPLINTER_NAME(SPLINTER_E_TIMEOUT)
+    SPLINTER_NAME(SPLINTER_E_EXISTS)
+    SPLINTER_NAME(SPLINTER_E_NO_BUS)
+    SPLINTER_NAME(SPLINTER_E_CORRUPT)
+    SPLINTER_NAME(SPLINTER_E_VERSION)
+    SPLINTER_NAME(SPLINTER_E_AGAIN)
+    SPLINTER_NAME(SPLINTER_E_SYSTEM)
+#undef SPLINTER_NAME
+    default: return nullptr;
+  }
+}
+
+SPLINTER_API const char *splinter_last_error(void) { return splinter::error_detail(); }
+SPLINTER_API const char *splinter_version(void) { return SPLINTER_VERSION_STRING; }
 
 }  // extern "C"

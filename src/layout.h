@@ -37,6 +37,7 @@ inline constexpr std::size_t kOffFlags = 24;
 inline constexpr std::size_t kOffReserved = 28;
 inline constexpr std::size_t kOffRegionSize = 32;
 inline constexpr std::size_t kOffHeaderCheck = 40;
+inline constexpr std::size_t kOffHeaderZero = 48;       // bytes 48..63 are zero
 inline constexpr std::size_t kHeaderCheckedBytes = 40;  // bytes 0..39
 inline constexpr std::size_t kHeaderFixedBytes = 64;    // bytes 0..63, never rewritten
 inline constexpr std::size_t kOffBusEpoch = 64;
@@ -97,8 +98,9 @@ struct Geometry {
   }
 };
 
-// Computes the geometry, or nothing if it breaks F4 or SPLINTER_REGION_MAX.
-// With the limits of F4 no intermediate exceeds 2^64.
+// Computes the geometry, or nothing if it breaks F4 (whose last clause is
+// region_size <= SPLINTER_REGION_MAX). With F4's limits on slots and
+// max_value_size no intermediate exceeds 2^64.
 inline std::optional<Geometry> compute_geometry(std::uint64_t slots, std::uint64_t max_value_size) {
   if (slots < 1 || slots > SPLINTER_SLOTS_MAX || max_value_size > SPLINTER_VALUE_MAX) return std::nullopt;
   static_assert(std::uint64_t{SPLINTER_SLOTS_MAX} * 2 * (SPLINTER_VALUE_MAX + 8) < (std::uint64_t{1} << 63),

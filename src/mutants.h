@@ -1,35 +1,51 @@
 // mutants.h -- the deliberately broken variants of the library.
 //
-// Each SPLINTER_MUTANT_* macro, defined only when building the test-only
-// library splinter_mutant_<name> (src/CMakeLists.txt), plants one protocol
-// bug. They exist so that every oracle (unit test, property, stress check,
-// fuzz oracle) can prove it catches the class of bug it is meant to catch.
-// They are never defined in the installed libraries.
+// Each mutant plants one protocol bug, so that every oracle (unit test,
+// property, stress check, fuzz oracle, conformance run) can prove it catches
+// the class of bug it is meant to catch. The test-only library
+// splinter_mutant_<name> is built with the one compile definition
+// SPLINTER_MUTANT=<name>; the installed libraries never define it, so every
+// flag below is false there and each `if constexpr` on it compiles to nothing.
 //
-//   NO_TOMBSTONE              unset stores EMPTY instead of TOMBSTONE, so a
-//                             key further along the probe path is lost.
-//   NO_EPOCH_BUMP_ON_OVERWRITE  overwriting an existing key keeps its epoch
-//                             (and the bus epoch) unchanged.
-//   LOOKUP_STOPS_AT_TOMBSTONE readers stop probing at a tombstone.
-//   NO_RECHECK                readers skip the seqlock re-check (2.4 step 6):
-//                             torn reads become possible.
-//   PUBLISH_BEFORE_VALUE      set publishes the slot word before storing the
-//                             value bytes (2.2 steps 5 and 6 swapped).
-//   WRITE_ACTIVE_BUFFER       set overwrites the active buffer in place: a
-//                             crash mid-write mixes old and new bytes.
-//   NO_WAKE                   set never wakes blocked pollers (lost wake-up).
-//   NO_CHECKSUM_VERIFY        get returns values without checking them.
+// This enum is the only list of mutants: cmake/mutants.cmake reads the names
+// between the two marker lines, and every CMakeLists.txt takes them from it.
 #ifndef SPLINTER_SRC_MUTANTS_H
 #define SPLINTER_SRC_MUTANTS_H
 
-#if defined(SPLINTER_MUTANT_NO_TOMBSTONE) || defined(SPLINTER_MUTANT_NO_EPOCH_BUMP_ON_OVERWRITE) || \
-    defined(SPLINTER_MUTANT_LOOKUP_STOPS_AT_TOMBSTONE) || defined(SPLINTER_MUTANT_NO_RECHECK) ||   \
-    defined(SPLINTER_MUTANT_PUBLISH_BEFORE_VALUE) || defined(SPLINTER_MUTANT_WRITE_ACTIVE_BUFFER) || \
-    defined(SPLINTER_MUTANT_NO_WAKE) || defined(SPLINTER_MUTANT_NO_CHECKSUM_VERIFY)
-#define SPLINTER_IS_MUTANT 1
+namespace splinter::mutant {
+
+enum class Id {
+  none,
+  // BEGIN MUTANTS (one per line: cmake/mutants.cmake parses these)
+  no_tombstone,                // unset stores EMPTY instead of TOMBSTONE: a key further along the probe path is lost
+  no_epoch_bump_on_overwrite,  // overwriting an existing key keeps its epoch (and the bus epoch) unchanged
+  lookup_stops_at_tombstone,   // readers stop probing at a tombstone
+  no_recheck,                  // readers skip the seqlock re-check (2.4 step 6): torn reads become possible
+  publish_before_value,        // set publishes the slot word before storing the value bytes (2.2 steps 5, 6 swapped)
+  write_active_buffer,         // set overwrites the active buffer in place: a crash mid-write mixes old and new bytes
+  no_wake,                     // set never wakes blocked pollers (lost wake-up)
+  no_checksum_verify,          // get returns values without checking them
+  // END MUTANTS
+};
+
+#if !defined(SPLINTER_MUTANT)
+#define SPLINTER_MUTANT none
+#endif
+inline constexpr Id kActive = Id::SPLINTER_MUTANT;
+
 #if !defined(SPLINTER_TEST_HOOKS)
-#error "mutants are test-only builds"
+static_assert(kActive == Id::none, "mutants are test-only builds (SPLINTER_TEST_HOOKS)");
 #endif
-#endif
+
+inline constexpr bool kNoTombstone = kActive == Id::no_tombstone;
+inline constexpr bool kNoEpochBumpOnOverwrite = kActive == Id::no_epoch_bump_on_overwrite;
+inline constexpr bool kLookupStopsAtTombstone = kActive == Id::lookup_stops_at_tombstone;
+inline constexpr bool kNoRecheck = kActive == Id::no_recheck;
+inline constexpr bool kPublishBeforeValue = kActive == Id::publish_before_value;
+inline constexpr bool kWriteActiveBuffer = kActive == Id::write_active_buffer;
+inline constexpr bool kNoWake = kActive == Id::no_wake;
+inline constexpr bool kNoChecksumVerify = kActive == Id::no_checksum_verify;
+
+}  // namespace splinter::mutant
 
 #endif  // SPLINTER_SRC_MUTANTS_H

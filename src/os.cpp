@@ -60,6 +60,15 @@ int open_object(const std::string &path, bool want_write, int *fd, std::uint64_t
   return SPLINTER_OK;
 }
 
+Fd::~Fd() {
+  if (fd >= 0) ::close(fd);
+}
+
+int open_named(int backing, const char *name, bool want_write, Fd *fd, std::string *path, std::uint64_t *size) {
+  if (int st = resolve(backing, name, path)) return st;
+  return open_object(*path, want_write, &fd->fd, size);
+}
+
 namespace {
 struct flock writer_range(short type) {
   struct flock fl {};

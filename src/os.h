@@ -19,6 +19,17 @@ int resolve(int backing, const char *name, std::string *path);
 // ENOENT -> NO_BUS; a symbolic link -> INVALID; not a regular file -> CORRUPT.
 int open_object(const std::string &path, bool want_write, int *fd, std::uint64_t *size);
 
+// A descriptor owned by a scope: closed (releasing any OFD lock on it) at its end.
+struct Fd {
+  int fd = -1;
+  Fd() = default;
+  Fd(const Fd &) = delete;
+  Fd &operator=(const Fd &) = delete;
+  ~Fd();
+};
+// resolve, then open_object: the bus object of (backing, name).
+int open_named(int backing, const char *name, bool want_write, Fd *fd, std::string *path, std::uint64_t *size);
+
 // The writer role: an OFD write lock on byte 0. OK, BUSY or SYSTEM.
 int lock_writer(int fd, const std::string &path);
 // True if some open file description other than fd's holds the writer lock.

@@ -1,14 +1,12 @@
-// read.cpp -- get, list, key epochs and info: the reader's protocol (FORMAT.md 2.4).
-#include "bus.h"
+// read.cpp -- get, list and key epochs: the reader's protocol (FORMAT.md 2.4).
 #include "hash.h"
 #include "mutants.h"
-#include "os.h"
+#include "protocol.h"
 #include "status.h"
 
 #include <sched.h>
-#include <unistd.h>
 
-namespace splinter::core {
+namespace splinter::protocol {
 namespace {
 
 using layout::State;
@@ -20,16 +18,13 @@ constexpr int kMaxAttempts = 4096;
 enum class Step { next, found, absent };
 
 // One probe step of 2.4 steps 2-3 at slot i: is the key here, absent, or further on?
-inline __attribute__((always_inline)) Step look(const Region &r, std::uint32_t i, const Key &k, std::uint64_t *w) {
+inline __attribute__((always_inline)) Step look(const RegionView &r, std::uint32_t i, const Key &k, std::uint64_t *w) {
   *w = r.word(i, std::memory_order_acquire);  // pairs with the writer's release store of the word
   switch (layout::word_state(*w)) {
     case State::empty:
       return Step::absent;
     case State::tombstone:
-#if defined(SPLINTER_MUTANT_LOOKUP_STOPS_AT_TOMBSTONE)
-      return Step::absent;
-#endif
-      [[fallthrough]];
+      return mutant::kLookupStopsAtTombstone ? Step::absent : Step::next;
     case State::invalid:
       return Step::next;
     case State::live:
@@ -40,25 +35,18 @@ inline __attribute__((always_inline)) Step look(const Region &r, std::uint32_t i
 
 // F11 for the buffer word w selects: what get and list check before they
 // trust a meta read under a stable word.
-bool meta_ok(const Region &r, const Meta &m, std::uint64_t w) {
+bool meta_ok(const RegionView &r, const Meta &m, std::uint64_t w) {
   return m.len <= r.geo().max_value_size && m.reserved == 0 && m.epoch == layout::word_epoch(w);
 }
 
 // Pairs with the writer's release fence (2.2 step 3), then re-reads the word.
-bool stable(const Region &r, std::uint32_t i, std::uint64_t w) {
+bool stable(const RegionView &r, std::uint32_t i, std::uint64_t w) {
   std::atomic_thread_fence(std::memory_order_acquire);
-#if defined(SPLINTER_MUTANT_NO_RECHECK)
-  (void)r;
-  (void)i;
-  (void)w;
-  return true;
-#else
+  if constexpr (mutant::kNoRecheck) return true;
   return r.word(i, std::memory_order_relaxed) == w;
-#endif
 }
 
-}  // namespace
-
+// A short pause inside a retry loop.
 void backoff(int attempt) {
   if (attempt < 8) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -69,9 +57,10 @@ void backoff(int attempt) {
   }
 }
 
-int get(const splinter_bus *bus, const Key &k, void *buf, std::size_t cap, std::size_t *out_len,
+}  // namespace
+
+int get(const RegionView &r, const Key &k, void *buf, std::size_t cap, std::size_t *out_len,
         std::uint64_t *out_epoch) {
-  const Region &r = bus->region;
   for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
     std::uint32_t i = r.home(k.hash);
     r.prefetch(i);  // most hits are in their home slot; further probes fetch on demand
@@ -90,10 +79,8 @@ int get(const splinter_bus *bus, const Key &k, void *buf, std::size_t cap, std::
         if (out_len) *out_len = m.len;
         return fail(SPLINTER_E_BUFFER, "value is %u bytes, buffer %zu", m.len, cap);
       }
-#if !defined(SPLINTER_MUTANT_NO_CHECKSUM_VERIFY)
-      if (value_check(k.hash, m.epoch, buf, m.len) != m.check)
+      if (!mutant::kNoChecksumVerify && value_check(k.hash, m.epoch, buf, m.len) != m.check)
         return fail(SPLINTER_E_CORRUPT, "slot %u: value fails its checksum (F12)", i);
-#endif
       if (out_len) *out_len = m.len;
       if (out_epoch) *out_epoch = m.epoch;
       return SPLINTER_OK;
@@ -104,8 +91,7 @@ int get(const splinter_bus *bus, const Key &k, void *buf, std::size_t cap, std::
   return fail(SPLINTER_E_AGAIN, "no stable read after %d attempts", kMaxAttempts);
 }
 
-int key_epoch(const splinter_bus *bus, const Key &k, std::uint64_t *out) {
-  const Region &r = bus->region;
+int key_epoch(const RegionView &r, const Key &k, std::uint64_t *out) {
   for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
     std::uint32_t i = r.home(k.hash);
     bool retry = false;
@@ -129,8 +115,7 @@ int key_epoch(const splinter_bus *bus, const Key &k, std::uint64_t *out) {
   return fail(SPLINTER_E_AGAIN, "no stable read after %d attempts", kMaxAttempts);
 }
 
-int list(const splinter_bus *bus, ListFn fn, void *ctx) {
-  const Region &r = bus->region;
+int list(const RegionView &r, ListFn fn, void *ctx) {
   for (std::uint32_t i = 0; i < r.slots(); ++i) {
     for (int attempt = 0; attempt < 64; backoff(attempt++)) {
       const std::uint64_t w = r.word(i, std::memory_order_acquire);
@@ -152,32 +137,4 @@ int list(const splinter_bus *bus, ListFn fn, void *ctx) {
   return SPLINTER_OK;
 }
 
-std::uint64_t epoch(const splinter_bus *bus) { return bus->region.bus_epoch(std::memory_order_acquire); }
-
-int info(const splinter_bus *bus, splinter_info *out) {
-  const Region &r = bus->region;
-  splinter_info in{};
-  in.format_version = layout::kFormatVersion;
-  in.backing = static_cast<std::uint32_t>(bus->backing);
-  in.role = static_cast<std::uint32_t>(bus->role);
-  in.slots = r.slots();
-  in.max_value_size = r.geo().max_value_size;
-  in.region_size = r.geo().region_size;
-  for (std::uint32_t i = 0; i < r.slots(); ++i) {
-    const std::uint64_t w = r.word(i, std::memory_order_acquire);
-    if (layout::word_state(w) == State::tombstone) ++in.tombstones;
-    if (layout::word_state(w) != State::live) continue;
-    ++in.live_keys;
-    const std::uint32_t h = r.home(r.hash(i));
-    const auto dist = static_cast<std::uint32_t>((std::uint64_t{i} + r.slots() - h) % r.slots()) + 1;
-    if (dist > in.longest_probe) in.longest_probe = dist;
-  }
-  in.bus_epoch = r.bus_epoch(std::memory_order_acquire);
-  if (bus->role == SPLINTER_WRITER) in.writer_pid = static_cast<std::int32_t>(::getpid());
-  else if (os::writer_locked_elsewhere(bus->fd)) in.writer_pid = static_cast<std::int32_t>(r.writer_pid().load(std::memory_order_relaxed));
-  if (bus->waiters) in.waiters = std::atomic_ref<std::uint32_t>(*bus->waiters).load(std::memory_order_relaxed);
-  *out = in;
-  return SPLINTER_OK;
-}
-
-}  // namespace splinter::core
+}  // namespace splinter::protocol

@@ -41,13 +41,15 @@ void apply(Region &r, const Finding &f) {
 }
 
 void raise_bus_epoch(Region &r) {
-  std::uint64_t max_epoch = std::max(r.bus_epoch(std::memory_order_relaxed), r.flushed_epoch(std::memory_order_relaxed));
+  const HeaderView h = r.header();
+  std::uint64_t max_epoch =
+      std::max(h.bus_epoch(std::memory_order_relaxed), h.flushed_epoch(std::memory_order_relaxed));
   for (std::uint32_t i = 0; i < r.slots(); ++i) {
     const std::uint64_t w = r.word(i, std::memory_order_relaxed);
     const State st = layout::word_state(w);
     if (st == State::live || st == State::tombstone) max_epoch = std::max(max_epoch, layout::word_epoch(w));
   }
-  r.set_bus_epoch(max_epoch, std::memory_order_release);
+  r.header().set_bus_epoch(max_epoch, std::memory_order_release);
 }
 
 }  // namespace

@@ -9,9 +9,11 @@ namespace splinter {
 int fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 // Records strerror(errno) with a prefix; errno is preserved.
 int fail_errno(const char *what, const char *path);
-// Called on success by every public entry point.
+// Called first by every public entry point but the diagnostics (c_api.cpp).
 void clear_error();
-const char *last_error();
+// The detail itself. (Not named last_error: splinter.hpp's inline
+// splinter::last_error() is the public wrapper of splinter_last_error().)
+const char *error_detail();
 
 }  // namespace splinter
 

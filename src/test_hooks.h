@@ -1,8 +1,8 @@
 // test_hooks.h -- crash points inside the write protocol, for tests only.
 //
 // Compiled in only with SPLINTER_TEST_HOOKS (the splinter_testing and
-// splinter_mutant_* libraries of src/CMakeLists.txt); release builds have no
-// hook and no call. A test installs a hook that, at a chosen point, kills
+// splinter_mutant_* libraries of src/CMakeLists.txt; the hook itself is in
+// test_hooks.cpp); release builds have no hook and no call. A test installs a hook that, at a chosen point, kills
 // the process (raise(SIGKILL) in a forked child) to simulate a writer that
 // dies at exactly that step of docs/FORMAT.md 2.2 / 2.3.
 #ifndef SPLINTER_SRC_TEST_HOOKS_H

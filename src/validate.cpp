@@ -76,9 +76,6 @@ std::string fmt(const char *f, ...) {
   return buf;
 }
 
-std::uint32_t lo32(std::uint64_t v) { return static_cast<std::uint32_t>(v); }
-std::uint32_t hi32(std::uint64_t v) { return static_cast<std::uint32_t>(v >> 32); }
-
 Validation header_rules(const std::uint8_t *base, std::size_t size, std::uint64_t object_size, Reporter &rep,
                         Validation v) {
   auto fatal = [&](std::uint32_t rule, int status, std::string detail) {
@@ -86,37 +83,33 @@ Validation header_rules(const std::uint8_t *base, std::size_t size, std::uint64_
     v.status = status;
     return v;
   };
-  if (size < 8 || load64(base + layout::kOffMagic) != layout::kMagic)
-    return fatal(1, SPLINTER_E_CORRUPT, "not a splinter bus (bad magic)");
+  const HeaderView h(base, size);
+  if (size < 8 || h.magic() != layout::kMagic) return fatal(1, SPLINTER_E_CORRUPT, "not a splinter bus (bad magic)");
   if (size < layout::kHeaderFixedBytes)
     return fatal(5, SPLINTER_E_CORRUPT, fmt("truncated: %zu bytes", size));
-  const std::uint64_t w8 = load64(base + layout::kOffVersion);
-  const std::uint64_t w16 = load64(base + layout::kOffSlots);
-  const std::uint64_t w24 = load64(base + layout::kOffFlags);
-  const std::uint64_t region_size = load64(base + layout::kOffRegionSize);
-  const std::uint64_t check = load64(base + layout::kOffHeaderCheck);
-  if (lo32(w8) != layout::kFormatVersion)
+  if (h.format_version() != layout::kFormatVersion)
     return fatal(2, SPLINTER_E_VERSION, fmt("unsupported format version %" PRIu32 " (this library reads %" PRIu32 ")",
-                                             lo32(w8), layout::kFormatVersion));
+                                             h.format_version(), layout::kFormatVersion));
   bool ok = true;
   auto bad = [&](std::uint32_t rule, std::string detail) {
     rep.add(rule, SPLINTER_SEV_FATAL, SPLINTER_FIX_NONE, -1, "", std::move(detail));
     ok = false;
   };
-  if (hi32(w8) != layout::kSlotSize) bad(3, fmt("slot_size %" PRIu32 ", expected 128", hi32(w8)));
-  if (w24 != 0 || load64(base + 48) != 0 || load64(base + 56) != 0) bad(3, "reserved header bytes are not zero");
-  const auto geo = layout::compute_geometry(lo32(w16), hi32(w16));
+  if (h.slot_size() != layout::kSlotSize) bad(3, fmt("slot_size %" PRIu32 ", expected 128", h.slot_size()));
+  if (!h.reserved_zero()) bad(3, "reserved header bytes are not zero");
+  // F4: the geometry fields, and the region they make (at most 2^40 bytes).
+  const auto geo = layout::compute_geometry(h.slots(), h.max_value_size());
   if (!geo) {
-    bad(4, fmt("impossible geometry: %" PRIu32 " slots of %" PRIu32 " bytes", lo32(w16), hi32(w16)));
+    bad(4, fmt("impossible geometry: %" PRIu32 " slots of %" PRIu32 " bytes", h.slots(), h.max_value_size()));
   } else {
-    if (region_size != geo->region_size)
-      bad(5, fmt("region_size %" PRIu64 " does not match the geometry (%" PRIu64 ")", region_size, geo->region_size));
+    if (h.region_size() != geo->region_size)
+      bad(5, fmt("region_size %" PRIu64 " does not match the geometry (%" PRIu64 ")", h.region_size(),
+                 geo->region_size));
     if (object_size != geo->region_size)
       bad(5, fmt("object is %" PRIu64 " bytes, geometry needs %" PRIu64 " (truncated or extended)", object_size,
                  geo->region_size));
   }
-  std::uint64_t fields[5] = {layout::kMagic, w8, w16, w24, region_size};
-  if (check != header_check(fields)) bad(6, "header checksum mismatch");
+  if (h.header_check() != h.computed_check()) bad(6, "header checksum mismatch");
   if (!ok) {
     v.status = SPLINTER_E_CORRUPT;
     return v;
@@ -135,7 +128,7 @@ struct SlotVerdict {
 // The buffer-level rules (F11, F12) for buffer b of live slot i. Returns an
 // empty string when the buffer is intact for this key at `epoch` (or, with
 // older_than, at any epoch in [1, older_than)).
-std::string buffer_problem(const Region &r, std::uint32_t i, unsigned b, std::uint64_t key_hash,
+std::string buffer_problem(const RegionView &r, std::uint32_t i, unsigned b, std::uint64_t key_hash,
                            std::uint64_t want_epoch, std::uint64_t older_than, std::vector<std::uint8_t> &scratch,
                            std::uint32_t *rule) {
   const Meta m = r.meta(i, b);
@@ -163,7 +156,7 @@ struct PendingFinding {
 };
 
 // Examines one slot once. Fills the verdict and the slot's findings.
-void examine_slot(const Region &r, std::uint32_t i, std::uint64_t flushed, std::vector<std::uint8_t> &scratch,
+void examine_slot(const RegionView &r, std::uint32_t i, std::uint64_t flushed, std::vector<std::uint8_t> &scratch,
                   SlotVerdict *out, std::vector<PendingFinding> *found) {
   const std::uint64_t w = r.word(i, std::memory_order_acquire);
   out->word = w;
@@ -237,12 +230,12 @@ Validation validate(const std::uint8_t *base, std::size_t size, const FindingSin
   Reporter rep(sink, &v);
   v = header_rules(base, size, size, rep, v);
   if (v.status != SPLINTER_OK) return v;
-  const Region r(const_cast<std::uint8_t *>(base), *v.geometry);
+  const RegionView r(base, *v.geometry);
   const std::uint32_t n = r.slots();
   std::vector<std::uint8_t> scratch(r.geo().max_value_size + 8);
   std::vector<SlotVerdict> slots(n);
   std::vector<PendingFinding> found;
-  const std::uint64_t flushed = r.flushed_epoch(std::memory_order_acquire);
+  const std::uint64_t flushed = r.header().flushed_epoch(std::memory_order_acquire);
 
   // Per-slot rules F7-F12, each slot examined until its word is stable.
   for (std::uint32_t i = 0; i < n && !rep.stopped(); ++i) {
@@ -299,19 +292,19 @@ Validation validate(const std::uint8_t *base, std::size_t size, const FindingSin
   // a live writer a moment to publish an epoch it has just committed (2.2
   // steps 6-7); with no live writer nothing can change, so do not wait.
   std::uint64_t max_epoch = flushed;
-  if (flushed > r.bus_epoch(std::memory_order_acquire))
+  if (flushed > r.header().bus_epoch(std::memory_order_acquire))
     rep.add(13, SPLINTER_SEV_RECOVERABLE, SPLINTER_FIX_REPAIR, -1, "",
             fmt("flushed epoch %" PRIu64 " is above the bus epoch %" PRIu64, flushed,
-                r.bus_epoch(std::memory_order_acquire)));
+                r.header().bus_epoch(std::memory_order_acquire)));
   for (std::uint32_t i = 0; i < n; ++i) {
     const State st = layout::word_state(slots[i].word);
     if (st == State::live || st == State::tombstone) max_epoch = std::max(max_epoch, layout::word_epoch(slots[i].word));
   }
-  std::uint64_t bus = r.bus_epoch(std::memory_order_acquire);
+  std::uint64_t bus = r.header().bus_epoch(std::memory_order_acquire);
   const bool writer_live = bus < max_epoch && backing_fd >= 0 && os::writer_locked_elsewhere(backing_fd);
   for (int spin = 0; writer_live && bus < max_epoch && spin < 64; ++spin) {
     sched_yield();
-    bus = r.bus_epoch(std::memory_order_acquire);
+    bus = r.header().bus_epoch(std::memory_order_acquire);
   }
   for (std::uint32_t i = 0; i < n && !rep.stopped() && bus < max_epoch; ++i) {
     const State st = layout::word_state(slots[i].word);

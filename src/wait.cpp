@@ -1,20 +1,21 @@
 // wait.cpp -- poll and wake: the waiter-count / futex handshake (FORMAT.md 2.5, 2.6).
-#include "bus.h"
 #include "mutants.h"
 #include "os.h"
-#include "status.h"
+#include "protocol.h"
 
 #include <splinter/splinter.h>
 
-namespace splinter::core {
+#include <algorithm>
+
+namespace splinter::protocol {
 namespace {
 
 // Upper bound on a finite timeout (about 31 years): keeps timespec arithmetic exact.
 constexpr std::int64_t kMaxTimeoutMs = std::int64_t{1} << 40;
 
-int current(const splinter_bus *bus, const Key *k, std::uint64_t *e) {
-  if (k) return key_epoch(bus, *k, e);
-  *e = bus->region.bus_epoch(std::memory_order_acquire);
+int current(const RegionView &r, const Key *k, std::uint64_t *e) {
+  if (k) return key_epoch(r, *k, e);
+  *e = r.header().bus_epoch(std::memory_order_acquire);
   return SPLINTER_OK;
 }
 
@@ -24,22 +25,18 @@ std::uint64_t to_us(const timespec &t) {
 
 }  // namespace
 
-void wake_waiters(const splinter_bus *bus) {
+void wake(const RegionView &r) {
   // Pairs with the poller's fence after it registers (2.5 step 2): either this
   // load sees its registration, or its re-check sees the commit just made.
   std::atomic_thread_fence(std::memory_order_seq_cst);
-#if defined(SPLINTER_MUTANT_NO_WAKE)
-  (void)bus;
-#else
-  if (std::atomic_ref<std::uint32_t>(*bus->waiters).load(std::memory_order_relaxed) > 0)
-    os::futex_wake_all(bus->region.futex_word());
-#endif
+  if constexpr (mutant::kNoWake) return;
+  if (r.waiters(std::memory_order_relaxed) > 0) os::futex_wake_all(r.header().futex_word());
 }
 
-int poll(const splinter_bus *bus, const Key *k, std::uint64_t since, std::int64_t timeout_ms,
-         std::uint64_t *out_epoch) {
+int poll(const RegionView &r, std::uint32_t *waiters, std::uint32_t spin_us, const Key *k, std::uint64_t since,
+         std::int64_t timeout_ms, std::uint64_t *out_epoch) {
   std::uint64_t e = 0;
-  if (int st = current(bus, k, &e)) return st;
+  if (int st = current(r, k, &e)) return st;
   if (e != since) {
     if (out_epoch) *out_epoch = e;
     return SPLINTER_OK;
@@ -50,10 +47,10 @@ int poll(const splinter_bus *bus, const Key *k, std::uint64_t since, std::int64_
   const timespec deadline = os::add_ms(start, forever ? 0 : std::min(timeout_ms, kMaxTimeoutMs));
 
   // Optional spin budget (splinter_set_spin): re-check without sleeping.
-  if (bus->spin_us > 0) {
-    const std::uint64_t spin_end = to_us(start) + bus->spin_us;
+  if (spin_us > 0) {
+    const std::uint64_t spin_end = to_us(start) + spin_us;
     for (int n = 0;; ++n) {
-      if (int st = current(bus, k, &e)) return st;
+      if (int st = current(r, k, &e)) return st;
       if (e != since) {
         if (out_epoch) *out_epoch = e;
         return SPLINTER_OK;
@@ -68,14 +65,13 @@ int poll(const splinter_bus *bus, const Key *k, std::uint64_t since, std::int64_
     }
   }
 
-  std::uint32_t *const waiters = bus->waiters;
   if (waiters) std::atomic_ref<std::uint32_t>(*waiters).fetch_add(1, std::memory_order_seq_cst);
   // Pairs with the writer's fence in wake_waiters (2.6 step 1).
   std::atomic_thread_fence(std::memory_order_seq_cst);
   int result = SPLINTER_E_TIMEOUT;
   for (;;) {
-    const auto f = static_cast<std::uint32_t>(bus->region.bus_epoch(std::memory_order_acquire));
-    if (int st = current(bus, k, &e)) {
+    const auto f = static_cast<std::uint32_t>(r.header().bus_epoch(std::memory_order_acquire));
+    if (int st = current(r, k, &e)) {
       result = st;
       break;
     }
@@ -91,11 +87,11 @@ int poll(const splinter_bus *bus, const Key *k, std::uint64_t since, std::int64_
       slice = os::add_ms(now, SPLINTER_UNREGISTERED_WAIT_MS);
       if (forever || os::before(slice, deadline)) until = &slice;
     }
-    os::futex_wait(bus->region.futex_word(), f, until);
+    os::futex_wait(r.header().futex_word(), f, until);
   }
   if (waiters) std::atomic_ref<std::uint32_t>(*waiters).fetch_sub(1, std::memory_order_release);
   if (result == SPLINTER_OK && out_epoch) *out_epoch = e;
   return result;
 }
 
-}  // namespace splinter::core
+}  // namespace splinter::protocol

@@ -1,14 +1,13 @@
-// write.cpp -- set, unset and flush: the writer's protocols (FORMAT.md 2.2, 2.3).
-#include "bus.h"
+// write.cpp -- set and unset: the writer's protocols (FORMAT.md 2.2, 2.3).
 #include "hash.h"
 #include "mutants.h"
-#include "os.h"
+#include "protocol.h"
 #include "status.h"
 #include "test_hooks.h"
 
 #include <algorithm>
 
-namespace splinter::core {
+namespace splinter::protocol {
 namespace {
 
 using layout::State;
@@ -24,7 +23,7 @@ struct Probe {
 
 // The writer's probe (2.2 step 1). Only the writer mutates, so plain relaxed
 // loads of its own words suffice.
-Probe probe(const Region &r, const Key &k) {
+Probe probe(const RegionView &r, const Key &k) {
   Probe p;
   std::uint32_t i = r.home(k.hash);
   for (std::uint32_t n = 0; n < r.slots(); ++n, i = r.next(i)) {
@@ -50,7 +49,7 @@ Probe probe(const Region &r, const Key &k) {
 }
 
 // True if slot t lies on the probe path [home, j] of some live key.
-bool on_a_live_path(const Region &r, std::uint32_t t) {
+bool on_a_live_path(const RegionView &r, std::uint32_t t) {
   const std::uint64_t n = r.slots();
   for (std::uint32_t j = 0; j < n; ++j) {
     if (layout::word_state(r.word(j, std::memory_order_relaxed)) != State::live) continue;
@@ -97,37 +96,25 @@ void reclaim(Region &r, std::uint32_t i) {
   }
 }
 
-int writable(const splinter_bus *bus) {
-  if (bus->role != SPLINTER_WRITER) return fail(SPLINTER_E_READ_ONLY, "%s: this handle is a reader", bus->path.c_str());
-  return SPLINTER_OK;
-}
-
 }  // namespace
 
-int set(splinter_bus *bus, const Key &k, const void *value, std::size_t len, std::uint64_t *out_epoch) {
-  if (int st = writable(bus)) return st;
-  if (value == nullptr && len > 0) return fail(SPLINTER_E_INVALID, "NULL value with length %zu", len);
-  Region &r = bus->region;
+int set(Region &r, Writer &w, const Key &k, const void *value, std::size_t len, std::uint64_t *out_epoch) {
   if (len > r.geo().max_value_size)
     return fail(SPLINTER_E_TOO_LARGE, "value of %zu bytes exceeds max_value_size %u", len, r.geo().max_value_size);
-  std::lock_guard<std::mutex> lock(bus->write_mu);
-  const std::uint64_t e = r.bus_epoch(std::memory_order_relaxed);
+  const std::uint64_t e = r.header().bus_epoch(std::memory_order_relaxed);
   if (e >= layout::kEpochMax) return fail(SPLINTER_E_FULL, "epoch space exhausted");
   const Probe p = probe(r, k);
-  if (!p.found && bus->live >= r.slots())
+  if (!p.found && w.live >= r.slots())
     return fail(SPLINTER_E_FULL, "all %u slots hold live keys", r.slots());
-  if (!p.found && !p.have_free) return fail(SPLINTER_E_CORRUPT, "no free slot although %u of %u are live", bus->live, r.slots());
+  if (!p.found && !p.have_free) return fail(SPLINTER_E_CORRUPT, "no free slot although %u of %u are live", w.live, r.slots());
   const std::uint32_t i = p.found ? p.slot : p.free_slot;
   const std::uint64_t old_word = p.found ? p.word : p.free_word;
-#if defined(SPLINTER_MUTANT_WRITE_ACTIVE_BUFFER)
-  const unsigned b = p.found ? layout::word_active(old_word) : 1 - layout::word_active(old_word);
-#else
-  const unsigned b = 1 - layout::word_active(old_word);
-#endif
-  std::uint64_t next = e + 1;
-#if defined(SPLINTER_MUTANT_NO_EPOCH_BUMP_ON_OVERWRITE)
-  if (p.found) next = layout::word_epoch(old_word);
-#endif
+  // 2.2 step 2: the buffer the live word does not select (the mutant writes over the live one).
+  const unsigned active = layout::word_active(old_word);
+  const unsigned b = mutant::kWriteActiveBuffer && p.found ? active : 1 - active;
+  // The mutant keeps an overwritten key's epoch, and leaves the bus epoch alone.
+  const bool keep_epoch = mutant::kNoEpochBumpOnOverwrite && p.found;
+  const std::uint64_t next = keep_epoch ? layout::word_epoch(old_word) : e + 1;
   const std::uint64_t new_word = layout::make_word(State::live, b, next);
   const std::uint64_t check = value_check(k.hash, next, value, len);
 
@@ -136,9 +123,7 @@ int set(splinter_bus *bus, const Key &k, const void *value, std::size_t len, std
   // before it, so its re-check fails instead of returning mixed bytes.
   std::atomic_thread_fence(std::memory_order_release);
   SPLINTER_CRASH_POINT(test::kSetFenced);
-#if defined(SPLINTER_MUTANT_PUBLISH_BEFORE_VALUE)
-  r.set_word(i, new_word, std::memory_order_release);
-#endif
+  if constexpr (mutant::kPublishBeforeValue) r.set_word(i, new_word, std::memory_order_release);
   if (!p.found) {
     r.store_key(i, k);
     // The other buffer may hold a value of an earlier key of this slot, or of
@@ -157,63 +142,33 @@ int set(splinter_bus *bus, const Key &k, const void *value, std::size_t len, std
   // The commit point: pairs with the reader's acquire load of the word (2.4 step 2).
   r.set_word(i, new_word, std::memory_order_release);
   SPLINTER_CRASH_POINT(test::kSetCommitted);
-  if (next != e) {
-    r.set_bus_epoch(next, std::memory_order_release);
+  if (!keep_epoch) {
+    r.header().set_bus_epoch(next, std::memory_order_release);
     SPLINTER_CRASH_POINT(test::kSetEpochPublished);
   }
-  if (!p.found) ++bus->live;
-  wake_waiters(bus);
+  if (!p.found) ++w.live;
+  wake(r);
   if (out_epoch) *out_epoch = next;
   return SPLINTER_OK;
 }
 
-int unset(splinter_bus *bus, const Key &k, std::uint64_t *out_epoch) {
-  if (int st = writable(bus)) return st;
-  Region &r = bus->region;
-  std::lock_guard<std::mutex> lock(bus->write_mu);
+int unset(Region &r, Writer &w, const Key &k, std::uint64_t *out_epoch) {
   const Probe p = probe(r, k);
   if (!p.found) return SPLINTER_E_NOT_FOUND;
-  const std::uint64_t e = r.bus_epoch(std::memory_order_relaxed);
+  const std::uint64_t e = r.header().bus_epoch(std::memory_order_relaxed);
   if (e >= layout::kEpochMax) return fail(SPLINTER_E_FULL, "epoch space exhausted");
   const std::uint64_t next = e + 1;
-#if defined(SPLINTER_MUTANT_NO_TOMBSTONE)
-  r.set_word(p.slot, 0, std::memory_order_release);
-#else
-  r.set_word(p.slot, layout::make_word(State::tombstone, layout::word_active(p.word), next),
+  // 2.3 step 2 (the mutant leaves an EMPTY slot, cutting the probe paths through it).
+  r.set_word(p.slot, mutant::kNoTombstone ? 0 : layout::make_word(State::tombstone, layout::word_active(p.word), next),
              std::memory_order_release);
-#endif
   SPLINTER_CRASH_POINT(test::kUnsetCommitted);
-  r.set_bus_epoch(next, std::memory_order_release);
+  r.header().set_bus_epoch(next, std::memory_order_release);
   SPLINTER_CRASH_POINT(test::kUnsetEpochPublished);
-  --bus->live;
-  wake_waiters(bus);
+  --w.live;
+  wake(r);
   reclaim(r, p.slot);
   if (out_epoch) *out_epoch = next;
   return SPLINTER_OK;
 }
 
-int flush(splinter_bus *bus) {
-  if (int st = writable(bus)) return st;
-  if (bus->backing != SPLINTER_FILE) return SPLINTER_OK;
-  std::lock_guard<std::mutex> lock(bus->write_mu);
-  // 2.7: data first, then the record that it is durable.
-  Region &r = bus->region;
-  const std::uint64_t e = r.bus_epoch(std::memory_order_relaxed);
-  if (int st = os::sync(bus->map, bus->map_len, bus->path)) return st;
-  r.set_flushed_epoch(e, std::memory_order_release);
-  return os::sync(bus->map, layout::kPage, bus->path);
-}
-
-}  // namespace splinter::core
-
-#if defined(SPLINTER_TEST_HOOKS)
-namespace splinter::test {
-namespace {
-CrashHook g_hook = nullptr;
-}
-void set_crash_hook(CrashHook hook) { g_hook = hook; }
-void crash_point(int point) {
-  if (g_hook) g_hook(point);
-}
-}  // namespace splinter::test
-#endif
+}  // namespace splinter::protocol

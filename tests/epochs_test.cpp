@@ -75,6 +75,22 @@ TEST_P(Epochs, EpochsOrderMutationsAcrossKeys) {
   splinter_close(w);
 }
 
+TEST_P(Epochs, ReadingTheEpochClearsTheErrorDetailAsEveryCallDoes) {
+  splinter_bus *w = create();
+  ASSERT_EQ(splinter_unset(w, "absent-key-of-a-long-name-that-is-not-there-at-all-here-x-y-z-123456", nullptr),
+            SPLINTER_E_KEY_TOO_LONG);
+  ASSERT_STRNE(splinter_last_error(), "");
+  // The diagnostics leave the detail alone...
+  EXPECT_NE(splinter_strerror(SPLINTER_E_KEY_TOO_LONG), nullptr);
+  EXPECT_NE(splinter_status_name(SPLINTER_E_KEY_TOO_LONG), nullptr);
+  EXPECT_NE(splinter_version(), nullptr);
+  EXPECT_STRNE(splinter_last_error(), "");
+  // ...and a call on the bus clears it, splinter_epoch included.
+  EXPECT_EQ(splinter_epoch(w), 0u);
+  EXPECT_STREQ(splinter_last_error(), "");
+  splinter_close(w);
+}
+
 SPLINTER_BOTH_BACKINGS(Epochs);
 
 }  // namespace

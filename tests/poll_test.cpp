@@ -189,6 +189,25 @@ TEST_P(Poll, SpinBudgetIsBounded) {
   splinter_close(w);
 }
 
+TEST_P(Poll, SpinBudgetMayChangeWhileAnotherThreadPolls) {
+  splinter_bus *w = create();
+  splinter_bus *r = open(SPLINTER_READER);
+  std::atomic<bool> polling{false};
+  int st = SPLINTER_E_INVALID;
+  std::thread poller([&] {
+    polling.store(true);
+    st = splinter_poll(r, "k", 0, 10000, nullptr);
+  });
+  while (!polling.load()) std::this_thread::yield();
+  // Races with the poll's read of the budget unless both are atomic (TSan).
+  for (uint32_t us : {50u, 0u, 100u}) ASSERT_EQ(splinter_set_spin(r, us), SPLINTER_OK);
+  ASSERT_EQ(set_str(w, "k", "v"), SPLINTER_OK);
+  poller.join();
+  EXPECT_EQ(st, SPLINTER_OK);
+  splinter_close(r);
+  splinter_close(w);
+}
+
 SPLINTER_BOTH_BACKINGS(Poll);
 
 }  // namespace

@@ -1,5 +1,5 @@
 // Roles: one writer across processes, readers cannot write, threads share a writer.
-#include "bus.h"
+#include "handle.h"
 #include "fixture.h"
 #include "waiting.h"
 

@@ -1,5 +1,5 @@
 // The validator: clean buses pass; each damaged rule is reported by number.
-#include "bus.h"
+#include "handle.h"
 #include "fixture.h"
 #include "layout.h"
 #include "validate.h"

@@ -35,6 +35,8 @@
  *   number of threads on one handle, and from any number of processes.
  * - A writer handle is safe to use from many threads: its mutations
  *   serialise inside it. The writer handle may also read.
+ * - splinter_set_spin may be called from any thread, concurrently with
+ *   polls on the same handle.
  * - splinter_close must not race with any other call on the same handle.
  * - A handle belongs to the process that opened it: after fork() the child
  *   must not use (or close) an inherited handle, and opens its own. (The
@@ -57,6 +59,13 @@
  * no out-parameter is written unless its documentation says so, and the bus
  * is as it was. splinter_last_error() gives a one-line human-readable reason
  * for the last failure on the calling thread.
+ *
+ * One rule for that reason: every function of this header that takes a bus
+ * or a bus name (all but the diagnostics splinter_strerror,
+ * splinter_status_name, splinter_last_error and splinter_version) clears it
+ * when called, and a failing call sets it; the diagnostics never change it.
+ * So after a call that succeeded it is "", and it stays the reason of a
+ * failure until the thread's next such call.
  *
  * Untrusted bytes: a bus file or region is untrusted input. Opening validates
  * the header and geometry; every later read from the region is bounds-checked
@@ -132,9 +141,12 @@ enum {
    * bad name, NULL value with len > 0, bad role or backing. Fix the call;
    * retrying the same call cannot help. */
   SPLINTER_E_INVALID = -2,
-  /* The key is longer than SPLINTER_KEY_MAX bytes. It was not truncated. */
+  /* The key is longer than SPLINTER_KEY_MAX bytes. It was not truncated.
+   * Use a shorter key (e.g. a hash of a long name). */
   SPLINTER_E_KEY_TOO_LONG = -3,
-  /* The value is longer than the bus's max_value_size. */
+  /* set: the value is longer than the bus's max_value_size (splinter_info_get
+   * gives it). Nothing was written. Store a smaller value (or split it over
+   * several keys), or move to a bus created with a larger max_value_size. */
   SPLINTER_E_TOO_LARGE = -4,
   /* get: the caller's buffer is too small. *out_len holds the size needed;
    * nothing else was written. Retry with a buffer at least that large (the
@@ -148,25 +160,35 @@ enum {
   /* Another writer handle, in this or any process, holds the bus. Wait for it
    * to close (or die: its claim is then released automatically) and retry. */
   SPLINTER_E_BUSY = -7,
-  /* A mutation (set, unset, flush) through a reader handle. */
+  /* A mutation (set, unset, flush) through a reader handle. Nothing changed.
+   * Mutate through a handle opened with SPLINTER_WRITER (the one writer). */
   SPLINTER_E_READ_ONLY = -8,
-  /* poll: the timeout passed with no change. */
+  /* poll: the timeout passed with no change. Poll again with the same
+   * since_epoch to keep waiting, or give up. */
   SPLINTER_E_TIMEOUT = -9,
   /* create: a bus (or any file) of that name already exists. It was not
    * touched. Open it, or destroy it first. */
   SPLINTER_E_EXISTS = -10,
-  /* open, destroy, check, recover: no bus of that name exists. */
+  /* open, destroy, check, recover: no bus of that name exists. Check the
+   * name and backing, or create the bus. */
   SPLINTER_E_NO_BUS = -11,
   /* The bus fails validation: not a bus (bad magic), truncated, impossible
    * geometry, or a damaged slot or value. For a damaged value, run recovery
    * (splinter_recover, or `splinterctl recover`). */
   SPLINTER_E_CORRUPT = -12,
-  /* The bus has a format version this library does not support. */
+  /* The bus has a format version this library does not support (it was made
+   * by an older or newer library; docs/FORMAT.md section 5). Nothing was
+   * changed. Use a library of that format version, or move the contents
+   * across: `splinterctl dump` with the bus's library, then `splinterctl load`
+   * into a new bus with this one. */
   SPLINTER_E_VERSION = -13,
   /* A read could not get a stable copy within its retry budget because the
    * writer kept changing that key. Transient: retry. */
   SPLINTER_E_AGAIN = -14,
-  /* An operating-system call failed; errno is preserved from it. */
+  /* An operating-system call failed; errno is preserved from it and
+   * splinter_last_error() names the call and the path. Remedy the cause the
+   * errno gives (e.g. EACCES: permissions of the object or its directory;
+   * ENOSPC, ENOMEM: space; ENOENT: a missing directory), then retry. */
   SPLINTER_E_SYSTEM = -15
 };
 
@@ -292,7 +314,8 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_list(const splinter_bus *bus,
  * the epoch that get returned. Waiting blocks in the kernel (futex on the
  * shared mapping, CLOCK_MONOTONIC deadline); it does not spin unless a spin
  * budget was set with splinter_set_spin.
- * Returns OK, TIMEOUT, INVALID, KEY_TOO_LONG, AGAIN, SYSTEM. */
+ * Returns OK, TIMEOUT, INVALID, KEY_TOO_LONG, AGAIN (the writer kept
+ * changing the key while its epoch was read; retry). */
 SPLINTER_NODISCARD SPLINTER_API int splinter_poll(const splinter_bus *bus, const char *key,
                                                   uint64_t since_epoch, int64_t timeout_ms,
                                                   uint64_t *out_epoch);
@@ -300,10 +323,14 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_poll(const splinter_bus *bus, const
 /* Sets how long (microseconds, 0 = never, the default) a poll on this handle
  * spins re-checking before it sleeps in the kernel: lower wake latency when
  * updates arrive within the budget, at the cost of a busy core meanwhile.
+ * Thread-safe: it may be called from any thread, also while other threads
+ * poll on the handle; each poll reads the budget once, when it starts, so a
+ * poll already running keeps the budget it started with.
  * Returns OK or INVALID (NULL bus, or more than 1,000,000 us). */
 SPLINTER_NODISCARD SPLINTER_API int splinter_set_spin(splinter_bus *bus, uint32_t spin_us);
 
-/* The bus epoch (0 for NULL). Never fails, makes no system call. */
+/* The bus epoch (0 for NULL). Never fails, makes no system call; like every
+ * call on a bus, it clears the thread's error detail (see Errors). */
 SPLINTER_API uint64_t splinter_epoch(const splinter_bus *bus);
 
 /* Describes a bus. Fields from the header are fixed at creation. */
@@ -402,8 +429,9 @@ SPLINTER_API const char *splinter_strerror(int status);
 SPLINTER_API const char *splinter_status_name(int status);
 
 /* A one-line reason for the last failed call on this thread, e.g.
- * "not a splinter bus (bad magic)". Valid until the thread's next call into
- * the library; "" when the last call succeeded. */
+ * "not a splinter bus (bad magic)"; "" when the last call succeeded. Valid
+ * until the thread's next call of a function that takes a bus or a bus name
+ * (see Errors: the diagnostics do not change it). */
 SPLINTER_API const char *splinter_last_error(void);
 
 /* The library's version string, SPLINTER_VERSION_STRING at build time. */

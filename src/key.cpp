@@ -1,7 +1,9 @@
-// region.cpp -- key construction (the only validation a key needs).
-#include "region.h"
+// key.cpp -- key construction (the only validation a key needs).
+#include "key.h"
 
 #include "hash.h"
+
+#include <cstring>
 
 namespace splinter {
 

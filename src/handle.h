@@ -1,0 +1,31 @@
+// handle.h -- what a splinter_bus handle holds (the opaque type of splinter.h).
+// Only the core (bus.cpp, check.cpp, ops.cpp) looks inside it.
+#ifndef SPLINTER_SRC_HANDLE_H
+#define SPLINTER_SRC_HANDLE_H
+
+#include "protocol.h"
+#include "region.h"
+
+#include <splinter/splinter.h>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+struct splinter_bus {
+  int backing = 0;
+  int role = SPLINTER_READER;
+  std::string path;
+  int fd = -1;
+  void *map = nullptr;        // the whole region: read-write for a writer, read-only for a reader
+  std::uint64_t map_len = 0;
+  void *waiter_map = nullptr; // a reader's read-write mapping of the waiter page, if permitted
+  // The region; a reader's is over a read-only mapping and only ever used as a RegionView.
+  splinter::Region region;
+  std::uint32_t *waiters = nullptr;  // in map (writer) or waiter_map (reader); null if not writable
+  // splinter_set_spin: set by any thread, read once by each poll.
+  std::atomic<std::uint32_t> spin_us{0};
+  splinter::protocol::Writer writer;  // writer handles only
+};
+
+#endif  // SPLINTER_SRC_HANDLE_H
