@@ -13,14 +13,22 @@ struct Call {
   Call() { clear_error(); }
 };
 
+// The Status of a core call's result: a failure carries the detail the core
+// recorded (error_detail(), i.e. splinter_last_error()), copied.
+Status status(int st) {
+  if (st == SPLINTER_OK) return Code::ok;
+  return Status(static_cast<Code>(st), error_detail());
+}
+
 Status key_status(std::string_view key, Key *k) {
   const int st = make_key(key.data(), key.size(), k);
   if (st == SPLINTER_E_KEY_TOO_LONG) fail(st, "key longer than %d bytes (not truncated)", SPLINTER_KEY_MAX);
   else if (st != SPLINTER_OK) fail(st, "empty key or key containing NUL");
-  return static_cast<Code>(st);
+  return status(st);
 }
 
-Status status(int st) { return static_cast<Code>(st); }
+// A call on a Bus that is not open (default-constructed, moved from, closed).
+Status closed() { return status(fail(SPLINTER_E_INVALID, "the Bus is not open (closed or moved from)")); }
 
 // Names from string_view are copied to be NUL-terminated.
 std::string c_name(std::string_view name) { return std::string(name); }
@@ -66,7 +74,7 @@ void Bus::close() {
 
 Status Bus::set(std::string_view key, std::span<const std::byte> value, std::uint64_t *epoch) {
   Call c;
-  if (!h_) return Code::invalid;
+  if (!h_) return closed();
   Key k;
   if (Status s = key_status(key, &k); !s.ok()) return s;
   return status(core::set(h_, k, value.data(), value.size(), epoch));
@@ -78,7 +86,7 @@ Status Bus::set(std::string_view key, std::string_view value, std::uint64_t *epo
 
 Status Bus::unset(std::string_view key, std::uint64_t *epoch) {
   Call c;
-  if (!h_) return Code::invalid;
+  if (!h_) return closed();
   Key k;
   if (Status s = key_status(key, &k); !s.ok()) return s;
   return status(core::unset(h_, k, epoch));
@@ -86,13 +94,13 @@ Status Bus::unset(std::string_view key, std::uint64_t *epoch) {
 
 Status Bus::flush() {
   Call c;
-  if (!h_) return Code::invalid;
+  if (!h_) return closed();
   return status(core::flush(h_));
 }
 
 Status Bus::get(std::string_view key, std::span<std::byte> buf, std::size_t *len, std::uint64_t *epoch) const {
   Call c;
-  if (!h_) return Code::invalid;
+  if (!h_) return closed();
   Key k;
   if (Status s = key_status(key, &k); !s.ok()) return s;
   return status(core::get(h_, k, buf.data(), buf.size(), len, epoch));
@@ -116,7 +124,7 @@ Result<Value> Bus::get(std::string_view key) const {
 
 Status Bus::list(const std::function<bool(std::string_view, std::size_t, std::uint64_t)> &fn) const {
   Call c;
-  if (!h_) return Code::invalid;
+  if (!h_) return closed();
   struct Ctx {
     const std::function<bool(std::string_view, std::size_t, std::uint64_t)> *fn;
   } ctx{&fn};
@@ -141,7 +149,7 @@ Result<std::vector<Entry>> Bus::list() const {
 
 Result<std::uint64_t> Bus::poll(std::string_view key, std::uint64_t since, std::int64_t timeout_ms) const {
   Call c;
-  if (!h_) return Code::invalid;
+  if (!h_) return closed();
   Key k;
   if (Status s = key_status(key, &k); !s.ok()) return s;
   std::uint64_t e = 0;
@@ -152,7 +160,7 @@ Result<std::uint64_t> Bus::poll(std::string_view key, std::uint64_t since, std::
 
 Result<std::uint64_t> Bus::poll_bus(std::uint64_t since, std::int64_t timeout_ms) const {
   Call c;
-  if (!h_) return Code::invalid;
+  if (!h_) return closed();
   std::uint64_t e = 0;
   const int st = core::poll(h_, nullptr, since, timeout_ms, &e);
   if (st != SPLINTER_OK) return status(st);
@@ -186,7 +194,7 @@ Result<Checked> collect(const std::function<int(const FindingSink &, splinter_re
 
 Result<Checked> Bus::check() const {
   Call c;
-  if (!h_) return Code::invalid;
+  if (!h_) return closed();
   return collect([&](const FindingSink &s, splinter_report *r) { return core::check_bus(h_, s, r); });
 }
 

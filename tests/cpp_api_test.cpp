@@ -78,7 +78,92 @@ TEST_P(CppApi, ListPollInfoAndCheck) {
   EXPECT_EQ(byname->report.worst, 0);
 }
 
+TEST_P(CppApi, AFailedStatusCarriesTheLibrarysDetailAndKeepsIt) {
+  auto missing = Bus::open(to_cpp(backing()), name_.str(), Role::reader);
+  ASSERT_FALSE(missing.ok());
+  const Status st = missing.status();
+  EXPECT_EQ(st.code(), Code::no_bus);
+  EXPECT_NE(st.detail().find("no such bus"), std::string::npos) << st.detail();
+  EXPECT_NE(st.detail().find(name_.str()), std::string::npos) << st.detail();
+  // A later call replaces the library's last error; the Status keeps its own.
+  auto w = Bus::create(to_cpp(backing()), name_.str(), 8, 64);
+  ASSERT_TRUE(w.ok()) << w.status().what();
+  EXPECT_STREQ(last_error(), "");
+  EXPECT_NE(st.detail().find("no such bus"), std::string::npos) << st.detail();
+  EXPECT_EQ(st.what(), st.detail());
+}
+
+TEST_P(CppApi, EveryKindOfFailureHasADetail) {
+  auto w = Bus::create(to_cpp(backing()), name_.str(), 8, 4);
+  ASSERT_TRUE(w.ok());
+  const Status too_long = w->set(std::string(64, 'k'), std::string_view("v"));
+  EXPECT_EQ(too_long.code(), Code::key_too_long);
+  EXPECT_NE(too_long.detail().find("longer than 63"), std::string::npos) << too_long.detail();
+  const Status too_large = w->set("k", std::string_view("12345"));
+  EXPECT_EQ(too_large.code(), Code::too_large);
+  EXPECT_FALSE(too_large.detail().empty());
+  const Status busy = Bus::open(to_cpp(backing()), name_.str(), Role::writer).status();
+  EXPECT_EQ(busy.code(), Code::busy);
+  EXPECT_NE(busy.detail().find("another writer"), std::string::npos) << busy.detail();
+  Bus closed;
+  const Status not_open = closed.set("k", std::string_view("v"));
+  EXPECT_EQ(not_open.code(), Code::invalid);
+  EXPECT_NE(not_open.detail().find("not open"), std::string::npos) << not_open.detail();
+}
+
+TEST_P(CppApi, AnOkStatusHasNoDetail) {
+  auto w = Bus::create(to_cpp(backing()), name_.str(), 8, 64);
+  ASSERT_TRUE(w.ok());
+  const Status st = w->set("k", std::string_view("v"));
+  EXPECT_TRUE(st.ok());
+  EXPECT_EQ(st.detail(), "");
+  EXPECT_TRUE(w.status().ok());
+}
+
 SPLINTER_BOTH_BACKINGS(CppApi);
+
+TEST(CppStatus, StatusesCompareByCodeAndWhatFallsBackToTheSentence) {
+  EXPECT_EQ(Status(Code::busy, "one detail"), Status(Code::busy, "another"));
+  EXPECT_FALSE(Status(Code::busy) == Status(Code::full));
+  EXPECT_EQ(Status(Code::full).what(), std::string(splinter_strerror(SPLINTER_E_FULL)));
+  EXPECT_EQ(Status(Code::full, "slot table full").what(), "slot table full");
+}
+
+// A type without a default constructor: a failed Result holds no value at all.
+struct NoDefault {
+  explicit NoDefault(int value) : v(value) {}
+  int v;
+};
+
+TEST(CppResult, AResultHoldsATypeWithoutADefaultConstructor) {
+  Result<NoDefault> good(NoDefault(7));
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good->v, 7);
+  EXPECT_EQ((*good).v, 7);
+  Result<NoDefault> bad(Status(Code::not_found, "k: not found"));
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().detail(), "k: not found");
+}
+
+#ifndef NDEBUG
+TEST(CppResultDeathTest, ReadingTheValueOfAFailedResultAssertsInDebugBuilds) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const Result<std::uint64_t> failed(Code::timeout);
+  EXPECT_DEATH((void)failed.value(), "of a failed Result: check ok");
+  Result<Value> failed_value(Code::not_found);
+  EXPECT_DEATH((void)failed_value->epoch, "of a failed Result: check ok");
+  EXPECT_DEATH((void)std::move(failed_value).value(), "of a failed Result: check ok");
+}
+
+TEST(CppResultDeathTest, AResultMadeFromAnOkStatusAssertsInDebugBuilds) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH((void)Result<int>(Status(Code::ok)), "made from an OK Status");
+}
+#else
+TEST(CppResultDeathTest, ReadingTheValueOfAFailedResultAssertsInDebugBuilds) {
+  GTEST_SKIP() << "assert() is compiled out under NDEBUG; the debug preset runs this test";
+}
+#endif
 
 }  // namespace
 }  // namespace splinter::testing

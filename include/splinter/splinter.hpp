@@ -10,9 +10,11 @@
 
 #include <splinter/splinter.h>
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,42 +46,73 @@ enum class Code : int {
 enum class Backing : int { shm = SPLINTER_SHM, file = SPLINTER_FILE };
 enum class Role : int { reader = SPLINTER_READER, writer = SPLINTER_WRITER };
 
+// The outcome of an operation: a code and, for a failure, its detail -- the
+// library's splinter_last_error() at the time of the failure, owned by the
+// Status (so it stays valid after later calls on the thread clear or replace
+// the library's). ok() has no detail.
 class [[nodiscard]] Status {
  public:
-  constexpr Status() = default;
-  constexpr Status(Code c) : code_(c) {}  // NOLINT(google-explicit-constructor)
-  constexpr bool ok() const { return code_ == Code::ok; }
-  constexpr explicit operator bool() const { return ok(); }
-  constexpr Code code() const { return code_; }
-  constexpr int raw() const { return static_cast<int>(code_); }
+  Status() = default;
+  Status(Code c) : code_(c) {}  // NOLINT(google-explicit-constructor): a code without detail
+  Status(Code c, std::string detail) : code_(c), detail_(std::move(detail)) {}
+  bool ok() const { return code_ == Code::ok; }
+  explicit operator bool() const { return ok(); }
+  Code code() const { return code_; }
+  int raw() const { return static_cast<int>(code_); }
+  // The code's sentence (splinter_strerror), e.g. "another writer holds the bus".
   const char *message() const { return splinter_strerror(raw()); }
+  // The code's name (splinter_status_name), e.g. "SPLINTER_E_BUSY".
   const char *name() const { return splinter_status_name(raw()); }
-  friend constexpr bool operator==(Status a, Status b) { return a.code_ == b.code_; }
+  // The failure's detail (splinter_last_error() when it failed), e.g.
+  // "/dev/shm/app: another writer holds the bus"; "" when there is none.
+  const std::string &detail() const { return detail_; }
+  // What to tell a person: the detail, else the code's sentence.
+  std::string what() const { return detail_.empty() ? std::string(message()) : detail_; }
+  // Statuses compare by code; the detail is explanation, not identity.
+  friend bool operator==(const Status &a, const Status &b) { return a.code_ == b.code_; }
 
  private:
   Code code_ = Code::ok;
+  std::string detail_;
 };
 
-// A value or a non-OK status.
+// A value, or the non-OK Status of why there is none.
+//
+// Preconditions, checked by assert() in builds without NDEBUG:
+//  - value(), operator-> and operator* require ok(): a failed Result has no
+//    value to read (never a default one); test ok() or status() first;
+//  - a Result is made from a failed Status, never from an OK one.
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : status_(Code::ok), value_(std::move(value)) {}  // NOLINT
-  Result(Status s) : status_(s) {}                                  // NOLINT
-  Result(Code c) : status_(c) {}                                    // NOLINT
+  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Status s) : status_(std::move(s)) {     // NOLINT(google-explicit-constructor)
+    assert(!status_.ok() && "splinter::Result made from an OK Status: give it a value");
+  }
+  Result(Code c) : Result(Status(c)) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return status_.ok(); }
   explicit operator bool() const { return ok(); }
-  Status status() const { return status_; }
+  const Status &status() const { return status_; }
   // Precondition: ok().
-  T &value() & { return value_; }
-  const T &value() const & { return value_; }
-  T &&value() && { return std::move(value_); }
-  T *operator->() { return &value_; }
-  const T *operator->() const { return &value_; }
+  T &value() & { return checked(); }
+  const T &value() const & { return checked(); }
+  T &&value() && { return std::move(checked()); }
+  T *operator->() { return &checked(); }
+  const T *operator->() const { return &checked(); }
+  T &operator*() & { return checked(); }
+  const T &operator*() const & { return checked(); }
 
  private:
+  T &checked() {
+    assert(value_.has_value() && "splinter::Result::value() of a failed Result: check ok() first");
+    return *value_;
+  }
+  const T &checked() const {
+    assert(value_.has_value() && "splinter::Result::value() of a failed Result: check ok() first");
+    return *value_;
+  }
   Status status_;
-  T value_{};
+  std::optional<T> value_;
 };
 
 struct Value {

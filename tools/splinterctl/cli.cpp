@@ -1,13 +1,43 @@
 // cli.cpp -- see cli.h.
 #include "cli.h"
 
+#include "command.h"
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace splinterctl {
 
 std::string BusAddress::display() const {
   return (backing == splinter::Backing::shm ? "shm:" : "file:") + name;
+}
+
+namespace {
+bool g_quiet = false;
+
+// A word as it must be typed in a POSIX shell.
+std::string shell_quote(std::string_view word) {
+  const bool plain = !word.empty() && word.find_first_not_of(
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:=@%+,-") == std::string_view::npos;
+  if (plain) return std::string(word);
+  std::string out = "'";
+  for (const char c : word) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+void replace_all(std::string *s, std::string_view from, std::string_view to) {
+  for (std::size_t at = s->find(from); at != std::string::npos; at = s->find(from, at + to.size()))
+    s->replace(at, from.size(), to);
+}
+}  // namespace
+
+std::string BusAddress::flags() const {
+  return (backing == splinter::Backing::shm ? "--shm " : "--file ") + shell_quote(name);
 }
 
 std::optional<BusAddress> Context::address() const {
@@ -31,7 +61,27 @@ std::string reason(int status) {
   return splinter_strerror(status);
 }
 
-std::string reason(splinter::Status status) { return reason(status.raw()); }
+std::string system_reason(int err) { return std::strerror(err); }
+
+std::string explain(const BusAddress &bus, splinter::Code code, std::string why) {
+  const std::string ctl = "splinterctl " + bus.flags();
+  if (code == splinter::Code::busy) {
+    // Who holds the role: the pid its writer recorded (a reader may look).
+    std::int32_t pid = 0;
+    if (auto reader = splinter::Bus::open(bus.backing, bus.name, splinter::Role::reader)) {
+      if (auto in = reader->info()) pid = in->writer_pid;
+    }
+    why += pid != 0 ? "; the writer is pid " + std::to_string(pid) : std::string("; the writer has just left");
+    why += ": stop it or let it finish, then retry (`" + ctl + " info` shows the writer)";
+  } else if (code == splinter::Code::corrupt) {
+    if (why.find("splinter_recover") != std::string::npos) {
+      replace_all(&why, "splinter_recover", "`" + ctl + " recover`");
+    } else if (why.find("(F1") != std::string::npos) {  // a slot's rule (F11, F12): a value is damaged
+      why += "; `" + ctl + " check` lists the damage, `" + ctl + " recover` repairs it";
+    }
+  }
+  return why;
+}
 
 void message(std::string_view text) {
   std::string line = "splinterctl: ";
@@ -40,14 +90,22 @@ void message(std::string_view text) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
-int fail(std::string_view what, const BusAddress &bus, splinter::Status status) {
+void set_quiet(bool quiet) { g_quiet = quiet; }
+bool quiet() { return g_quiet; }
+void note(std::string_view text) {
+  if (!g_quiet) message(text);
+}
+
+int fail(std::string_view what, const BusAddress &bus, const splinter::Status &status) {
+  const bool absent = status.code() == splinter::Code::not_found;
+  if (absent && g_quiet) return kExitNotFound;
   std::string text(what);
   text += ' ';
   text += bus.display();
   text += ": ";
-  text += reason(status);
+  text += explain(bus, status.code(), status.what());
   message(text);
-  return status.code() == splinter::Code::not_found ? kExitNotFound : kExitFailure;
+  return absent ? kExitNotFound : kExitFailure;
 }
 
 std::optional<splinter::Bus> open_bus(const BusAddress &bus, splinter::Role role) {
@@ -79,5 +137,10 @@ bool write_stdout(std::string_view bytes) {
 }
 
 int output(std::string_view bytes) { return write_stdout(bytes) ? kExitOk : kExitFailure; }
+
+std::vector<Registration> &registrations() {
+  static std::vector<Registration> all;
+  return all;
+}
 
 }  // namespace splinterctl

@@ -1,16 +1,12 @@
 // cli.h -- what every splinterctl command shares: exit codes, the bus
-// address (--shm / --file / $SPLINTER_BUS), one-line error messages, and the
-// registry through which each command file adds its subcommand.
+// address (--shm / --file / $SPLINTER_BUS), one-line messages and output.
+// How a command declares its arguments and registers itself: command.h.
 #ifndef SPLINTERCTL_CLI_H
 #define SPLINTERCTL_CLI_H
 
 #include <splinter/splinter.hpp>
 
-#include <CLI/CLI.hpp>
-
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +34,9 @@ struct BusAddress {
   std::string name;
   // "shm:NAME" or "file:PATH", as users write it in SPLINTER_BUS.
   std::string display() const;
+  // "--shm NAME" or "--file PATH", quoted for a shell: for messages that say
+  // which command to run next.
+  std::string flags() const;
   splinter_backing c_backing() const { return static_cast<splinter_backing>(backing); }
 };
 
@@ -45,28 +44,36 @@ struct BusAddress {
 struct Context {
   std::string shm;
   std::string file;
+  bool quiet = false;  // -q: see quiet() below
   // Resolves --shm / --file, else $SPLINTER_BUS. On failure prints the reason
   // and returns nullopt (the caller exits with kExitUsage).
   std::optional<BusAddress> address() const;
 };
 
-// A subcommand: its CLI11 node and what runs when it was chosen.
-struct Command {
-  CLI::App *app = nullptr;
-  std::function<int(const Context &)> run;
-};
-using Registry = std::vector<Command>;
-
-// The reason for the last failure: splinter_last_error(), or the status's
-// sentence when the library left no detail. Call it right after the failure.
+// The reason for the last failure of a C call: splinter_last_error(), or the
+// status's sentence when the library left no detail. Call it right after the
+// failure. (A splinter::Status carries its own: Status::what().)
 std::string reason(int status);
-std::string reason(splinter::Status status);
 
-// Prints "splinterctl: <what> <bus>: <reason>" on stderr and returns the exit
-// code for status (kExitNotFound for NOT_FOUND, else kExitFailure).
-int fail(std::string_view what, const BusAddress &bus, splinter::Status status);
-// Prints "splinterctl: <message>" on stderr.
+// The reason, and what to do about it, for a user of splinterctl: BUSY names
+// the writer's pid; damage names `splinterctl check` / `recover` with the
+// bus's address (the library's own wording names its C function).
+std::string explain(const BusAddress &bus, splinter::Code code, std::string why);
+
+// "No such file or directory": the system's reason for errno value err.
+std::string system_reason(int err);
+
+// Prints "splinterctl: <what> <bus>: <explanation>" on stderr and returns the
+// exit code for status (kExitNotFound for NOT_FOUND, else kExitFailure).
+// Under -q an absent key prints nothing: the exit status says it.
+int fail(std::string_view what, const BusAddress &bus, const splinter::Status &status);
+// Prints "splinterctl: <message>" on stderr: errors, always.
 void message(std::string_view text);
+// -q (--quiet): no informational messages (note), for scripts.
+void set_quiet(bool quiet);
+bool quiet();
+// Prints "splinterctl: <text>" on stderr unless -q: what was done.
+void note(std::string_view text);
 
 // Opens the bus or prints why not ("cannot open <bus>: ...").
 std::optional<splinter::Bus> open_bus(const BusAddress &bus, splinter::Role role);
@@ -109,24 +116,6 @@ int mutate(const BusAddress &addr, std::string_view what, bool print_epoch, Op &
 bool write_stdout(std::string_view bytes);
 // write_stdout as a command's exit code: kExitOk, or kExitFailure on a write error.
 int output(std::string_view bytes);
-
-// Adds subcommand `name` with a fresh Options, run as run(ctx, options) when it
-// is chosen; returns the subcommand and the options, for the caller to declare
-// its arguments, flags and footer.
-template <class Options>
-std::pair<CLI::App *, std::shared_ptr<Options>> add_command(CLI::App &app, Registry &registry, const std::string &name,
-                                                            const std::string &description,
-                                                            int (*run)(const Context &, const Options &)) {
-  auto opt = std::make_shared<Options>();
-  auto *sub = app.add_subcommand(name, description);
-  registry.push_back({sub, [opt, run](const Context &ctx) { return run(ctx, *opt); }});
-  return {sub, opt};
-}
-
-// Each command file defines one of these (cmd_<name>.cpp); main.cpp adds them in order.
-using AddCommand = void(CLI::App &app, Registry &registry);
-AddCommand add_create, add_destroy, add_set, add_get, add_unset, add_list, add_watch, add_info, add_check,
-    add_recover, add_dump, add_load, add_bench;
 
 }  // namespace splinterctl
 

@@ -1,7 +1,7 @@
 // cmd_bench.cpp -- `splinterctl bench`: a quick measurement of set, get and
 // poll wake-up latency on a scratch bus, for people who want a number on
 // their machine without building the benchmark suite (bench/).
-#include "cli.h"
+#include "command.h"
 
 #include <nlohmann/json.hpp>
 
@@ -151,23 +151,23 @@ int run(const Context &ctx, const Options &opt) {
   }
   return output(out);
 }
-}  // namespace
 
-void add_bench(CLI::App &app, Registry &registry) {
-  auto [sub, opt] = add_command<Options>(app, registry, "bench", "Measure set, get and poll wake-up latency on a scratch bus", run);
-  sub->add_option("--slots", opt->slots, "Slots of the scratch bus")->capture_default_str()
-      ->check(CLI::Range(2u, static_cast<unsigned>(SPLINTER_SLOTS_MAX)));
-  sub->add_option("--max-value", opt->max_value, "Largest value of the scratch bus, bytes")->capture_default_str()
-      ->check(CLI::Range(1u, static_cast<unsigned>(SPLINTER_VALUE_MAX)))->type_name("BYTES");
-  sub->add_option("--value-size", opt->value_size, "Bytes per value set (default: min(64, max-value))")
-      ->type_name("BYTES");
-  sub->add_option("--ops", opt->ops, "Sets, then gets, to time")->capture_default_str()->check(CLI::Range(1u, 100000000u));
-  sub->add_option("--rounds", opt->rounds, "Wake-up round trips to time")->capture_default_str()->check(CLI::Range(1u, 1000000u));
-  sub->add_flag("--json", opt->json, "Print one JSON object");
-  sub->footer(
+void declare(Args &args, Options &opt) {
+  args.option("--slots", &opt.slots, "Slots of the scratch bus").show_default().type("N").range(2, SPLINTER_SLOTS_MAX);
+  args.option("--max-value", &opt.max_value, "Largest value of the scratch bus (1K, 4MiB: see create)")
+      .show_default().bytes(1, SPLINTER_VALUE_MAX);
+  args.option("--value-size", &opt.value_size, "Bytes per value set (default: min(64, max-value))")
+      .bytes(0, SPLINTER_VALUE_MAX);
+  args.option("--ops", &opt.ops, "Sets, then gets, to time").show_default().type("N").range(1, 100000000);
+  args.option("--rounds", &opt.rounds, "Wake-up round trips to time").show_default().type("N").range(1, 1000000);
+  args.flag("--json", &opt.json, "Print one JSON object");
+  args.footer(
       "Creates a scratch bus (a temporary shm bus, or the --shm/--file name, which must not exist),\n"
       "times sets and gets of one writer, and the wake-up latency of a reader blocked in poll, then\n"
-      "destroys the bus.\nExamples:\n  splinterctl bench\n  splinterctl bench --slots 65536 --max-value 4096 --value-size 1024");
+      "destroys the bus.\nExamples:\n  splinterctl bench\n  splinterctl bench --slots 65536 --max-value 4KiB --value-size 1KiB");
 }
+
+const Register<Options> kBench({"bench", 130, "Measure set, get and poll wake-up latency on a scratch bus"}, declare, run);
+}  // namespace
 
 }  // namespace splinterctl

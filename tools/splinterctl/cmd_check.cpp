@@ -1,6 +1,6 @@
 // cmd_check.cpp -- `splinterctl check`: validate a bus read-only, report each
 // finding by its rule number in docs/FORMAT.md, exit 0/1/2/3 by severity.
-#include "cli.h"
+#include "command.h"
 #include "findings.h"
 
 #include <memory>
@@ -50,18 +50,18 @@ int run(const Context &ctx, const Options &opt) {
   if (v.status != SPLINTER_OK) message("cannot check " + bus->display() + ": " + v.why);
   return code;
 }
-}  // namespace
 
-void add_check(CLI::App &app, Registry &registry) {
-  auto [sub, opt] = add_command<Options>(app, registry, "check",
-      "Validate a bus read-only; exit 0 clean, 1 recoverable, 2 unrecoverable, 3 unusable", run);
-  sub->add_flag("--json", opt->json, "Print one JSON object with every finding");
-  sub->footer(
+void declare(Args &args, Options &opt) {
+  args.flag("--json", &opt.json, "Print one JSON object with every finding");
+  args.footer(
       "Each finding names its rule (F1-F15 of docs/FORMAT.md), slot and key. Opens the bus read-only.\n"
       "Exit status: 0 clean; 1 only recoverable damage; 2 unrecoverable damage (recovery would drop a\n"
       "value); 3 not a bus, unsupported version, or unreadable.\n"
       "Examples:\n  splinterctl --file /var/lib/app.bus check\n"
       "  splinterctl --file /var/lib/app.bus check --json || splinterctl --file /var/lib/app.bus recover");
 }
+
+const Register<Options> kCheck({"check", 90, "Validate a bus read-only; exit 0 clean, 1 recoverable, 2 unrecoverable, 3 unusable"}, declare, run);
+}  // namespace
 
 }  // namespace splinterctl

@@ -1,7 +1,8 @@
 // cmd_create.cpp -- `splinterctl create`: make a new, empty bus.
-#include "cli.h"
+#include "command.h"
+#include "size.h"
 
-#include <memory>
+#include <stdexcept>
 
 namespace splinterctl {
 
@@ -33,23 +34,25 @@ int run(const Context &ctx, const Options &opt) {
   if (!created) return fail("cannot create", *bus, created.status());
   auto info = created->info();
   if (info) {
-    message("created " + bus->display() + ": " + std::to_string(info->slots) + " slots, values up to " +
-            std::to_string(info->max_value_size) + " bytes, " + std::to_string(info->region_size) +
-            " bytes in all");
+    note("created " + bus->display() + ": " + std::to_string(info->slots) + " slots, values up to " +
+         describe_size(info->max_value_size) + ", " + describe_size(info->region_size) + " in all");
   }
   return kExitOk;
 }
-}  // namespace
 
-void add_create(CLI::App &app, Registry &registry) {
-  auto [sub, opt] = add_command<Options>(app, registry, "create", "Create a new, empty bus (never overwrites one)", run);
-  sub->add_option("--slots", opt->slots, "Number of slots: the most keys the bus holds")
-      ->required()->check(CLI::Range(1u, static_cast<unsigned>(SPLINTER_SLOTS_MAX)));
-  sub->add_option("--max-value", opt->max_value, "Largest value, in bytes")
-      ->required()->check(CLI::Range(0u, static_cast<unsigned>(SPLINTER_VALUE_MAX)))
-      ->type_name("BYTES");
-  sub->add_option("--mode", opt->mode, "Permission bits, octal")->capture_default_str()->type_name("MODE");
-  sub->footer("Example:\n  splinterctl --file /tmp/app.bus create --slots 1024 --max-value 256 --mode 0640");
+void declare(Args &args, Options &opt) {
+  args.option("--slots", &opt.slots, "Number of slots: the most keys the bus holds")
+      .required().type("N").range(1, SPLINTER_SLOTS_MAX);
+  args.option("--max-value", &opt.max_value, "Largest value: bytes, or with a suffix (1K, 4MiB)")
+      .required().bytes(0, SPLINTER_VALUE_MAX);
+  args.option("--mode", &opt.mode, "Permission bits, octal").show_default().type("MODE");
+  args.footer(
+      "Sizes take K, M, G (KiB, MiB, GiB: powers of 1024) or KB, MB, GB (powers of 1000).\n"
+      "Examples:\n  splinterctl --file /tmp/app.bus create --slots 1024 --max-value 256 --mode 0640\n"
+      "  splinterctl --shm big create --slots 65536 --max-value 4KiB");
 }
+
+const Register<Options> kCreate({"create", 10, "Create a new, empty bus (never overwrites one)"}, declare, run);
+}  // namespace
 
 }  // namespace splinterctl

@@ -1,5 +1,5 @@
 // cmd_destroy.cpp -- `splinterctl destroy`: remove a bus's name.
-#include "cli.h"
+#include "command.h"
 
 namespace splinterctl {
 
@@ -11,14 +11,13 @@ int run(const Context &ctx, const Options &) {
   if (!bus) return kExitUsage;
   const splinter::Status st = splinter::Bus::destroy(bus->backing, bus->name);
   if (!st) return fail("cannot destroy", *bus, st);
-  message("destroyed " + bus->display());
+  note("destroyed " + bus->display());
   return kExitOk;
 }
-}  // namespace
 
-void add_destroy(CLI::App &app, Registry &registry) {
-  auto [sub, opt] = add_command<Options>(app, registry, "destroy", "Remove a bus (refused while a writer holds it)", run);
-  sub->footer("Example:\n  splinterctl --shm demo destroy");
-}
+void declare(Args &args, Options &) { args.footer("Example:\n  splinterctl --shm demo destroy"); }
+
+const Register<Options> kDestroy({"destroy", 20, "Remove a bus (refused while a writer holds it)"}, declare, run);
+}  // namespace
 
 }  // namespace splinterctl

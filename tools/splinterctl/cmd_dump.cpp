@@ -1,8 +1,11 @@
 // cmd_dump.cpp -- `splinterctl dump`: every key, epoch and value; with
 // --json, the portable document that `load` reads (dump_format.h).
-#include "cli.h"
 #include "codec.h"
+#include "command.h"
 #include "dump_format.h"
+#include "filter.h"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <memory>
@@ -11,6 +14,7 @@ namespace splinterctl {
 
 namespace {
 struct Options {
+  KeyFilter filter;
   bool json = false;
 };
 
@@ -28,6 +32,7 @@ int run(const Context &ctx, const Options &opt) {
     if (!listed) return fail("cannot list", bus, listed.status());
     std::vector<Item> items;
     for (const auto &e : listed.value()) {
+      if (!opt.filter.matches(e.key)) continue;
       auto got = reader.get(e.key);
       if (got) {
         items.push_back({e.key, got->epoch, std::string(got->text())});
@@ -64,15 +69,19 @@ int run(const Context &ctx, const Options &opt) {
     return output(out);
   });
 }
-}  // namespace
 
-void add_dump(CLI::App &app, Registry &registry) {
-  auto [sub, opt] = add_command<Options>(app, registry, "dump", "Print every key, epoch and value (--json: a document `load` reads)", run);
-  sub->add_flag("--json", opt->json, "Print the portable JSON document (binary values in base64)");
-  sub->footer(
+void declare(Args &args, Options &opt) {
+  opt.filter.declare(args, true);
+  args.flag("--json", &opt.json, "Print the portable JSON document (binary values in base64)");
+  args.footer(
+      "Lines are KEY<TAB>EPOCH<TAB>VALUE, escaped as list escapes keys, sorted by key. With a pattern or\n"
+      "--prefix, only the keys that match (in --json too).\n"
       "Example (copy a bus):\n  splinterctl --shm old dump --json > bus.json\n"
       "  splinterctl --shm new create --slots 1024 --max-value 256\n"
       "  splinterctl --shm new load bus.json");
 }
+
+const Register<Options> kDump({"dump", 110, "Print every key, epoch and value (--json: a document `load` reads)"}, declare, run);
+}  // namespace
 
 }  // namespace splinterctl

@@ -1,5 +1,5 @@
 // cmd_info.cpp -- `splinterctl info`: geometry, backing, counts and epoch.
-#include "cli.h"
+#include "command.h"
 
 #include <nlohmann/json.hpp>
 
@@ -66,12 +66,13 @@ int run(const Context &ctx, const Options &opt) {
     return output(out);
   });
 }
-}  // namespace
 
-void add_info(CLI::App &app, Registry &registry) {
-  auto [sub, opt] = add_command<Options>(app, registry, "info", "Describe a bus: geometry, size, counts, epoch, writer", run);
-  sub->add_flag("--json", opt->json, "Print one JSON object");
-  sub->footer("Example:\n  splinterctl --file /var/lib/app.bus info");
+void declare(Args &args, Options &opt) {
+  args.flag("--json", &opt.json, "Print one JSON object");
+  args.footer("Example:\n  splinterctl --file /var/lib/app.bus info");
 }
+
+const Register<Options> kInfo({"info", 80, "Describe a bus: geometry, size, counts, epoch, writer"}, declare, run);
+}  // namespace
 
 }  // namespace splinterctl

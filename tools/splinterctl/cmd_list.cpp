@@ -1,14 +1,17 @@
-// cmd_list.cpp -- `splinterctl list`: every live key with its epoch and length.
-#include "cli.h"
+// cmd_list.cpp -- `splinterctl list`: live keys with their epoch and length.
 #include "codec.h"
+#include "command.h"
+#include "filter.h"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <memory>
 
 namespace splinterctl {
 
 namespace {
 struct Options {
+  KeyFilter filter;
   bool json = false;
 };
 
@@ -17,6 +20,7 @@ int run(const Context &ctx, const Options &opt) {
     auto listed = reader.list();
     if (!listed) return fail("cannot list", bus, listed.status());
     auto &entries = listed.value();
+    std::erase_if(entries, [&](const splinter::Entry &e) { return !opt.filter.matches(e.key); });
     std::sort(entries.begin(), entries.end(),
               [](const splinter::Entry &a, const splinter::Entry &b) { return a.key < b.key; });
     std::string out;
@@ -38,12 +42,17 @@ int run(const Context &ctx, const Options &opt) {
     return output(out);
   });
 }
-}  // namespace
 
-void add_list(CLI::App &app, Registry &registry) {
-  auto [sub, opt] = add_command<Options>(app, registry, "list", "List live keys: KEY<TAB>EPOCH<TAB>LENGTH per line, sorted by key", run);
-  sub->add_flag("--json", opt->json, "Print a JSON array of {\"key\", \"epoch\", \"length\"}");
-  sub->footer("Keys are escaped as in C (\\\\, \\t, \\n, \\xNN) so each entry is one line.\nExamples:\n  splinterctl --shm demo list\n  splinterctl --shm demo list --json");
+void declare(Args &args, Options &opt) {
+  opt.filter.declare(args, true);
+  args.flag("--json", &opt.json, "Print a JSON array of {\"key\", \"epoch\", \"length\"}");
+  args.footer(
+      "Keys are escaped as in C (\\\\, \\t, \\n, \\xNN) so each entry is one line.\n"
+      "Examples:\n  splinterctl --shm demo list\n  splinterctl --shm demo list 'sensor.*'\n"
+      "  splinterctl --shm demo list --prefix sensor. --json");
 }
+
+const Register<Options> kList({"list", 60, "List live keys: KEY<TAB>EPOCH<TAB>LENGTH per line, sorted by key"}, declare, run);
+}  // namespace
 
 }  // namespace splinterctl

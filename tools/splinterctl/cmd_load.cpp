@@ -1,16 +1,14 @@
 // cmd_load.cpp -- `splinterctl load FILE`: set every entry of a document
 // written by `dump --json` (dump_format.h). The whole document is checked
 // before the first set, so a malformed one changes nothing.
-#include "cli.h"
+#include "command.h"
 #include "codec.h"
 #include "dump_format.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <memory>
-#include <sstream>
 
 namespace splinterctl {
 
@@ -24,17 +22,18 @@ struct Entry {
   std::string value;
 };
 
-bool read_all(const std::string &path, std::string *out) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    *out = ss.str();
-    return !std::cin.bad();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
+// Reads the whole file (or standard input for "-"); on failure returns the
+// system's reason.
+std::optional<std::string> read_all(const std::string &path, std::string *out) {
+  std::FILE *f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return system_reason(errno);
+  char buf[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out->append(buf, n);
+  const int err = std::ferror(f) ? errno : 0;
+  if (f != stdin) std::fclose(f);
+  if (err != 0) return system_reason(err);
+  return std::nullopt;
 }
 
 // Parses and checks the document; on failure returns nullopt with *error set.
@@ -83,8 +82,8 @@ int run(const Context &ctx, const Options &opt) {
   const auto bus = ctx.address();
   if (!bus) return kExitUsage;
   std::string text;
-  if (!read_all(opt.path, &text)) {
-    message("load: cannot read " + opt.path);
+  if (const auto why = read_all(opt.path, &text)) {
+    message("load: cannot read " + (opt.path == "-" ? std::string("standard input") : opt.path) + ": " + *why);
     return kExitFailure;
   }
   return with_bus(*bus, splinter::Role::writer, [&](const BusAddress &addr, splinter::Bus &writer) {
@@ -108,19 +107,20 @@ int run(const Context &ctx, const Options &opt) {
       ++done;
     }
     if (const int code = flush_file_bus(writer, addr); code != kExitOk) return code;
-    message("loaded " + std::to_string(done) + " keys into " + addr.display());
+    note("loaded " + std::to_string(done) + " keys into " + addr.display());
     return kExitOk;
   });
 }
-}  // namespace
 
-void add_load(CLI::App &app, Registry &registry) {
-  auto [sub, opt] = add_command<Options>(app, registry, "load", "Set every key of a `dump --json` document", run);
-  sub->add_option("file", opt->path, "The document, or - for standard input")->required()->type_name("FILE");
-  sub->footer(
+void declare(Args &args, Options &opt) {
+  args.option("file", &opt.path, "The document, or - for standard input").required().type("FILE");
+  args.footer(
       "Reads FILE (- for standard input); checks the whole document before the first set. Keys not in\n"
       "it are left alone. Epochs in the document are not restored: the bus assigns new ones.\n"
       "Example:\n  splinterctl --shm old dump --json | splinterctl --shm new load -");
 }
+
+const Register<Options> kLoad({"load", 120, "Set every key of a `dump --json` document"}, declare, run);
+}  // namespace
 
 }  // namespace splinterctl

@@ -1,7 +1,7 @@
 // cmd_recover.cpp -- `splinterctl recover`: take the writer role, repair
 // what the validator finds, print every key rolled back or dropped, and
 // verify that the bus now validates clean.
-#include "cli.h"
+#include "command.h"
 #include "findings.h"
 
 #include <memory>
@@ -48,16 +48,17 @@ int run(const Context &ctx, const Options &opt) {
   else if (!clean) message(bus->display() + " does not validate clean after recovery (a library bug)");
   return code;
 }
-}  // namespace
 
-void add_recover(CLI::App &app, Registry &registry) {
-  auto [sub, opt] = add_command<Options>(app, registry, "recover", "Repair a damaged bus, printing every key rolled back or dropped", run);
-  sub->add_flag("--json", opt->json, "Print one JSON object with every finding and its fix");
-  sub->footer(
+void declare(Args &args, Options &opt) {
+  args.flag("--json", &opt.json, "Print one JSON object with every finding and its fix");
+  args.footer(
       "Takes the writer role (fails if a live writer holds it), rolls each damaged value back to its\n"
       "last intact version or drops it, then re-checks. Exit status: 0 the bus now validates clean;\n"
       "1 could not run (busy, no such bus); 2 still damaged; 3 not a bus or unsupported version.\n"
       "Example:\n  splinterctl --file /var/lib/app.bus check || splinterctl --file /var/lib/app.bus recover");
 }
+
+const Register<Options> kRecover({"recover", 100, "Repair a damaged bus, printing every key rolled back or dropped"}, declare, run);
+}  // namespace
 
 }  // namespace splinterctl

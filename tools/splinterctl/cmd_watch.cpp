@@ -8,13 +8,17 @@
 // the epochs it has already reported. Values overwritten before the watcher
 // could read them are not observable by anyone and show as one change.
 // Waits are bounded slices so that SIGINT / SIGTERM end the watch cleanly.
-#include "cli.h"
 #include "codec.h"
+#include "command.h"
+#include "filter.h"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <limits>
 #include <map>
 #include <memory>
@@ -27,7 +31,9 @@ struct Options {
   std::optional<std::uint64_t> since;
   std::optional<std::int64_t> timeout_ms;
   std::optional<std::uint64_t> count;
+  KeyFilter filter;
   bool json = false;
+  bool time = false;
 };
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -52,9 +58,25 @@ struct Change {
   std::string value;
 };
 
+// The wall-clock time now, local, as RFC 3339 with milliseconds:
+// "2025-03-01T14:07:09.042+01:00".
+std::string wall_time() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  tm local{};
+  ::localtime_r(&ts.tv_sec, &local);
+  char date[32];
+  char zone[8];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &local);
+  std::strftime(zone, sizeof zone, "%z", &local);  // +0100
+  char out[64];
+  std::snprintf(out, sizeof out, "%s.%03ld%.3s:%s", date, ts.tv_nsec / 1000000, zone, zone + 3);
+  return out;
+}
+
 class Printer {
  public:
-  Printer(bool json, std::optional<std::uint64_t> limit) : json_(json), limit_(limit) {}
+  Printer(bool json, bool time, std::optional<std::uint64_t> limit) : json_(json), time_(time), limit_(limit) {}
   bool done() const { return limit_ && printed_ >= *limit_; }
   // Prints one change line and flushes it; false on an output error.
   bool print(const Change &c) {
@@ -62,13 +84,15 @@ class Printer {
     std::string line;
     if (json_) {
       nlohmann::json obj;
+      if (time_) obj["time"] = wall_time();
       obj["epoch"] = c.epoch;
       obj["op"] = c.is_set ? "set" : "unset";
       put_bytes(obj, "key", c.key);
       if (c.is_set) put_bytes(obj, "value", c.value);
       line = obj.dump();
     } else {
-      line = std::to_string(c.epoch) + (c.is_set ? "\tset\t" : "\tunset\t") + escape(c.key);
+      if (time_) line = wall_time() + '\t';
+      line += std::to_string(c.epoch) + (c.is_set ? "\tset\t" : "\tunset\t") + escape(c.key);
       if (c.is_set) line += '\t' + escape(c.value);
     }
     line += '\n';
@@ -78,6 +102,7 @@ class Printer {
 
  private:
   bool json_;
+  bool time_;
   std::optional<std::uint64_t> limit_;
   std::uint64_t printed_ = 0;
 };
@@ -148,6 +173,7 @@ End watch_bus(const splinter::Bus &bus, const BusAddress &addr, const Options &o
   auto initial = bus.list();
   if (!initial) { fail("cannot list", addr, initial.status()); return End::error; }
   for (const auto &e : initial.value()) {
+    if (!opt.filter.matches(e.key)) continue;
     if (!opt.since || e.epoch <= *opt.since) known[e.key] = e.epoch;
   }
   const Deadline deadline(opt.timeout_ms);
@@ -168,6 +194,7 @@ End watch_bus(const splinter::Bus &bus, const BusAddress &addr, const Options &o
     std::vector<Change> changes;
     std::map<std::string, bool> live;
     for (const auto &e : listed.value()) {
+      if (!opt.filter.matches(e.key)) continue;
       live[e.key] = true;
       const auto it = known.find(e.key);
       if (it != known.end() && it->second == e.epoch) continue;
@@ -206,9 +233,13 @@ End watch_bus(const splinter::Bus &bus, const BusAddress &addr, const Options &o
 }
 
 int run(const Context &ctx, const Options &opt) {
+  if (opt.key && opt.filter.active()) {
+    message("watch: give a KEY or --prefix / --match (which filter a watch of the whole bus), not both");
+    return kExitUsage;
+  }
   return with_bus(ctx, splinter::Role::reader, [&](const BusAddress &addr, splinter::Bus &reader) {
     install_signal_handlers();
-    Printer out(opt.json, opt.count);
+    Printer out(opt.json, opt.time, opt.count);
     const End end = opt.key ? watch_key(reader, addr, *opt.key, opt, out) : watch_bus(reader, addr, opt, out);
     if (end == End::error) return kExitFailure;
     if (end == End::timed_out && opt.count && !out.done()) {
@@ -218,28 +249,34 @@ int run(const Context &ctx, const Options &opt) {
     return kExitOk;
   });
 }
-}  // namespace
 
-void add_watch(CLI::App &app, Registry &registry) {
-  auto [sub, opt] = add_command<Options>(app, registry, "watch", "Print each change of KEY (or of any key) as it happens", run);
-  sub->add_option("key", opt->key, "Key to watch; without it, the whole bus");
-  sub->add_option("--since", opt->since,
-                  "Report changes after this epoch (default: from now); a key watch prints the "
-                  "current value at once if its epoch differs")
-      ->type_name("EPOCH");
-  sub->add_option("--timeout", opt->timeout_ms, "Stop after this many milliseconds")
-      ->check(CLI::NonNegativeNumber)->type_name("MS");
-  sub->add_option("--count", opt->count, "Stop after N changes (exit 5 if the timeout comes first)")
-      ->check(CLI::PositiveNumber)->type_name("N");
-  sub->add_flag("--json", opt->json,
-                "One JSON object per change: {\"epoch\", \"op\", \"key\", \"value\"}");
-  sub->footer(
+void declare(Args &args, Options &opt) {
+  args.option("key", &opt.key, "Key to watch; without it, the whole bus").type("KEY");
+  args.option("--since", &opt.since,
+              "Report changes after this epoch (default: from now); a key watch prints the "
+              "current value at once if its epoch differs")
+      .type("EPOCH");
+  args.option("--timeout", &opt.timeout_ms, "Stop after this many milliseconds").type("MS").range(0, INT64_MAX);
+  args.option("--count", &opt.count, "Stop after N changes (exit 5 if the timeout comes first)")
+      .type("N").range(1, UINT64_MAX);
+  opt.filter.declare(args, false);
+  args.flag("--time", &opt.time,
+            "Start each line with the local time the change was seen, e.g. 2025-03-01T14:07:09.042+01:00");
+  args.flag("--json", &opt.json,
+            "One JSON object per change: {\"epoch\", \"op\", \"key\", \"value\"} (and \"time\" with --time)");
+  args.footer(
       "Each change is one line: EPOCH<TAB>set<TAB>KEY<TAB>VALUE or EPOCH<TAB>unset<TAB>KEY (escaped as in C),\n"
-      "flushed at once. No change is missed between two lines; a value overwritten before the watcher\n"
-      "could read it shows as one change. For an unset, EPOCH is the bus epoch when it was seen.\n"
+      "flushed at once; --time puts TIME<TAB> first. No change is missed between two lines; a value\n"
+      "overwritten before the watcher could read it shows as one change. For an unset, EPOCH is the bus\n"
+      "epoch when it was seen. --prefix and --match watch only the keys they match (and --count counts\n"
+      "only those).\n"
       "Examples:\n  splinterctl --shm demo watch greeting\n"
+      "  splinterctl --shm demo watch --match 'sensor.*' --time\n"
       "  splinterctl --shm demo watch --count 10 --timeout 5000 --json\n"
       "Ctrl-C (SIGINT) or SIGTERM ends the watch with exit status 0.");
 }
+
+const Register<Options> kWatch({"watch", 70, "Print each change of KEY (or of any key) as it happens"}, declare, run);
+}  // namespace
 
 }  // namespace splinterctl

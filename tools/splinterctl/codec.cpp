@@ -1,6 +1,8 @@
 // codec.cpp -- see codec.h.
 #include "codec.h"
 
+#include <nlohmann/json.hpp>
+
 namespace splinterctl {
 
 void put_bytes(nlohmann::json &obj, const std::string &field, std::string_view bytes) {

@@ -5,7 +5,7 @@
 
 #include "testsupport/codec.h"
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>  // the full header only where JSON is built: it is slow to compile
 
 #include <optional>
 #include <string>

@@ -69,7 +69,7 @@ int FindingSink::collect(void *ctx, const splinter_finding *f) {
 Validation::Validation(const BusAddress &bus, bool json, Validator validator) {
   sink.json = json;
   status = validator(bus.c_backing(), bus.name.c_str(), FindingSink::collect, &sink, &report);
-  if (status != SPLINTER_OK) why = reason(status);
+  if (status != SPLINTER_OK) why = explain(bus, static_cast<splinter::Code>(status), reason(status));
 }
 
 nlohmann::json Validation::document(const BusAddress &bus, int code) {

@@ -5,7 +5,7 @@ import subprocess
 import cliutil
 
 COMMANDS = ["create", "destroy", "set", "get", "unset", "list", "watch", "info", "check",
-            "recover", "dump", "load", "bench"]
+            "recover", "dump", "load", "bench", "completion"]
 
 
 def ctl(*args, env=None):

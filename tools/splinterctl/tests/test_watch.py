@@ -1,5 +1,6 @@
 """`splinterctl watch`: every change printed, in order, none missed; ends by
 count, timeout or Ctrl-C."""
+import datetime
 import json
 import signal
 import time
@@ -140,6 +141,29 @@ class Watch(cliutil.CliTest):
         self.assertEqual(err, b"")
         # ...and it no longer counts as a waiter.
         self.assertEqual(b.info()["waiters"], 0)
+
+    def test_time_starts_each_line_with_the_local_time_it_was_seen(self):
+        b = self.new_bus()
+        w = self.track(b.popen("watch", "k", "--time", "--timeout", cliutil.WATCH_MS))
+        b.wait_for_waiters(1)
+        before = datetime.datetime.now().astimezone()
+        epoch = int(b.ok("set", "k", "v", "--print-epoch"))
+        when, e, op, key, value = read_line(w).rstrip("\n").split("\t")
+        after = datetime.datetime.now().astimezone()
+        self.assertRegex(when, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$")
+        seen = datetime.datetime.fromisoformat(when)
+        # Milliseconds are truncated, so the line may read up to 1 ms before `before`.
+        self.assertLessEqual(before - datetime.timedelta(milliseconds=1), seen)
+        self.assertLessEqual(seen, after)
+        self.assertEqual((int(e), op, key, value), (epoch, "set", "k", "v"))
+
+    def test_time_in_json_is_a_field(self):
+        b = self.new_bus()
+        b.ok("set", "k", "v")
+        r = b.run("watch", "--since", 0, "--count", 1, "--time", "--json", "--timeout", cliutil.WATCH_MS)
+        doc = json.loads(r.stdout)
+        self.assertEqual(datetime.datetime.fromisoformat(doc["time"]).utcoffset() is not None, True)
+        self.assertEqual((doc["op"], doc["key"], doc["value"]), ("set", "k", "v"))
 
     def test_sigterm_ends_the_watch_cleanly(self):
         b = self.new_bus()
