@@ -35,8 +35,10 @@ int run(const Context &ctx, const Options &opt) {
   }
   Validation v(*bus, opt.json, splinter_recover);
   if (backup) {
-    if (v.status != SPLINTER_OK && v.status != SPLINTER_E_CORRUPT && v.status != SPLINTER_E_VERSION) {
-      ::unlink(backup->c_str());  // recovery did not run (busy, no bus): a retry must not find a backup
+    if (v.status != SPLINTER_OK) {
+      // Recovery did not run (busy, no bus, unusable header) and changed
+      // nothing: the copy is not needed, and a retry must not find it.
+      ::unlink(backup->c_str());
       backup.reset();
     } else {
       note("backed up " + bus->display() + " to " + *backup + " before recovering");
@@ -86,7 +88,8 @@ void declare(Args &args, Options &opt) {
       "First copies the bus, byte for byte, to PATH.backup (a shm bus to /dev/shm/NAME.backup, which\n"
       "--shm NAME.backup opens) and refuses to overwrite an existing backup. Then takes the writer role\n"
       "(fails if a live writer holds it), rolls each damaged value back to its last intact version or\n"
-      "drops it, and re-checks. If recovery could not run (busy, no such bus) the backup is removed.\n"
+      "drops it, and re-checks. If recovery could not run (busy, no such bus, unusable header), it\n"
+      "changed nothing and the backup is removed again.\n"
       "Exit status: 0 the bus now validates clean and no value was lost; 4 it validates clean but values\n"
       "were rolled back or dropped (each printed); 1 could not run (busy, no such bus, backup failed);\n"
       "2 still damaged; 3 not a bus or unsupported version.\n"
