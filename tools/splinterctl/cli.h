@@ -28,6 +28,13 @@ inline constexpr int kCheckRecoverable = 1;
 inline constexpr int kCheckUnrecoverable = 2;
 inline constexpr int kCheckUnusable = 3;  // not a bus, unsupported version, unreadable
 
+// `dump --salvage`: some keys or slots could not be read (the rest exported);
+// 3 (kCheckUnusable) when the header is unusable.
+inline constexpr int kSalvageSkipped = 2;
+// `recover`: the bus now validates clean, but values were rolled back or
+// dropped (each printed); 0 means nothing was lost.
+inline constexpr int kRecoverLost = 4;
+
 // Which bus a command works on.
 struct BusAddress {
   splinter::Backing backing = splinter::Backing::shm;

@@ -56,7 +56,8 @@ void declare(Args &args, Options &opt) {
   args.footer(
       "Each finding names its rule (F1-F15 of docs/FORMAT.md), slot and key. Opens the bus read-only.\n"
       "Exit status: 0 clean; 1 only recoverable damage; 2 unrecoverable damage (recovery would drop a\n"
-      "value); 3 not a bus, unsupported version, or unreadable.\n"
+      "value); 3 not a bus, unsupported version, or unreadable. (`recover` exits 0 when nothing was lost,\n"
+      "4 when it rolled back or dropped values; docs/OPERATIONS.md is the runbook.)\n"
       "Examples:\n  splinterctl --file /var/lib/app.bus check\n"
       "  splinterctl --file /var/lib/app.bus check --json || splinterctl --file /var/lib/app.bus recover");
 }

@@ -29,6 +29,15 @@ SET_COMMITTED = 6
 SET_EPOCH_PUBLISHED = 7  # the set is complete; killed before any flush
 UNSET_COMMITTED = 8
 
+# Where things are in a region (docs/FORMAT.md, section 1): the only byte
+# offsets the CLI tests use, kept here so that a format change moves them in
+# one place. Everything else finds its bytes by content (flip_byte_of).
+def format_offset(what):
+    """The byte offset of `what`: "header.max_value_size" (in the region) or
+    "slot.key" (in a 128-byte slot, from the slot's word)."""
+    return {"header.max_value_size": 20, "slot.key": 16}[what]
+
+
 TIMEOUT = 30  # seconds; no single command should come near it
 # --timeout of the tests' watches (ms): a safety net that is never reached;
 # each test ends its watches itself (--count, a signal, or tearDown).
@@ -79,7 +88,14 @@ class Bus:
     def exists(self):
         return os.path.exists(self.path)
 
+    def backup_path(self):
+        """Where `recover` puts its backup by default (the object's path + .backup)."""
+        return self.path + ".backup"
+
     def destroy_quietly(self):
+        for extra in (self.backup_path(),):
+            if os.path.exists(extra):
+                os.unlink(extra)
         if self.exists():
             subprocess.run([CTL] + self.flags + ["destroy"], capture_output=True, timeout=TIMEOUT)
         if self.exists():  # not a bus any more (a test wrote garbage): remove it by hand
@@ -111,6 +127,28 @@ class Bus:
         with open(self.path, "r+b") as f:
             f.seek(at + len(marker) // 2)
             f.write(bytes([data[at + len(marker) // 2] ^ 0xFF]))
+
+    def xor_byte_at(self, offset, mask=0xFF):
+        """XORs the byte at `offset` of the backing object with mask."""
+        with open(self.path, "r+b") as f:
+            f.seek(offset)
+            old = f.read(1)[0]
+            f.seek(offset)
+            f.write(bytes([old ^ mask]))
+
+    def damage_header(self):
+        """One damaged byte in the fixed header (max_value_size): the header
+        fails its check (F6), so nothing can be opened (check exits 3)."""
+        self.xor_byte_at(format_offset("header.max_value_size"), 0x01)
+
+    def damage_slot_word_of(self, key):
+        """Sets the state bits of the slot word of `key` (a unique byte string
+        in the region) to 3: an invalid state (F7), while the key and its hash
+        stay valid, so check calls it unrecoverable."""
+        data = self.read_bytes()
+        at = data.find(key)
+        assert at >= 0 and data.find(key, at + 1) < 0, "key must occur exactly once"
+        self.xor_byte_at(at - format_offset("slot.key"), 0x03 ^ (data[at - format_offset("slot.key")] & 0x03))
 
     def truncate(self, size):
         os.truncate(self.path, size)

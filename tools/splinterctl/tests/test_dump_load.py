@@ -89,6 +89,68 @@ class DumpLoad(cliutil.CliTest):
             self.assert_one_line_error(r, "load")
             self.assertEqual(b.ok("list"), b"", d)
 
+    # -- capacity: all or nothing --------------------------------------------
+    def doc(self, keys, **geometry):
+        d = {"format": "splinter-dump", "version": 1, "entries": [{"key": k, "value": "v-" + k} for k in keys]}
+        d.update(geometry)
+        return json.dumps(d)
+
+    def test_load_that_does_not_fit_loads_nothing_and_says_why(self):
+        b = self.new_bus(slots=4)
+        b.ok("set", "old", "kept")
+        before = b.ok("dump")
+        r = b.run("load", "-", input=self.doc(["a", "b", "c", "d"]))  # 1 live + 4 new > 4 slots
+        self.assert_one_line_error(r, "4 keys the bus does not hold", "4 slots with 1 live keys",
+                                   "room for 3 more", "nothing loaded")
+        self.assertEqual(b.ok("dump"), before)
+
+    def test_load_that_exactly_fits_loads_everything(self):
+        b = self.new_bus(slots=4)
+        b.ok("set", "old", "kept")
+        b.ok("load", "-", input=self.doc(["a", "b", "c"]))
+        self.assertEqual(b.info()["live_keys"], 4)
+
+    def test_keys_already_on_a_full_bus_need_no_room(self):
+        b = self.new_bus(slots=2)
+        b.ok("set", "a", "1")
+        b.ok("set", "b", "2")
+        b.ok("load", "-", input=self.doc(["a", "b", "a"]))  # repeated keys count once
+        self.assertEqual(b.ok("get", "a"), b"v-a")
+
+    # -- load --create ------------------------------------------------------
+    def test_load_create_makes_the_bus_with_the_dumps_geometry(self):
+        src = self.new_bus(slots=16, max_value=512)
+        fill(src)
+        doc = src.ok("dump", "--json")
+        dst = self.new_bus(create=False)
+        dst.ok("load", "--create", "-", input=doc)
+        info = dst.info()
+        self.assertEqual((info["slots"], info["max_value_size"]), (16, 512))
+        self.assertEqual(entries(json.loads(dst.ok("dump", "--json"))), entries(json.loads(doc)))
+
+    def test_load_create_refuses_an_existing_bus_and_changes_nothing(self):
+        b = self.new_bus()
+        b.ok("set", "old", "kept")
+        before = b.read_bytes()
+        r = b.run("load", "--create", "-", input=self.doc(["a"], slots=4, max_value_size=8))
+        self.assert_one_line_error(r, "already exists", "without --create", "nothing loaded")
+        self.assertEqual(b.read_bytes(), before)
+
+    def test_load_create_without_geometry_creates_nothing(self):
+        b = self.new_bus(create=False)
+        r = b.run("load", "--create", "-", input=self.doc(["a"]))
+        self.assert_one_line_error(r, "records no geometry", "nothing created")
+        self.assertFalse(b.exists())
+
+    def test_load_create_of_a_document_that_does_not_fit_its_geometry_creates_nothing(self):
+        b = self.new_bus(create=False)
+        for doc in (self.doc(["a", "b"], slots=1, max_value_size=8),
+                    self.doc(["a"], slots=1, max_value_size=2),  # "v-a" is 3 bytes
+                    self.doc(["a"], slots=0, max_value_size=8)):  # create refuses 0 slots
+            r = b.run("load", "--create", "-", input=doc)
+            self.assertEqual(r.returncode, 1, doc)
+            self.assertFalse(b.exists(), doc)
+
     def test_load_of_a_missing_file_fails(self):
         b = self.new_bus()
         self.assert_one_line_error(b.run("load", self.tmp + "/missing.json"), "cannot read")
