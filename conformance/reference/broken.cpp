@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <ctime>
@@ -93,10 +94,10 @@ std::optional<json> ReferenceHandler::broken_dispatch(const std::string &op, con
       if (broken_ == Broken::wall_clock_poll) {
         if (timeout < 0) return plain();
         const std::int64_t deadline = realtime_ms() + timeout;
-        for (;;) {
+        for (;;) {  // checks once even when the deadline has passed (a timeout of 0 is a check)
           const std::int64_t left = deadline - realtime_ms();
+          if (auto a = done(check(std::clamp<std::int64_t>(left, 0, 50)))) return a;
           if (left <= 0) return json{{"status", "TIMEOUT"}};
-          if (auto a = done(check(std::min<std::int64_t>(left, 50)))) return a;
         }
       }
       const auto start = std::chrono::steady_clock::now();
