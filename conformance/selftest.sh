@@ -98,6 +98,9 @@ for line in sys.stdin:
         print(json.dumps({"id": req["id"], "status": "OK", "adapter": "fake-" + mode, "library": "none",
                           "pid": os.getpid(), "format_version": 3}), flush=True)
         continue
+    if mode == "ok-to-all":
+        print(json.dumps({"id": req["id"], "status": "OK"}), flush=True)
+        continue
     if mode == "crash":
         os.kill(os.getpid(), signal.SIGSEGV)
     elif mode == "hang":
@@ -126,6 +129,17 @@ misbehaves wrong-id "" "answered id [0-9]+ while request [0-9]+ was outstanding"
 # (bounds of a few seconds: the fake must start and answer "hello" within them)
 misbehaves hang "--answer-timeout 5000" "did not answer request [0-9]+ within 5000 ms"
 misbehaves hang "--timeout 8" "timed out after 8 s"
+
+# A failed step in a case that forked a helper (here the reference writer of
+# process/adapter_takes_over_from_killed_reference, when a second writer's open
+# answers OK instead of BUSY) fails at once with its message: the helper is
+# killed on the way out, the case does not hang until its timeout.
+run --adapter "python3 -S $tmp/fake.py ok-to-all" --run process/adapter_takes_over_from_killed_reference --timeout 60
+if [ "$(rc)" -eq 1 ] && grep -q 'writer open while the reference writes' "$tmp/out" && ! grep -q "timed out" "$tmp/out"; then
+  ok "a failed step with a forked helper reports its message, no timeout"
+else
+  bad "failed step with a forked helper: status $(rc)"; sed 's/^/    /' "$tmp/out" | head -20
+fi
 
 # An adapter that cannot start is a usage error, not a pass.
 run --adapter /nonexistent/adapter --run "$one"
