@@ -5,10 +5,13 @@
 # deliberately broken adapter or library, and passes only if the run fails
 # (exit status 1, not a usage or start-up error) and each named CASE is among
 # the failures: proof that the suite catches that bug. Extra environment
-# (e.g. SPLINTER_LIBRARY pointing at a mutant library) is passed through.
+# (e.g. SPLINTER_LIBRARY pointing at a mutant library) is passed through;
+# SPLC_RUNNER_ARGS adds runner options (e.g. a shorter --answer-timeout, so
+# that a control whose case fails by waiting out the answer bound is cheap).
 set -uo pipefail
 runner="$1"; adapter="$2"; pattern="$3"; shift 3
-out="$("$runner" --adapter "$adapter" --run "$pattern" --timeout 60 2>&1)"
+# shellcheck disable=SC2086  # SPLC_RUNNER_ARGS is a list of options
+out="$("$runner" --adapter "$adapter" --run "$pattern" --timeout 60 ${SPLC_RUNNER_ARGS:-} 2>&1)"
 rc=$?
 grep -E '^(FAIL|FAILED:|[0-9]+ passed)' <<<"$out" | head -40
 if [ "$rc" -ne 1 ]; then

@@ -22,15 +22,30 @@ keys=$("$runner" --list --run 'script/keys/*' | wc -l)
 [ "$total" -gt 100 ] && [ "$n" -eq $((keys - 1)) ] && ok "--list/--run/--skip select ($total cases, $keys keys)" \
   || bad "--list/--run/--skip: total $total, keys $keys, keys minus one $n"
 
+# Every case belongs to a guarantee class the runner knows (runner/classes.cpp).
+known="keys values table epochs lifetime roles waiting durability checks resources model format damaged"
+stray=$("$runner" --list | awk -F'\t' -v known=" $known " 'index(known, " " $2 " ") == 0 {print $1 " (" $2 ")"}')
+[ -z "$stray" ] && ok "every case has a guarantee class" || bad "cases without a known class: $stray"
+
 # A clean run: exit 0, summary last line, skipped count, JUnit report.
-run --adapter "$adapter" --run "$one" --junit "$tmp/r.xml"
+run --adapter "$adapter" --run "$one" --junit "$tmp/r.xml" --json "$tmp/r.json"
 [ "$(rc)" -eq 0 ] && [[ "$(last)" =~ ^1\ passed,\ 0\ failed,\ [0-9]+\ skipped$ ]] && ok "summary line: $(last)" \
   || bad "clean run: status $(rc), last line '$(last)'"
 python3 - "$tmp/r.xml" <<'PY' && ok "JUnit report parses" || bad "JUnit report"
 import sys, xml.etree.ElementTree as ET
 s = ET.parse(sys.argv[1]).getroot().find("testsuite")
 assert s.get("tests") == "1" and s.get("failures") == "0", s.attrib
-assert s.find("testcase").get("name") == "key_64_bytes_too_long"
+assert s.get("name") == "keys", s.attrib
+assert s.find("testcase").get("name") == "script/keys/key_64_bytes_too_long"
+PY
+python3 - "$tmp/r.json" <<'PY' && ok "JSON summary parses" || bad "JSON summary"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["passed"] == 1 and d["failed"] == 0, d
+keys = [c for c in d["classes"] if c["class"] == "keys"][0]
+assert keys["passed"] == 1 and keys["run"] == 1 and keys["level"] == 1, keys
+assert [c["name"] for c in d["cases"] if c["verdict"] == "PASS"] == ["script/keys/key_64_bytes_too_long"], d["cases"]
+assert {l["name"] for l in d["levels"]} == {"binding", "format"}, d["levels"]
 PY
 
 # A listed case that passes fails the run.
@@ -69,6 +84,62 @@ run --adapter "$tmp/hang.sh" --run script/epochs/one_per_mutation --timeout 2
 took=$(( $(date +%s) - start ))
 [ "$(rc)" -eq 1 ] && grep -q "timed out after 2 s" "$tmp/out" && [ "$took" -lt 20 ] && ok "per-case timeout (${took}s)" \
   || bad "timeout: status $(rc), ${took}s"
+
+# Adapters that misbehave after a good "hello": each must fail the case, with
+# a message that says what happened, the transcript, and the adapter's stderr.
+cat >"$tmp/fake.py" <<'PY'
+import json, os, signal, sys, time
+mode = sys.argv[1]
+# Written before the first request is read, so it is in the stderr file before anything goes wrong.
+print("fake adapter (" + mode + ") started", file=sys.stderr, flush=True)
+for line in sys.stdin:
+    req = json.loads(line)
+    if req["op"] == "hello":
+        print(json.dumps({"id": req["id"], "status": "OK", "adapter": "fake-" + mode, "library": "none",
+                          "pid": os.getpid(), "format_version": 3}), flush=True)
+        continue
+    if mode == "ok-to-all":
+        print(json.dumps({"id": req["id"], "status": "OK"}), flush=True)
+        continue
+    if mode == "crash":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    elif mode == "hang":
+        signal.pause()
+    elif mode == "garbage":
+        print("this is not JSON", flush=True)
+    elif mode == "wrong-id":
+        print(json.dumps({"id": req["id"] + 1000, "status": "OK"}), flush=True)
+    time.sleep(600)
+PY
+misbehaves() {  # misbehaves MODE EXTRA_ARGS EXPECTED_MESSAGE_REGEX
+  local mode="$1" args="$2" want="$3"
+  # shellcheck disable=SC2086
+  run --adapter "python3 -S $tmp/fake.py $mode" --run "$one" $args
+  if [ "$(rc)" -eq 1 ] && grep -q "^FAIL  $one" "$tmp/out" && grep -Eq "$want" "$tmp/out" &&
+     grep -q "transcript" "$tmp/out" && grep -q '"op":"create"' "$tmp/out" &&
+     grep -q "fake adapter ($mode) started" "$tmp/out"; then
+    ok "adapter that misbehaves ($mode): reported with its message, transcript and stderr"
+  else
+    bad "adapter that misbehaves ($mode): status $(rc)"; sed 's/^/    /' "$tmp/out" | head -40
+  fi
+}
+misbehaves crash "" "killed by signal Segmentation fault"
+misbehaves garbage "" "wrote a line that is not JSON: this is not JSON"
+misbehaves wrong-id "" "answered id [0-9]+ while request [0-9]+ was outstanding"
+# (bounds of a few seconds: the fake must start and answer "hello" within them)
+misbehaves hang "--answer-timeout 5000" "did not answer request [0-9]+ within 5000 ms"
+misbehaves hang "--timeout 8" "timed out after 8 s"
+
+# A failed step in a case that forked a helper (here the reference writer of
+# process/adapter_takes_over_from_killed_reference, when a second writer's open
+# answers OK instead of BUSY) fails at once with its message: the helper is
+# killed on the way out, the case does not hang until its timeout.
+run --adapter "python3 -S $tmp/fake.py ok-to-all" --run process/adapter_takes_over_from_killed_reference --timeout 60
+if [ "$(rc)" -eq 1 ] && grep -q 'writer open while the reference writes' "$tmp/out" && ! grep -q "timed out" "$tmp/out"; then
+  ok "a failed step with a forked helper reports its message, no timeout"
+else
+  bad "failed step with a forked helper: status $(rc)"; sed 's/^/    /' "$tmp/out" | head -20
+fi
 
 # An adapter that cannot start is a usage error, not a pass.
 run --adapter /nonexistent/adapter --run "$one"

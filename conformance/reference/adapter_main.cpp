@@ -2,9 +2,10 @@
 // adapter: reads one JSON request per line on stdin, writes one JSON answer
 // per line on stdout (conformance/PROTOCOL.md). Exits 0 at end of input.
 //
-//   splinter-conformance-adapter [--broken flip-byte|wrong-status]
+//   splinter-conformance-adapter [--broken MODE]
 //
-// --broken exists only for the negative controls (conformance/CMakeLists.txt).
+// --broken exists only for the negative controls (conformance/CMakeLists.txt;
+// the modes are in handler.h).
 #include "handler.h"
 
 #include <cstdio>
@@ -15,19 +16,20 @@
 int main(int argc, char **argv) {
   splc::Broken broken = splc::Broken::none;
   std::string name = "cpp-reference";
+  const auto &modes = splc::broken_names();
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
+    bool known = false;
     if (arg == "--broken" && i + 1 < argc) {
       const std::string mode = argv[++i];
-      if (mode == "flip-byte") broken = splc::Broken::flip_byte;
-      else if (mode == "wrong-status") broken = splc::Broken::wrong_status;
-      else {
-        std::fprintf(stderr, "unknown --broken mode %s\n", mode.c_str());
-        return 2;
-      }
-      name += "(broken:" + mode + ")";
-    } else {
-      std::fprintf(stderr, "usage: %s [--broken flip-byte|wrong-status]\n", argv[0]);
+      for (std::size_t m = 1; m < modes.size(); ++m)
+        if (modes[m] == mode) broken = static_cast<splc::Broken>(m), known = true;
+      if (known) name += "(broken:" + mode + ")";
+    }
+    if (!known) {
+      std::string all;
+      for (std::size_t m = 1; m < modes.size(); ++m) all += (m > 1 ? "|" : "") + modes[m];
+      std::fprintf(stderr, "usage: %s [--broken %s]\n", argv[0], all.c_str());
       return 2;
     }
   }

@@ -5,9 +5,12 @@
 
 #include "../common/base64.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstddef>
+#include <filesystem>
+#include <fstream>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -108,6 +111,8 @@ json ReferenceHandler::handle(const json &request) {
 }
 
 json ReferenceHandler::dispatch(const std::string &op, const json &req) {
+  if (broken_ != Broken::none)
+    if (auto r = broken_dispatch(op, req)) return *r;
   auto answer = [](splinter::Status s) {
     json r = {{"status", protocol_status(s.raw())}};
     if (!s.ok()) r["detail"] = splinter::last_error();
@@ -235,6 +240,21 @@ json ReferenceHandler::dispatch(const std::string &op, const json &req) {
     json resp = answer(splinter::Status(static_cast<splinter::Code>(rc)));
     if (rc == SPLINTER_OK || rc == SPLINTER_E_CORRUPT || rc == SPLINTER_E_VERSION) put_report(resp, report, findings);
     return resp;
+  }
+  if (op == "resources") {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    std::int64_t fds = 0, maps = 0;
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec); !ec && it != std::filesystem::directory_iterator();
+         it.increment(ec))
+      ++fds;
+    std::ifstream in("/proc/self/maps");
+    for (std::string line; std::getline(in, line);) ++maps;
+    return {{"status", "OK"},
+            {"cpu_us", (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec},
+            {"fds", fds},
+            {"maps", maps}};
   }
   return {{"status", "UNSUPPORTED"}, {"detail", "unknown op " + op}};
 }

@@ -13,17 +13,31 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace splc {
 
 // Deliberately broken behaviours, for the negative controls only: a suite
-// that still passes with one of these enabled is not testing anything.
+// that still passes with one of these enabled is not testing anything. Each
+// imitates a defect another implementation could have (broken.cpp).
 enum class Broken {
   none,
-  flip_byte,     // every non-empty value returned by get has its last byte flipped
-  wrong_status,  // KEY_TOO_LONG is reported as INVALID
+  flip_byte,        // every non-empty value returned by get has its last byte flipped
+  wrong_status,     // KEY_TOO_LONG is reported as INVALID
+  spin_poll,        // a waiting poll re-checks in a busy loop (never sleeps)
+  sleepy_poll,      // a waiting poll re-checks every 10 ms, sleeping between checks
+  wall_clock_poll,  // a poll's deadline is kept on the wall clock (CLOCK_REALTIME)
+  leak_fd,          // every open and create leaves a file descriptor of the bus open
+  leak_map,         // every open and create leaves a mapping of the bus behind
+  create_in_place,  // create makes the bus under its final name, then initialises it
+  miss_scan,        // a get that finds nothing scans the whole table first
+  hash_sentinel,    // keys whose hash has 32 high (or low) bits all 0 or all 1 are taken for absent
 };
+
+// The --broken names, in the order of the enum (none = "").
+const std::vector<std::string> &broken_names();
 
 // "OK", "NOT_FOUND", ... : splinter_status_name without its prefix.
 std::string protocol_status(int status);
@@ -41,6 +55,8 @@ class ReferenceHandler {
 
  private:
   nlohmann::json dispatch(const std::string &op, const nlohmann::json &req);
+  // The broken behaviour of the op, if the handler has one for it (broken.cpp).
+  std::optional<nlohmann::json> broken_dispatch(const std::string &op, const nlohmann::json &req);
   splinter::Bus &bus(const nlohmann::json &req);
 
   std::string adapter_name_;

@@ -19,6 +19,7 @@
 namespace splc {
 
 namespace {
+int g_answer_bound_ms = kDefaultAnswerBoundMs;
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -30,8 +31,11 @@ std::string describe_wait(int st) {
 }
 }  // namespace
 
+int answer_bound_ms() { return g_answer_bound_ms; }
+void set_answer_bound_ms(int ms) { g_answer_bound_ms = ms; }
+
 AdapterProcess::AdapterProcess(std::string tag, const std::string &command, const std::string &stderr_path,
-                               LineSink sink)
+                               LineSink sink, const Env &env)
     : tag_(std::move(tag)), stderr_path_(stderr_path), sink_(std::move(sink)) {
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) throw Fail("pipe: " + std::string(strerror(errno)));
@@ -44,6 +48,7 @@ AdapterProcess::AdapterProcess(std::string tag, const std::string &command, cons
     dup2(out[1], 1);
     if (err >= 0) dup2(err, 2);
     signal(SIGPIPE, SIG_DFL);
+    for (const std::string &kv : env) putenv(const_cast<char *>(kv.c_str()));  // the child's own copy
     execl("/bin/sh", "sh", "-c", shell_cmd.c_str(), static_cast<char *>(nullptr));
     _exit(127);
   }
@@ -109,6 +114,12 @@ bool AdapterProcess::read_line(std::string *line, int timeout_ms) {
 }
 
 json AdapterProcess::receive(std::int64_t id, int timeout_ms) {
+  if (auto a = try_receive(id, timeout_ms)) return std::move(*a);
+  throw Fail("adapter " + tag_ + " did not answer request " + std::to_string(id) + " within " +
+             std::to_string(timeout_ms) + " ms (the answer bound; PROTOCOL.md, \"Limits\")");
+}
+
+std::optional<json> AdapterProcess::try_receive(std::int64_t id, int timeout_ms) {
   if (auto it = early_.find(id); it != early_.end()) {
     json r = std::move(it->second);
     early_.erase(it);
@@ -118,9 +129,7 @@ json AdapterProcess::receive(std::int64_t id, int timeout_ms) {
   for (;;) {
     std::string line;
     const std::int64_t left = std::max<std::int64_t>(0, deadline - now_ms());
-    if (!read_line(&line, static_cast<int>(left)))
-      throw Fail("adapter " + tag_ + " did not answer request " + std::to_string(id) + " within " +
-                 std::to_string(timeout_ms) + " ms");
+    if (!read_line(&line, static_cast<int>(left))) return std::nullopt;
     if (sink_) sink_(tag_, '<', line);
     json answer;
     try {
@@ -140,7 +149,9 @@ json AdapterProcess::receive(std::int64_t id, int timeout_ms) {
   }
 }
 
-json AdapterProcess::call(json request, int timeout_ms) { return receive(send(std::move(request)), timeout_ms); }
+json AdapterProcess::call(json request, int timeout_ms) {
+  return receive(send(std::move(request)), timeout_ms < 0 ? answer_bound_ms() : timeout_ms);
+}
 
 void AdapterProcess::kill_now() {
   if (reaped_) return;

@@ -11,7 +11,9 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace splc {
 
@@ -21,15 +23,24 @@ using nlohmann::json;
 using LineSink = std::function<void(const std::string &tag, char dir, const std::string &line)>;
 
 // How long the runner waits for an adapter's answer, or for it to exit after
-// end of input. A liveness bound, generous so that a loaded machine passes: an
-// adapter that never answers (a missed wake-up, a hang) fails the step.
-inline constexpr int kAnswerBoundMs = 30000;
+// end of input, or for a state another process must reach (a poller showing as
+// a waiter). A liveness bound, generous so that a loaded machine passes: an
+// adapter that never answers (a missed wake-up, a hang) fails the step. 30 s;
+// --answer-timeout changes it (the runner's self-test and negative controls).
+inline constexpr int kDefaultAnswerBoundMs = 30000;
+int answer_bound_ms();
+void set_answer_bound_ms(int ms);
+
+// Extra environment of an adapter process (NAME=VALUE), e.g. LD_PRELOAD of
+// the runner's shim for the cases that need it.
+using Env = std::vector<std::string>;
 
 class AdapterProcess {
  public:
   // Starts `command` (run by /bin/sh -c 'exec COMMAND') with its stderr going
   // to stderr_path. Throws Fail when it cannot be started.
-  AdapterProcess(std::string tag, const std::string &command, const std::string &stderr_path, LineSink sink);
+  AdapterProcess(std::string tag, const std::string &command, const std::string &stderr_path, LineSink sink,
+                 const Env &env = {});
   ~AdapterProcess();
   AdapterProcess(const AdapterProcess &) = delete;
   AdapterProcess &operator=(const AdapterProcess &) = delete;
@@ -39,8 +50,11 @@ class AdapterProcess {
   // Waits for the answer to request `id`. Throws Fail on timeout, EOF
   // (the adapter died), an unparsable line or an answer out of order.
   json receive(std::int64_t id, int timeout_ms);
-  // send + receive.
-  json call(json request, int timeout_ms = kAnswerBoundMs);
+  // The answer to request `id` if it arrives within timeout_ms, else nothing
+  // (the request stays outstanding). Throws Fail as receive does.
+  std::optional<json> try_receive(std::int64_t id, int timeout_ms);
+  // send + receive (timeout_ms < 0: answer_bound_ms()).
+  json call(json request, int timeout_ms = -1);
 
   pid_t pid() const { return pid_; }
   const std::string &tag() const { return tag_; }

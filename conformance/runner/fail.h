@@ -8,7 +8,11 @@
 namespace splc {
 
 struct Fail : std::runtime_error {
-  explicit Fail(const std::string &what) : std::runtime_error(what) {}
+  explicit Fail(const std::string &what, bool unsupported_op = false)
+      : std::runtime_error(what), unsupported(unsupported_op) {}
+  // The adapter answered UNSUPPORTED where the case needed the op: the case
+  // fails, and the summary counts it as unsupported rather than wrong.
+  bool unsupported = false;
 };
 
 }  // namespace splc

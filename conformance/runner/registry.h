@@ -15,6 +15,7 @@ struct Case {
   std::string name;
   std::string doc;  // one line: what conforming behaviour it checks
   std::function<void(Ctx &)> run;
+  std::string cls = {};  // its guarantee class (classes.h); empty: from the name
 };
 
 // Each test kind adds its cases. Scripted cases come from JSON-lines files
@@ -24,6 +25,9 @@ void add_model_cases(std::vector<Case> &out);
 void add_vector_cases(std::vector<Case> &out);
 void add_interop_cases(std::vector<Case> &out);
 void add_process_cases(std::vector<Case> &out);
+void add_waiting_cases(std::vector<Case> &out);
+void add_resource_cases(std::vector<Case> &out);
+void add_creation_cases(std::vector<Case> &out);
 
 }  // namespace splc
 

@@ -25,9 +25,12 @@ struct Step {
 };
 
 struct Script {
-  std::string name, doc;
+  std::string name, doc, cls;
   std::vector<Step> steps;
 };
+
+// Values a step saved ("save": {"var": "field"}), for later steps ("$var").
+using Vars = std::map<std::string, json>;
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -43,7 +46,7 @@ std::string repeat(const json &spec) {
   return s;
 }
 
-std::string substitute(const Ctx &ctx, const std::string &s) {
+std::string substitute_name(const Ctx &ctx, const std::string &s) {
   static const std::regex var(R"(^\$(shm|file)([A-Za-z0-9_]*)$)");
   static const std::regex len(R"(^\$shmlen:([0-9]+)$)");
   std::smatch m;
@@ -58,14 +61,44 @@ std::string substitute(const Ctx &ctx, const std::string &s) {
   return s;
 }
 
-const std::vector<std::string> kStepOnly = {"proc", "expect", "async", "within_ms", "min_ms", "retry_ms", "comment",
-                                            "value", "value_fill", "key_fill"};
+// A string request field: "$var" (a saved value), else the names below.
+json substitute(const Ctx &ctx, const Vars &vars, const std::string &s) {
+  if (s.size() > 1 && s[0] == '$')
+    if (auto it = vars.find(s.substr(1)); it != vars.end()) return it->second;
+  return substitute_name(ctx, s);
+}
 
-json build_request(const Ctx &ctx, const json &step) {
+// An expected value: "$var", or a comparison with one (">$var", "!=$var").
+json expand_expected(const Vars &vars, const json &want) {
+  if (want.is_object()) {
+    json out = json::object();
+    for (auto it = want.begin(); it != want.end(); ++it) out[it.key()] = expand_expected(vars, it.value());
+    return out;
+  }
+  if (want.is_array()) {
+    json out = json::array();
+    for (const auto &w : want) out.push_back(expand_expected(vars, w));
+    return out;
+  }
+  if (!want.is_string()) return want;
+  const std::string s = want.get<std::string>();
+  const auto dollar = s.find('$');
+  if (dollar == std::string::npos || dollar > 2) return want;
+  const std::string op = s.substr(0, dollar);
+  if (!(op.empty() || op == ">" || op == "<" || op == ">=" || op == "<=" || op == "!=")) return want;
+  const auto it = vars.find(s.substr(dollar + 1));
+  if (it == vars.end()) return want;
+  return op.empty() ? it->second : json(op + it->second.dump());
+}
+
+const std::vector<std::string> kStepOnly = {"proc", "expect", "async", "within_ms", "min_ms", "retry_ms", "comment",
+                                            "value", "value_fill", "key_fill", "save"};
+
+json build_request(const Ctx &ctx, const Vars &vars, const json &step) {
   json req = json::object();
   for (auto it = step.begin(); it != step.end(); ++it) {
     if (std::find(kStepOnly.begin(), kStepOnly.end(), it.key()) != kStepOnly.end()) continue;
-    req[it.key()] = it.value().is_string() ? json(substitute(ctx, it.value().get<std::string>())) : it.value();
+    req[it.key()] = it.value().is_string() ? substitute(ctx, vars, it.value().get<std::string>()) : it.value();
   }
   if (step.contains("value")) req["value_b64"] = base64_encode(step["value"].get<std::string>());
   if (step.contains("value_fill")) req["value_b64"] = base64_encode(repeat(step["value_fill"]));
@@ -73,29 +106,45 @@ json build_request(const Ctx &ctx, const json &step) {
   return req;
 }
 
+// Every expected field is compared, and every mismatch reported (one line
+// each), so that one wrong field does not hide another.
 void check_answer(const json &expect, const json &answer, const std::string &where) {
-  auto fail = [&](const std::string &what) {
-    throw Fail(where + ": " + what + "\n  expected: " + expect.dump() + "\n  answer:   " + answer.dump().substr(0, 600));
-  };
+  std::vector<std::string> wrong;
+  auto fail = [&](const std::string &what) { wrong.push_back(what); };
   for (auto it = expect.begin(); it != expect.end(); ++it) {
     const std::string &k = it.key();
     const json &want = it.value();
     if (k == "value" || k == "value_fill") {
       const std::string expected = k == "value" ? want.get<std::string>() : repeat(want);
-      if (!answer.contains("value_b64")) fail("no value_b64 in the answer");
-      const std::string got = value_of(answer);
-      if (got != expected) fail("value: expected \"" + show_bytes(expected) + "\", got \"" + show_bytes(got) + "\"");
+      if (!answer.contains("value_b64")) {
+        fail("value: no value_b64 in the answer");
+        continue;
+      }
+      const auto got = answer["value_b64"].is_string() ? base64_decode(answer["value_b64"].get<std::string>())
+                                                        : std::optional<std::string>();
+      if (!got) fail("value: value_b64 is not valid base64");
+      else if (*got != expected)
+        fail("value: expected \"" + show_bytes(expected) + "\", got \"" + show_bytes(*got) + "\"");
     } else if (k == "entries") {
-      if (!answer.contains("entries") || !answer["entries"].is_array()) fail("no entries array in the answer");
+      if (!answer.contains("entries") || !answer["entries"].is_array()) {
+        fail("entries: no entries array in the answer");
+        continue;
+      }
       const json &got = answer["entries"];
       if (got.size() != want.size())
         fail("entries: expected " + std::to_string(want.size()) + ", got " + std::to_string(got.size()));
-      for (std::size_t i = 0; i < want.size(); ++i) {
+      for (std::size_t i = 0; i < want.size() && i < got.size(); ++i) {
         const json &w = want[i];
         const std::string wkey = w.contains("key_b64") ? base64_decode(w["key_b64"].get<std::string>()).value_or("")
                                  : w.contains("key_fill") ? repeat(w["key_fill"])
                                                           : w.at("key").get<std::string>();
-        const std::string gkey = key_of_entry(got[i]);
+        std::string gkey;
+        try {
+          gkey = key_of_entry(got[i]);
+        } catch (const Fail &f) {
+          fail("entries[" + std::to_string(i) + "]: " + f.what());
+          continue;
+        }
         if (gkey != wkey)
           fail("entries[" + std::to_string(i) + "].key: expected \"" + show_bytes(wkey) + "\", got \"" +
                show_bytes(gkey) + "\" (list is in slot order)");
@@ -105,17 +154,27 @@ void check_answer(const json &expect, const json &answer, const std::string &whe
                  (got[i].contains(f) ? got[i][f].dump() : "nothing"));
       }
     } else if (k == "rules") {
-      if (!answer.contains("findings") || !answer["findings"].is_array()) fail("no findings array in the answer");
+      if (!answer.contains("findings") || !answer["findings"].is_array()) {
+        fail("rules: no findings array in the answer");
+        continue;
+      }
       std::vector<int> got, wanted = want.get<std::vector<int>>();
-      for (const auto &f : answer["findings"]) got.push_back(f.value("rule", -1));
+      for (const auto &f : answer["findings"]) got.push_back(f.is_object() ? f.value("rule", -1) : -1);
       std::sort(got.begin(), got.end());
       std::sort(wanted.begin(), wanted.end());
       if (got != wanted) fail("findings' rules: expected " + json(wanted).dump() + ", got " + json(got).dump());
     } else {
       if (!answer.contains(k)) fail("field \"" + k + "\" missing");
-      if (!match_value(want, answer[k])) fail("field \"" + k + "\": expected " + want.dump() + ", got " + answer[k].dump());
+      else if (!match_value(want, answer[k]))
+        fail("field \"" + k + "\": expected " + want.dump() + ", got " + answer[k].dump().substr(0, 300));
     }
   }
+  if (wrong.empty()) return;
+  std::string msg = where + ": " + std::to_string(wrong.size()) + (wrong.size() == 1 ? " mismatch" : " mismatches");
+  for (const auto &w : wrong) msg += "\n  - " + w;
+  msg += "\n  expected: " + expect.dump() + "\n  answer:   " + answer.dump().substr(0, 600);
+  const bool unsupported = answer.value("status", "") == "UNSUPPORTED" && expect.value("status", "") != "UNSUPPORTED";
+  throw Fail(msg, unsupported);
 }
 
 // One request of a step, to the reference or an adapter process.
@@ -125,20 +184,21 @@ json ask(Ctx &ctx, const std::string &proc, const json &req) {
 
 void run_script(Ctx &ctx, const Script &s) {
   std::map<std::string, std::pair<std::string, std::int64_t>> pending;  // async tag -> (proc, id)
+  Vars vars;
   for (const Step &st : s.steps) {
     const json &step = st.body;
-    const json expect = step.value("expect", json{{"status", "OK"}});
+    const json expect = expand_expected(vars, step.value("expect", json{{"status", "OK"}}));
     const std::int64_t t0 = now_ms();
     json answer;
     if (step.contains("await")) {
       const std::string tag = step["await"].get<std::string>();
       auto it = pending.find(tag);
       if (it == pending.end()) throw Fail(st.where + ": await of unknown async tag " + tag);
-      answer = ctx.adapter(it->second.first).receive(it->second.second, kAnswerBoundMs);
+      answer = ctx.adapter(it->second.first).receive(it->second.second, answer_bound_ms());
       pending.erase(it);
     } else {
       const std::string proc = step.value("proc", "a");
-      const json req = build_request(ctx, step);
+      const json req = build_request(ctx, vars, step);
       if (step.contains("async")) {
         if (proc == "ref") throw Fail(st.where + ": the reference runs in the runner and cannot be async");
         pending[step["async"].get<std::string>()] = {proc, ctx.adapter(proc).send(req)};
@@ -166,6 +226,14 @@ void run_script(Ctx &ctx, const Script &s) {
     if (step.contains("min_ms") && took < step["min_ms"].get<std::int64_t>())
       throw Fail(st.where + ": answered after " + std::to_string(took) + " ms, expected no sooner than " +
                  step["min_ms"].dump() + " ms");
+    if (step.contains("save"))
+      for (auto it = step["save"].begin(); it != step["save"].end(); ++it) {
+        const std::string field = it.value().get<std::string>();
+        if (!answer.contains(field))
+          throw Fail(st.where + ": the answer has no field \"" + field + "\" to save as $" + it.key() +
+                     "\n  answer: " + answer.dump().substr(0, 600));
+        vars[it.key()] = answer[field];
+      }
   }
   if (!pending.empty()) throw Fail("script ends with an async step never awaited: " + pending.begin()->first);
 }
@@ -186,7 +254,7 @@ std::vector<Script> parse(const std::string &file, const std::string &text) {
       throw std::runtime_error(file + ":" + std::to_string(n) + ": not JSON: " + e.what());
     }
     if (j.contains("case")) {
-      out.push_back({"script/" + j["case"].get<std::string>(), j.value("doc", ""), {}});
+      out.push_back({"script/" + j["case"].get<std::string>(), j.value("doc", ""), j.value("class", ""), {}});
       continue;
     }
     if (out.empty()) throw std::runtime_error(file + ":" + std::to_string(n) + ": step before the first case line");
@@ -217,7 +285,7 @@ void add_script_cases(std::vector<Case> &out, const std::string &dir) {
   for (const auto &[name, text] : files) {
     for (Script &s : parse("cases/" + name, text)) {
       auto shared = std::make_shared<Script>(std::move(s));
-      out.push_back({shared->name, shared->doc, [shared](Ctx &ctx) { run_script(ctx, *shared); }});
+      out.push_back({shared->name, shared->doc, [shared](Ctx &ctx) { run_script(ctx, *shared); }, shared->cls});
     }
   }
 }

@@ -70,12 +70,15 @@ export class Adapter {
   readonly #S: Splinter;
   readonly #name: string;
   readonly #pid: number;
+  readonly #resources: () => Answer;
   readonly #buses = new Map<string, Api.Bus>();
 
-  constructor(S: Splinter, name: string, pid: number) {
+  /** resources: what the runtime reports of its process (the "resources" op; resources.ts). */
+  constructor(S: Splinter, name: string, pid: number, resources: () => Answer) {
     this.#S = S;
     this.#name = name;
     this.#pid = pid;
+    this.#resources = resources;
   }
 
   #bus(req: Req): Api.Bus {
@@ -88,6 +91,8 @@ export class Adapter {
     const S = this.#S;
     const op = str(req, "op");
     switch (op) {
+      case "resources":
+        return this.#resources();
       case "hello":
         return { adapter: this.#name, library: S.libraryVersion(), pid: this.#pid, format_version: S.FORMAT_VERSION };
       case "create":
