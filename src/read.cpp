@@ -3,6 +3,7 @@
 #include "mutants.h"
 #include "protocol.h"
 #include "status.h"
+#include "test_hooks.h"
 
 #include <sched.h>
 
@@ -255,12 +256,13 @@ int changes(const RegionView &r, std::uint64_t since, ChangeFn fn, void *ctx, st
   for (std::uint64_t e = since + 1; e <= bus; ++e) {
     // 2.9 step 3: a seqlock read of the entry.
     const std::uint64_t w1 = r.feed_word(e, std::memory_order_acquire);  // pairs with the writer's release store
+    SPLINTER_CRASH_POINT(test::kFeedWordRead);
     const std::uint64_t check = r.feed_check_word(e);
     Key k;
     r.load_feed_key(e, &k);
     // Pairs with the writer's release fence after it cleared the word (2.2 step 8).
     std::atomic_thread_fence(std::memory_order_acquire);
-    const std::uint64_t w2 = r.feed_word(e, std::memory_order_relaxed);
+    const std::uint64_t w2 = mutant::kFeedNoRecheck ? w1 : r.feed_word(e, std::memory_order_relaxed);
     if (w1 != w2 || layout::feed_epoch(w1) != e || layout::feed_op(w1) == layout::kOpNone)
       return done(fail(SPLINTER_E_COMPACTED,
                        "the entry of epoch %llu was overwritten (the writer wrapped the ring) or removed by recovery",

@@ -24,7 +24,10 @@ enum CrashPoint : int {
   // Added with format version 4 (after the others, so their numbers stay):
   kSetFeedWritten = 11,      // 2.2 step 8 done (feed entry written, bus epoch not yet)
   kUnsetFeedWritten = 12,    // 2.3 step 3: feed entry written, bus epoch not yet
-  kCrashPointCount = 13
+  // A reader's point, not the writer's: changes() has loaded an entry's
+  // word and not yet its check and key (2.9 step 3).
+  kFeedWordRead = 13,
+  kCrashPointCount = 14
 };
 
 using CrashHook = void (*)(int point);
