@@ -69,6 +69,10 @@ int mutate(Region &r, const RepairPlan::Mutation &m, std::vector<std::uint8_t> &
   // Pairs with a reader's acquire fence before its re-check (2.4 step 4).
   std::atomic_thread_fence(std::memory_order_release);
   if (m.drop) {
+    // As unset (2.3 step 1): no intact buffer of the key may carry the
+    // tombstone's epoch (F18).
+    for (unsigned b = 0; b < r.buffers(); ++b)
+      if (r.meta(m.slot, b).epoch == e) r.set_meta(m.slot, b, Meta{});
     r.set_word(m.slot, layout::make_word(State::tombstone, layout::kOpNone, e), std::memory_order_release);
     protocol::append_feed(r, e, layout::kOpUnset, k);
   } else {

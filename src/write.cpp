@@ -202,10 +202,19 @@ int unset(Region &r, Writer &w, const Key &k, std::uint64_t *out_epoch) {
   const std::uint64_t e = r.header().bus_epoch(std::memory_order_relaxed);
   if (e >= layout::kEpochMax) return fail(SPLINTER_E_FULL, "epoch space exhausted");
   const std::uint64_t next = e + 1;
+  // 2.3 step 1: a set of this key that died before its commit (section 3,
+  // 2.2 steps 1-6) may have left the spare buffer intact with this very
+  // epoch; the tombstone must not name an intact value of its key (F18 would
+  // take it for a LIVE word whose state byte was damaged). No reader reads
+  // the spare, and the release store of the word below orders this store
+  // before the commit.
+  const unsigned spare = r.buffer_add(layout::word_sel(p.word) % r.buffers(), 1);
+  if (r.meta(p.slot, spare).epoch == next) r.set_meta(p.slot, spare, Meta{});
   // 2.3 step 2 (the mutant leaves an EMPTY slot, cutting the probe paths through it).
   r.set_word(p.slot, mutant::kNoTombstone ? 0 : layout::make_word(State::tombstone, layout::kOpUnset, next),
              std::memory_order_release);
   SPLINTER_CRASH_POINT(test::kUnsetCommitted);
+  // 2.3 step 3.
   append_feed(r, next, layout::kOpUnset, k);
   SPLINTER_CRASH_POINT(test::kUnsetFeedWritten);
   r.header().set_bus_epoch(next, std::memory_order_release);

@@ -64,7 +64,7 @@ class Sim {
  public:
   Sim(const Options &o, std::string dir)
       : o_(o), u_(Universe::make(o.slots, o.max_value)), dir_(std::move(dir)), rng_(o.seed),
-        geo_(*spec::geometry(o.slots, o.max_value)) {}
+        geo_(*spec::geometry(o.slots, o.max_value, 0, spec::default_ring(o.slots))) {}
   void round();
   const Totals &totals() const { return t_; }
 
@@ -151,8 +151,8 @@ std::set<std::int64_t> Sim::torn_slots(const Bytes &img, std::map<std::int64_t, 
     else if (it == versions_.end()) bad = "no committed version at this epoch";
     else {
       const Bytes &v = it->second;
-      const spec::Meta &m = s.active_meta();
-      const unsigned char *stored = im.value(geo_, i, s.active(), v.size());
+      const spec::Meta &m = s.current_meta();
+      const unsigned char *stored = im.value(geo_, i, s.sel(), v.size());
       if (s.key_hash != spec::key_hash(key)) bad = "key hash";
       else if (m.len != v.size() || m.reserved != 0 || m.epoch != e) bad = "meta len/epoch";
       else if (!stored || !same_bytes(stored, v.data(), v.size())) bad = "value bytes differ from the committed ones";
