@@ -567,6 +567,20 @@ void epoch_rules(const RegionView &r, const std::vector<SlotVerdict> &slots, con
                              : fmt("bus_epoch %" PRIu64 " is not backed by the feed (entry %" PRIu32
                                    " is empty): set to %" PRIu64,
                                    bus, at, target));
+    // The new bus epoch must be backed too (a power loss can leave the feed
+    // page older than the header and the slots): its entry is written from
+    // the slot whose word holds that epoch, else marked removed (op 0:
+    // followers asking for it get COMPACTED).
+    const std::uint32_t tat = r.geo().feed_index(target);
+    if (target > 0 && feed.epoch[tat] != target) {
+      std::optional<std::uint32_t> from;
+      for (std::uint32_t i = 0; i < n && !from; ++i)
+        if ((slots[i].tombstone || (slots[i].live_ok && slots[i].verified && !slots[i].mutated)) &&
+            slots[i].epoch == target)
+          from = i;
+      if (from) plan.feed_fill.push_back(*from);
+      else plan.feed_remove.push_back(tat);
+    }
   } else {
     target = std::max({raised, feed.max_epoch, verified_max});
   }
