@@ -35,7 +35,7 @@ using splinter::layout::State;
 // A region like a mapped bus (page-aligned, header initialised, 1024 slots
 // of 64 bytes), filled by the set protocol to a load of 50 % with 16-byte keys.
 struct Floor {
-  const splinter::layout::Geometry geo = *splinter::layout::compute_geometry(1024, 64);
+  const splinter::layout::Geometry geo = *splinter::layout::compute_geometry(1024, 64, 0, *splinter::layout::choose_change_ring(1024, 0));
   std::unique_ptr<void, decltype(&std::free)> mem{std::aligned_alloc(4096, geo.region_size), &std::free};
   splinter::Region region;
   splinter::protocol::Writer writer;
@@ -81,7 +81,7 @@ int get_unverified(const splinter::RegionView &r, const splinter::Key &k, void *
       const State s = splinter::layout::word_state(w);
       if (s == State::empty) return SPLINTER_E_NOT_FOUND;
       if (s != State::live || r.hash(i) != k.hash || !r.key_equals(i, k)) continue;
-      const unsigned b = splinter::layout::word_active(w);
+      const unsigned b = splinter::layout::word_sel(w);
       const splinter::Meta m = r.meta(i, b);
       if (m.len > cap) return SPLINTER_E_BUFFER;
       r.read_value(i, b, m.len, buf);

@@ -201,7 +201,7 @@ void check_listing(const std::vector<Listed> &listed, spec::View img, const spec
       const spec::Slot s = img.slot(g, next);
       if (s.state() != spec::kLive) continue;
       const auto key = listable_key(img, g, next);
-      matched = key && *key == e.key && e.epoch == s.epoch() && e.len == s.active_meta().len;
+      matched = key && *key == e.key && e.epoch == s.epoch() && e.len == s.current_meta().len;
       FUZZ_CHECK(matched || !flagged || flagged->count(next), "list skipped LIVE slot %u, which the validator passed",
                  next);
     }

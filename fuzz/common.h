@@ -68,11 +68,12 @@ void write_image(const std::string &path, const std::vector<std::uint8_t> &bytes
 //
 //   byte 0      control flags (kRaw, kFix*; see below)
 //   byte 1      index of a slot the kFixSlots repair leaves alone (255: none)
-//   bytes 2..257    header bytes 0..255 (missing bytes are zero)
-//   bytes 258..     the image from the slot table on: slot table, value area
+//   bytes 2..265    header bytes 0..263 (missing bytes are zero)
+//   bytes 266..     the image from the slot table on: slot table, feed, value area
 //
-// Bytes 256.. of the image up to the slot table (header tail, waiter page)
-// are zero. The repairs let mutated inputs keep checksums consistent so the
+// Bytes 264.. of the image up to the slot table (header tail, waiter page)
+// are zero, but for the header copy at 2048 that kFixHeaderCheck writes
+// (without it the copy is zero: a damaged copy, F16). The repairs let mutated inputs keep checksums consistent so the
 // fuzzer gets past the header and the slot checks; each can be switched off
 // per input (and the checksum ones for every input, to measure what they
 // buy, with SPLINTER_FUZZ_NO_REPAIR=1).
@@ -80,12 +81,12 @@ enum : std::uint8_t {
   kRaw = 1,             // the image is bytes 1.. verbatim; nothing else applies
   kFixGeometry = 2,     // region_size := the formula of FORMAT.md section 1
   kPad = 4,             // image size := region_size (zero-filled), if <= kMaxImage
-  kFixHeaderCheck = 8,  // header_check := XXH3 of bytes 0..39 (applied last)
-  kFixSlots = 16,       // each LIVE slot: spec::seal_slot (key_hash, active meta, check)
+  kFixHeaderCheck = 8,  // header_check := XXH3 of bytes 0..47, and the copy at 2048 (applied last)
+  kFixSlots = 16,       // each LIVE slot: spec::seal_slot (key_hash, current meta, check)
   kFixBusEpoch = 32,    // bus_epoch := max(bus_epoch, flushed_epoch, every slot's epoch)
   kFixAll = kFixGeometry | kPad | kFixHeaderCheck | kFixSlots | kFixBusEpoch,
 };
-inline constexpr std::size_t kHeaderBytes = 256;
+inline constexpr std::size_t kHeaderBytes = 264;
 static_assert(spec::hdr::kFieldsEnd <= kHeaderBytes, "the input encoding must carry every header field");
 inline constexpr std::size_t kInputHeader = 2 + kHeaderBytes;
 inline constexpr std::uint64_t kMaxImage = 1u << 18;
@@ -98,8 +99,8 @@ std::vector<std::uint8_t> encode_image(const std::vector<std::uint8_t> &img, std
 // ---- Reading a bus through the public API ---------------------------------
 
 // The key of LIVE slot i if list may give it (splinter.h: the slots get
-// would find): a key of the form of F9 whose key_hash matches (F10), and an
-// active meta a reader trusts (spec::meta_matches).
+// would find): a key of the form of F9 whose key_hash matches (F10), and a
+// current meta a reader trusts (spec::meta_matches).
 std::optional<std::string> listable_key(spec::View img, const spec::Geometry &g, std::uint32_t i);
 
 struct Listed {
@@ -110,7 +111,7 @@ struct Listed {
 // splinter_list into a vector; *status gets its return.
 std::vector<Listed> list_all(const splinter_bus *bus, int *status);
 // Checks a listing of a quiescent image: each entry is a listable LIVE
-// slot's key, active length and epoch, in slot order, each slot at most
+// slot's key, current length and epoch, in slot order, each slot at most
 // once; and (with `flagged`, the slots the validator found something in)
 // every LIVE slot not flagged is listed.
 void check_listing(const std::vector<Listed> &listed, spec::View img, const spec::Geometry &g,

@@ -191,12 +191,12 @@ void image_seeds() {
   Bytes torn = mixed;
   std::uint32_t s = slot_of(mixed, "key1");
   std::uint64_t w = spec::View(torn).word(g, s);
-  torn[g.value_off(s, spec::word_active(w))] ^= 0x20;
+  torn[g.value_off(s, spec::word_sel(w))] ^= 0x20;
   both("torn-rollback", encode(torn, fuzz::kFixAll, static_cast<int>(s)));
   Bytes torn2 = mixed;
   s = slot_of(mixed, "key5");
   w = spec::View(torn2).word(g, s);
-  torn2[g.value_off(s, spec::word_active(w)) + 3] ^= 0x01;
+  torn2[g.value_off(s, spec::word_sel(w)) + 3] ^= 0x01;
   const Bytes torn_drop = encode(torn2, fuzz::kFixAll, static_cast<int>(s));
   both("torn-drop", torn_drop);
   for (const char *t : targets) emit("controls", t, "torn-value", torn_drop);
@@ -214,7 +214,7 @@ void image_seeds() {
     Bytes t = flushed;
     s = slot_of(flushed, k);
     w = spec::View(t).word(g, s);
-    t[g.value_off(s, spec::word_active(w))] ^= 0x40;
+    t[g.value_off(s, spec::word_sel(w))] ^= 0x40;
     both(std::string("flushed-torn-") + k, encode(t, fuzz::kFixAll, static_cast<int>(s)));
   }
   Bytes flushed_ahead = flushed;
@@ -227,7 +227,7 @@ void image_seeds() {
   for (std::uint32_t i = 0; i < g.slots; ++i) {
     if (spec::View(dup).word(g, i) != 0) continue;
     std::memcpy(dup.data() + g.slot_off(i), dup.data() + g.slot_off(s), spec::kSlotSize);
-    std::memcpy(dup.data() + g.value_off(i, 0), dup.data() + g.value_off(s, 0), 2 * g.stride);
+    std::memcpy(dup.data() + g.buffer_off(i, 0), dup.data() + g.buffer_off(s, 0), g.buffers * g.buffer_size);
     break;
   }
   both("duplicate-key", encode(dup));
@@ -293,7 +293,7 @@ void scribble_seeds() {
          Bytes{f, 7, 0, 0, 7, 0, 1, 7, 0, 2, 9, 0, 10, 0, 1, 10, 0, 0, 11, 1, 11, 0, 8, 0, 1, 3});
     Bytes words{f};
     for (std::uint8_t s = 0; s < 8; ++s) {
-      Bytes op{2, s, static_cast<std::uint8_t>(s & 1), 0, 1, 2, 3, 4, 5, 6, 7, 8};
+      Bytes op{2, s, static_cast<std::uint8_t>(s & 1), 4, 1, 2, 3, 4, 5, 6, 7, 8};  // word 4: the first value word
       words.insert(words.end(), op.begin(), op.end());
       words.insert(words.end(), {5, s});  // re-checksum the slot: a consistent new value
       words.insert(words.end(), {7, 0, s});
@@ -310,11 +310,12 @@ void scribble_seeds() {
     emit("corpus", "region_scribble", n + "-copy-slot", Bytes{f, 6, 1, 0, 6, 3, 2, 7, 0, 0, 7, 0, 1, 9, 0, 11, 0});
     emit("corpus", "region_scribble", n + "-meta-len",
          Bytes{f, 0, 0, 10, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 1, 13, 0x40, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 7, 0, 1, 9, 0});
-    // Control: every value word overwritten without fixing the checksum; a
-    // get that skips the checksum returns the scribble.
+    // Control: the first value word of every buffer overwritten without
+    // fixing the checksum (word 4: past the 32-byte meta); a get that skips
+    // the checksum returns the scribble.
     Bytes torn{f};
     for (std::uint8_t s = 0; s < 16; ++s)
-      for (std::uint8_t b = 0; b < 2; ++b) torn.insert(torn.end(), {2, s, b, 0, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5});
+      for (std::uint8_t b = 0; b < 2; ++b) torn.insert(torn.end(), {2, s, b, 4, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5});
     emit("controls", "region_scribble", n + "-torn-values", torn);
   }
 }

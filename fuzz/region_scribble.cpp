@@ -67,7 +67,7 @@ Fixture make_fixture(std::uint32_t slots, std::uint32_t max_value, Fill fill) {
   splinter_close(w);
   rc = splinter_open(&f.reader, SPLINTER_SHM, name.c_str(), SPLINTER_READER);
   if (rc != SPLINTER_OK) fuzz::fail("open %s: %s", name.c_str(), status_name(rc));
-  f.geo = *spec::geometry(slots, max_value);
+  f.geo = *spec::geometry(slots, max_value, 0, spec::default_ring(slots));  // splinter_create's options
   const std::string path = "/dev/shm/" + name;
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) fuzz::fail("open %s failed", path.c_str());
@@ -160,7 +160,7 @@ void do_get(const Fixture &f, const std::string &key, std::size_t cap) {
   if (rc == SPLINTER_E_BUFFER) {
     FUZZ_CHECK(ref.slot >= 0, "get '%s': BUFFER, but the reference finds no slot", key.c_str());
     const auto i = static_cast<std::uint32_t>(ref.slot);
-    const std::uint32_t need = spec::View(img).slot(f.geo, i).active_meta().len;
+    const std::uint32_t need = spec::View(img).slot(f.geo, i).current_meta().len;
     FUZZ_CHECK(need > cap && need <= f.geo.max_value && len == need, "get '%s': BUFFER for %zu bytes, cap %zu, meta %u",
                key.c_str(), len, cap, need);
     return;
@@ -239,14 +239,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
       case 0:  // a slot word: word, hash, key words, meta words
         write64(f, g.slot_off(slot) + 8u * (in.u8() % (spec::kSlotSize / 8)), in.u64());
         break;
-      case 1:  // only the state and active bits of a slot word
-        write64(f, g.slot_off(slot), (spec::View(snapshot(f)).word(g, slot) & ~std::uint64_t{7}) | (in.u8() & 7u));
+      case 1:  // only the state and sel bits (byte 0) of a slot word
+        write64(f, g.slot_off(slot), (spec::View(snapshot(f)).word(g, slot) & ~std::uint64_t{0xff}) | in.u8());
         break;
-      case 2: {  // a value word
-        const unsigned b = in.u8() & 1u;
-        const std::uint64_t words = g.stride / 8;
+      case 2: {  // a word of a value buffer (its meta or its value)
+        const unsigned b = in.u8() % g.buffers;
+        const std::uint64_t words = g.buffer_size / 8;
         const std::uint8_t w = in.u8();
-        if (words) write64(f, g.value_off(slot, b) + 8 * (w % words), in.u64());
+        if (words) write64(f, g.buffer_off(slot, b) + 8 * (w % words), in.u64());
         break;
       }
       case 3:  // a header word (any field)
@@ -265,12 +265,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         auto img = snapshot(f);
         spec::seal_slot(img, g, slot);
         std::memcpy(f.rw + g.slot_off(slot), img.data() + g.slot_off(slot), spec::kSlotSize);
+        const std::uint64_t bufs = g.buffers * g.buffer_size;  // the current meta lives in a buffer
+        std::memcpy(f.rw + g.buffer_off(slot, 0), img.data() + g.buffer_off(slot, 0), bufs);
         break;
       }
       case 6: {  // copy another slot (and its values) over this one
         const std::uint32_t from = in.u8() % g.slots;
         std::memmove(f.rw + g.slot_off(slot), f.rw + g.slot_off(from), spec::kSlotSize);
-        std::memmove(f.rw + g.value_off(slot, 0), f.rw + g.value_off(from, 0), 2 * g.stride);
+        std::memmove(f.rw + g.buffer_off(slot, 0), f.rw + g.buffer_off(from, 0), g.buffers * g.buffer_size);
         break;
       }
       case 7:

@@ -9,8 +9,9 @@
 //    nothing, every such get is OK (its checksum holds) and list gives
 //    exactly the LIVE slots, in slot order;
 //  - check_bus reports what the validator reports;
-//  - a writer open succeeds exactly when no finding needs a rollback or a
-//    drop, and then leaves a file that validates clean, with every key the
+//  - a file longer than its region (F17) is a finding, not a failure;
+//  - a writer open succeeds exactly when no finding needs a rollback, a
+//    drop or a trim, and then leaves a file that validates clean, with every key the
 //    validator passed unchanged; when it refuses, the file is unchanged;
 //  - recovery succeeds on every file with a usable header, leaves it clean,
 //    keeps every key the validator passed, and is idempotent: recovering
@@ -62,13 +63,13 @@ std::map<std::string, spec::Get> clean_keys(const std::vector<std::uint8_t> &img
     if (s.state() != spec::kLive || v.flagged.count(i)) continue;
     const auto key = s.key();
     FUZZ_CHECK(key.has_value(), "the validator passed LIVE slot %u with a malformed key", i);
-    const std::uint32_t len = s.active_meta().len;
+    const std::uint32_t len = s.current_meta().len;
     FUZZ_CHECK(len <= g.max_value, "the validator passed slot %u with length %u", i, len);
     spec::Get r;
     r.status = SPLINTER_OK;
     r.epoch = s.epoch();
     r.slot = i;
-    const auto *p = img.data() + g.value_off(i, s.active());
+    const auto *p = img.data() + g.value_off(i, s.sel());
     r.value.assign(p, p + len);
     if (v.v.report.findings == 0) {
       const spec::Get ref = spec::get(img, g, *key);
@@ -145,12 +146,15 @@ void check_writer(const std::vector<std::uint8_t> &img, const spec::Geometry &g,
   const auto kept = clean_keys(img, g, v);
   splinter_bus *bus = nullptr;
   const int wo = splinter_open(&bus, SPLINTER_FILE, path.c_str(), SPLINTER_WRITER);
-  const bool lossy = v.v.report.rolled_back + v.v.report.dropped > 0;
-  FUZZ_CHECK(wo == (lossy ? SPLINTER_E_CORRUPT : SPLINTER_OK), "writer open: %s; the validator: %u rollbacks, %u drops (%s)",
-             status_name(wo), v.v.report.rolled_back, v.v.report.dropped, v.first.c_str());
+  const bool lossy = v.v.report.rolled_back + v.v.report.dropped + v.v.report.trimmed > 0;
+  FUZZ_CHECK(wo == (lossy ? SPLINTER_E_CORRUPT : SPLINTER_OK),
+             "writer open: %s; the validator: %u rollbacks, %u drops, %u trims (%s)", status_name(wo),
+             v.v.report.rolled_back, v.v.report.dropped, v.v.report.trimmed, v.first.c_str());
   splinter_close(bus);
   const auto after = fuzz::read_image(path);
-  FUZZ_CHECK(after.size() == img.size(), "writer open resized the file");
+  // F17: a lossless writer open truncates a grown object back to region_size.
+  FUZZ_CHECK(after.size() == (lossy ? img.size() : g.region_size), "writer open left the file at %zu bytes",
+             after.size());
   if (lossy) {
     FUZZ_CHECK(sans_pid(after) == sans_pid(img), "a refused writer open changed the file");
     return;
@@ -177,9 +181,10 @@ void check_recover(const std::vector<std::uint8_t> &img, const Verdict &v, const
   const auto kept = clean_keys(img, g, v);
   FUZZ_CHECK(rc == SPLINTER_OK, "recover: %s on a file with a valid header", status_name(rc));
   FUZZ_CHECK(rep.findings == v.v.report.findings && rep.rolled_back == v.v.report.rolled_back &&
-                 rep.dropped == v.v.report.dropped,
-             "recover reported %u findings (%u rollbacks, %u drops); the validator %u (%u, %u)", rep.findings,
-             rep.rolled_back, rep.dropped, v.v.report.findings, v.v.report.rolled_back, v.v.report.dropped);
+                 rep.dropped == v.v.report.dropped && rep.trimmed == v.v.report.trimmed,
+             "recover reported %u findings (%u rollbacks, %u drops, %u trims); the validator %u (%u, %u, %u)",
+             rep.findings, rep.rolled_back, rep.dropped, rep.trimmed, v.v.report.findings, v.v.report.rolled_back,
+             v.v.report.dropped, v.v.report.trimmed);
   const auto once = fuzz::read_image(path);
   const Verdict after = validate(once);
   FUZZ_CHECK(after.v.report.worst == 0, "after recovery: %s", after.first.c_str());
@@ -202,8 +207,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   if (v.v.status == SPLINTER_OK) {
     FUZZ_CHECK(v.v.geometry.has_value(), "the validator passed a header without a geometry");
     const spec::Geometry g = *spec::View(img).geometry();
-    FUZZ_CHECK(g.region_size == img.size() && v.v.geometry->region_size == img.size(),
+    FUZZ_CHECK(g.region_size <= img.size() && v.v.geometry->region_size == g.region_size,
                "the validator passed a header whose geometry does not fit the file");
+    FUZZ_CHECK(g.region_size == img.size() || v.flagged.count(-1),
+               "the validator passed a file longer than its region without a finding (F17)");
     check_reader(img, g, v, path);
     check_writer(img, g, v, path);
   } else {

@@ -24,13 +24,6 @@ struct Handle {
   splinter_bus *release() { return bus.release(); }
 };
 
-std::uint32_t count_live(const RegionView &r) {
-  std::uint32_t live = 0;
-  for (std::uint32_t i = 0; i < r.slots(); ++i)
-    if (layout::word_state(r.word(i, std::memory_order_relaxed)) == layout::State::live) ++live;
-  return live;
-}
-
 std::uint32_t self() { return static_cast<std::uint32_t>(::getpid()); }
 
 // Maps the region of an open writer or reader handle (b.fd) and points
@@ -44,16 +37,22 @@ int map_region(splinter_bus &b, const layout::Geometry &geo, bool writable, cons
 
 }  // namespace
 
-int create(splinter_bus **out, int backing, const char *name, std::uint32_t slots, std::uint32_t max_value_size,
-           std::uint32_t mode) {
+int create(splinter_bus **out, int backing, const char *name, const Options &opts) {
   if (out == nullptr) return fail(SPLINTER_E_INVALID, "NULL out-pointer");
   std::string path;
   if (int st = os::resolve(backing, name, &path)) return st;
-  const auto geo = layout::compute_geometry(slots, max_value_size);
+  if (opts.history_depth > SPLINTER_HISTORY_MAX)
+    return fail(SPLINTER_E_INVALID, "history_depth %u exceeds %d", opts.history_depth, SPLINTER_HISTORY_MAX);
+  const auto ring = layout::choose_change_ring(opts.slots, opts.change_ring);
+  if (!ring) return fail(SPLINTER_E_INVALID, "change_ring %u exceeds %u", opts.change_ring, SPLINTER_RING_MAX);
+  const auto geo = layout::compute_geometry(opts.slots, opts.max_value_size, opts.history_depth, *ring);
   if (!geo)
-    return fail(SPLINTER_E_INVALID, "bad geometry: %u slots of %u bytes (limits: 1..%u slots, 0..%u bytes, %llu bytes in all)",
-                slots, max_value_size, SPLINTER_SLOTS_MAX, SPLINTER_VALUE_MAX,
+    return fail(SPLINTER_E_INVALID,
+                "bad geometry: %u slots of %u bytes, history %u, feed %u (limits: 1..%u slots, 0..%u bytes, %llu "
+                "bytes in all)",
+                opts.slots, opts.max_value_size, opts.history_depth, *ring, SPLINTER_SLOTS_MAX, SPLINTER_VALUE_MAX,
                 static_cast<unsigned long long>(SPLINTER_REGION_MAX));
+  std::uint32_t mode = opts.mode;
   if (mode & ~07777u) return fail(SPLINTER_E_INVALID, "bad mode %o", mode);
   if (mode == 0) mode = 0600;
   Handle h;
@@ -108,11 +107,11 @@ int open(splinter_bus **out, int backing, const char *name, int role) {
   if (role == SPLINTER_WRITER) {
     b.waiters = b.region.waiter_word();
     MutexLock lock(b.writer.mu);
-    if ((st = recover_region(b.region, geo.region_size, true, nullptr, nullptr))) return st;
-    b.writer.live = count_live(b.region);
+    if ((st = recover_region(b.region, b.fd, size, true, nullptr, nullptr))) return st;
+    b.writer.live = protocol::count_live(b.region);
     b.region.header().claim_writer_pid(self());
-    // A dead writer may have committed without waking pollers (2.1): wake them now.
-    protocol::wake(b.region);
+    // A dead writer may have committed without waking pollers (2.1): wake them all now.
+    protocol::wake(b.region, std::nullopt);
   } else if (rw) {
     if ((st = os::map(b.fd, layout::kOffWaiterPage, layout::kPage, true, &b.waiter_map, path))) return st;
     b.waiters = static_cast<std::uint32_t *>(b.waiter_map);
@@ -136,13 +135,16 @@ int destroy(int backing, const char *name) {
   std::uint64_t size = 0;
   if (int st = os::open_named(backing, name, true, &fd, &path, &size)) return st;
   if (int st = os::lock_writer(fd.fd, path)) return st;
-  alignas(8) std::uint8_t bytes[16] = {};
+  alignas(8) std::uint8_t bytes[layout::kHeaderReadBytes] = {};
   std::size_t got = 0;
   if (int st = os::read_prefix(fd.fd, bytes, sizeof bytes, &got, path)) return st;
-  const HeaderView hdr(bytes, got);
-  if (got < sizeof bytes || hdr.magic() != layout::kMagic)
+  // The primary header, or its copy (F16) when the primary's magic is damaged.
+  const HeaderView primary(bytes, got);
+  const bool primary_magic = got >= 16 && primary.magic() == layout::kMagic;
+  const bool copy_magic = !primary_magic && primary.copy_readable() && primary.copy().magic() == layout::kMagic;
+  if (!primary_magic && !copy_magic)
     return fail(SPLINTER_E_CORRUPT, "%s: not a splinter bus (bad magic); not removed", path.c_str());
-  if (hdr.format_version() != layout::kFormatVersion)
+  if ((primary_magic ? primary : primary.copy()).format_version() != layout::kFormatVersion)
     return fail(SPLINTER_E_VERSION, "%s: unsupported format version; not removed", path.c_str());
   if (::unlink(path.c_str()) != 0) return fail_errno("cannot remove", path.c_str());
   return SPLINTER_OK;

@@ -15,9 +15,12 @@
 
 namespace splinter::core {
 
-// bus.cpp: lifetime.
-int create(splinter_bus **out, int backing, const char *name, std::uint32_t slots, std::uint32_t max_value_size,
-           std::uint32_t mode);
+// bus.cpp: lifetime. Options are splinter_options' fields, checked by the
+// APIs' translations (c_api.cpp, cpp_api.cpp).
+struct Options {
+  std::uint32_t slots = 0, max_value_size = 0, mode = 0, change_ring = 0, history_depth = 0;
+};
+int create(splinter_bus **out, int backing, const char *name, const Options &opts);
 int open(splinter_bus **out, int backing, const char *name, int role);
 void close(splinter_bus *bus);
 int destroy(int backing, const char *name);
@@ -30,6 +33,8 @@ int get(const splinter_bus *bus, const Key &key, void *buf, std::size_t cap, std
         std::uint64_t *out_epoch);
 using ListFn = protocol::ListFn;  // non-zero stops the walk and is returned
 int list(const splinter_bus *bus, ListFn fn, void *ctx);
+int history(const splinter_bus *bus, const Key &key, protocol::HistoryFn fn, void *ctx);
+int changes(const splinter_bus *bus, std::uint64_t since, protocol::ChangeFn fn, void *ctx, std::uint64_t *out_last);
 // key == nullptr waits on the bus epoch.
 int poll(const splinter_bus *bus, const Key *key, std::uint64_t since, std::int64_t timeout_ms,
          std::uint64_t *out_epoch);

@@ -39,7 +39,35 @@ extern "C" {
 SPLINTER_API int splinter_create(splinter_bus **out, splinter_backing backing, const char *name, uint32_t slots,
                                  uint32_t max_value_size, uint32_t mode) {
   Call c;
-  return splinter::core::create(out, backing, name, slots, max_value_size, mode);
+  splinter::core::Options o;
+  o.slots = slots;
+  o.max_value_size = max_value_size;
+  o.mode = mode;
+  return splinter::core::create(out, backing, name, o);
+}
+
+SPLINTER_API int splinter_create_ex(splinter_bus **out, splinter_backing backing, const char *name,
+                                    const splinter_options *opts) {
+  Call c;
+  // The first version of the struct: six u32 fields. A later, larger one is
+  // accepted when the fields this library does not know are all zero.
+  constexpr std::size_t kFirstVersion = 24, kLargest = 4096;
+  static_assert(sizeof(splinter_options) == kFirstVersion, "splinter_options grew: update kFirstVersion's comment");
+  if (opts == nullptr) return bad("NULL options");
+  if (opts->size < kFirstVersion || opts->size > kLargest)
+    return splinter::fail(SPLINTER_E_INVALID, "options size %u (expected %zu..%zu: set it to sizeof(splinter_options))",
+                          opts->size, kFirstVersion, kLargest);
+  const auto *bytes = reinterpret_cast<const unsigned char *>(opts);
+  for (std::size_t i = sizeof(splinter_options); i < opts->size; ++i)
+    if (bytes[i] != 0)
+      return splinter::fail(SPLINTER_E_INVALID, "options byte %zu is not zero: a field this library does not know", i);
+  splinter::core::Options o;
+  o.slots = opts->slots;
+  o.max_value_size = opts->max_value_size;
+  o.mode = opts->mode;
+  o.change_ring = opts->change_ring;
+  o.history_depth = opts->history_depth;
+  return splinter::core::create(out, backing, name, o);
 }
 
 SPLINTER_API int splinter_open(splinter_bus **out, splinter_backing backing, const char *name, splinter_role role) {
@@ -93,6 +121,21 @@ SPLINTER_API int splinter_list(const splinter_bus *bus, int (*fn)(void *, const 
   Call c;
   if (bus == nullptr || fn == nullptr) return bad("NULL bus or callback");
   return splinter::core::list(bus, fn, ctx);
+}
+
+SPLINTER_API int splinter_changes(const splinter_bus *bus, uint64_t since, splinter_change_fn fn, void *ctx,
+                                  uint64_t *out_last) {
+  Call c;
+  if (bus == nullptr || fn == nullptr) return bad("NULL bus or callback");
+  return splinter::core::changes(bus, since, fn, ctx, out_last);
+}
+
+SPLINTER_API int splinter_history(const splinter_bus *bus, const char *key, splinter_history_fn fn, void *ctx) {
+  Call c;
+  if (bus == nullptr || fn == nullptr) return bad("NULL bus or callback");
+  Key k;
+  if (int st = key_or_fail(key, &k)) return st;
+  return splinter::core::history(bus, k, fn, ctx);
 }
 
 SPLINTER_API int splinter_poll(const splinter_bus *bus, const char *key, uint64_t since_epoch, int64_t timeout_ms,
@@ -160,6 +203,7 @@ SPLINTER_API const char *splinter_strerror(int status) {
     case SPLINTER_E_VERSION: return "unsupported format version";
     case SPLINTER_E_AGAIN: return "no stable read within the retry budget; retry";
     case SPLINTER_E_SYSTEM: return "operating-system error";
+    case SPLINTER_E_COMPACTED: return "the change feed no longer holds the changes asked for; resynchronise";
     default: return "unknown status";
   }
 }
@@ -184,6 +228,7 @@ SPLINTER_API const char *splinter_status_name(int status) {
     SPLINTER_NAME(SPLINTER_E_VERSION)
     SPLINTER_NAME(SPLINTER_E_AGAIN)
     SPLINTER_NAME(SPLINTER_E_SYSTEM)
+    SPLINTER_NAME(SPLINTER_E_COMPACTED)
 #undef SPLINTER_NAME
     default: return nullptr;
   }

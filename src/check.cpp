@@ -11,10 +11,23 @@
 namespace splinter::core {
 namespace {
 
+// The header's fatal findings go to sink when read_header fails; its
+// recoverable ones (F16, F17) are reported by the full validation after it.
+FindingSink fatal_only(const FindingSink &sink, splinter_report *rep) {
+  return [&sink, rep](const Finding &f) {
+    if (f.severity != SPLINTER_SEV_FATAL) return true;
+    ++rep->findings;
+    rep->worst = SPLINTER_SEV_FATAL;
+    return sink ? sink(f) : true;
+  };
+}
+
 int validate_region(const splinter_bus *bus, const FindingSink &sink, splinter_report *out) {
   // A writer handle validates under its own lock: no other writer exists.
   const int fd = bus->role == SPLINTER_READER ? bus->fd : -1;
-  const Validation v = validate(static_cast<const std::uint8_t *>(bus->map), bus->map_len, sink, fd);
+  std::uint64_t size = bus->map_len;
+  if (int st = os::size_of(bus->fd, &size)) return st;
+  const Validation v = validate(static_cast<const std::uint8_t *>(bus->map), bus->map_len, size, sink, fd);
   if (out) *out = v.report;
   return v.status;
 }
@@ -34,17 +47,13 @@ int check(int backing, const char *name, const FindingSink &sink, splinter_repor
   if (int st = os::open_named(backing, name, false, &fd, &path, &size)) return st;
   splinter_report header_report{};
   layout::Geometry geo;
-  if (int st = read_header(fd.fd, size, path, &geo, [&](const Finding &f) {
-        ++header_report.findings;
-        header_report.worst = SPLINTER_SEV_FATAL;
-        return sink ? sink(f) : true;
-      })) {
+  if (int st = read_header(fd.fd, size, path, &geo, fatal_only(sink, &header_report))) {
     if (out) *out = header_report;
     return st;
   }
   void *p = nullptr;
   if (int st = os::map(fd.fd, 0, geo.region_size, false, &p, path)) return st;
-  const Validation v = validate(static_cast<const std::uint8_t *>(p), geo.region_size, sink, fd.fd);
+  const Validation v = validate(static_cast<const std::uint8_t *>(p), geo.region_size, size, sink, fd.fd);
   os::unmap(p, geo.region_size);
   if (out) *out = v.report;
   return v.status;
@@ -57,12 +66,20 @@ int recover(int backing, const char *name, const FindingSink &sink, splinter_rep
   if (int st = os::open_named(backing, name, true, &fd, &path, &size)) return st;
   if (int st = os::lock_writer(fd.fd, path)) return st;
   layout::Geometry geo;
-  if (int st = read_header(fd.fd, size, path, &geo, sink)) return st;
+  splinter_report header_report{};
+  if (int st = read_header(fd.fd, size, path, &geo, fatal_only(sink, &header_report))) {
+    if (out) *out = header_report;
+    return st;
+  }
   void *p = nullptr;
   if (int st = os::map(fd.fd, 0, geo.region_size, true, &p, path)) return st;
   Region r(static_cast<std::uint8_t *>(p), geo);
-  int st = recover_region(r, geo.region_size, false, sink, out);
+  splinter_report rep{};
+  int st = recover_region(r, fd.fd, size, false, sink, &rep);
+  if (out) *out = rep;
   if (st == SPLINTER_OK && backing == SPLINTER_FILE) st = os::sync(p, geo.region_size, path);
+  // Recovery may have changed keys: wake every poller (2.6 step 3).
+  if (st == SPLINTER_OK && rep.findings > 0) protocol::wake(r, std::nullopt);
   os::unmap(p, geo.region_size);
   return st;
 }

@@ -47,9 +47,15 @@ Bus &Bus::operator=(Bus &&other) noexcept {
 
 Result<Bus> Bus::create(Backing backing, std::string_view name, std::uint32_t slots, std::uint32_t max_value_size,
                         std::uint32_t mode) {
+  return create(backing, name, Options{slots, max_value_size, mode, 0, 0});
+}
+
+Result<Bus> Bus::create(Backing backing, std::string_view name, const Options &options) {
   Call c;
   splinter_bus *h = nullptr;
-  const int st = core::create(&h, static_cast<int>(backing), c_name(name).c_str(), slots, max_value_size, mode);
+  const core::Options o{options.slots, options.max_value_size, options.mode, options.change_ring,
+                        options.history_depth};
+  const int st = core::create(&h, static_cast<int>(backing), c_name(name).c_str(), o);
   if (st != SPLINTER_OK) return status(st);
   return Bus(h);
 }
@@ -143,6 +149,64 @@ Result<std::vector<Entry>> Bus::list() const {
     out.push_back(Entry{std::string(k), len, e});
     return true;
   });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status Bus::history(std::string_view key,
+                     const std::function<bool(std::uint64_t, std::span<const std::byte>)> &fn) const {
+  Call c;
+  if (!h_) return Code::invalid;
+  Key k;
+  if (Status s = key_status(key, &k); !s.ok()) return s;
+  struct Ctx {
+    const std::function<bool(std::uint64_t, std::span<const std::byte>)> *fn;
+  } ctx{&fn};
+  const int st = core::history(
+      h_, k,
+      [](void *p, std::uint64_t e, const void *v, std::size_t len) -> int {
+        return (*static_cast<Ctx *>(p)->fn)(e, std::span<const std::byte>(static_cast<const std::byte *>(v), len)) ? 0
+                                                                                                                  : 1;
+      },
+      &ctx);
+  return st == 1 ? Status(Code::ok) : status(st);
+}
+
+Result<std::vector<Value>> Bus::history(std::string_view key) const {
+  std::vector<Value> out;
+  const Status s = history(key, [&](std::uint64_t e, std::span<const std::byte> v) {
+    out.push_back(Value{std::vector<std::byte>(v.begin(), v.end()), e});
+    return true;
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status Bus::changes(std::uint64_t since, const std::function<bool(std::uint64_t, Op, std::string_view)> &fn,
+                    std::uint64_t *last) const {
+  Call c;
+  if (!h_) return Code::invalid;
+  struct Ctx {
+    const std::function<bool(std::uint64_t, Op, std::string_view)> *fn;
+  } ctx{&fn};
+  const int st = core::changes(
+      h_, since,
+      [](void *p, std::uint64_t e, int op, const char *key) -> int {
+        return (*static_cast<Ctx *>(p)->fn)(e, static_cast<Op>(op), key) ? 0 : 1;
+      },
+      &ctx, last);
+  return st == 1 ? Status(Code::ok) : status(st);
+}
+
+Result<Changes> Bus::changes(std::uint64_t since) const {
+  Changes out;
+  const Status s = changes(
+      since,
+      [&](std::uint64_t e, Op op, std::string_view k) {
+        out.changes.push_back(Change{e, op, std::string(k)});
+        return true;
+      },
+      &out.last);
   if (!s.ok()) return s;
   return out;
 }

@@ -3,6 +3,8 @@
 
 #include "layout.h"
 
+#include <bit>
+
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -10,12 +12,13 @@ namespace splinter {
 
 std::uint64_t key_hash(const void *bytes, std::size_t len) { return XXH3_64bits(bytes, len); }
 
-std::uint64_t value_check(std::uint64_t key_hash, std::uint64_t epoch, const void *bytes, std::size_t len) {
-  return XXH3_64bits_withSeed(bytes, len, key_hash ^ epoch);
+std::uint64_t value_check(std::uint64_t key_hash, std::uint64_t epoch, const void *bytes, std::size_t len,
+                          std::uint64_t deadline) {
+  return XXH3_64bits_withSeed(bytes, len, key_hash ^ epoch ^ std::rotl(deadline, 32));
 }
 
-std::uint64_t header_check(const void *first_40_bytes) {
-  return XXH3_64bits(first_40_bytes, layout::kHeaderCheckedBytes);
+std::uint64_t header_check(const void *first_48_bytes) {
+  return XXH3_64bits(first_48_bytes, layout::kHeaderCheckedBytes);
 }
 
 }  // namespace splinter

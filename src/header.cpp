@@ -22,19 +22,27 @@ std::uint64_t HeaderView::computed_check() const {
 }
 
 void Header::init(const layout::Geometry &g) {
-  const std::uint64_t words[kCheckedWords] = {
+  std::uint64_t words[layout::kHeaderFixedBytes / 8] = {
       layout::kMagic, layout::kFormatVersion | (std::uint64_t{layout::kSlotSize} << 32),
-      g.slots | (std::uint64_t{g.max_value_size} << 32), 0, g.region_size};
+      g.slots | (std::uint64_t{g.max_value_size} << 32), g.history_depth | (std::uint64_t{g.change_ring} << 32),
+      g.region_size, 0, 0, 0};
   static_assert(layout::kOffMagic == 0 && layout::kOffVersion == 8 && layout::kOffSlots == 16 &&
-                    layout::kOffFlags == 24 && layout::kOffRegionSize == 32 && kCheckedWords == 5,
-                "the checked bytes are these five words, in this order");
-  for (std::size_t i = 0; i < kCheckedWords; ++i) store64(base_ + 8 * i, words[i]);
-  store64(base_ + layout::kOffHeaderCheck, splinter::header_check(words));
+                    layout::kOffHistoryDepth == 24 && layout::kOffRegionSize == 32 &&
+                    layout::kOffHeaderReserved == 40 && layout::kOffHeaderCheck == 48 && kCheckedWords == 6,
+                "the checked bytes are these six words, in this order, and the check follows them");
+  words[layout::kOffHeaderCheck / 8] = splinter::header_check(words);
+  write_fixed(false, words);
+  write_fixed(true, words);
+}
+
+void Header::write_fixed(bool copy, const std::uint64_t words[layout::kHeaderFixedBytes / 8]) {
+  std::uint8_t *p = base_ + (copy ? layout::kOffHeaderCopy : 0);
+  for (std::size_t i = 0; i < layout::kHeaderFixedBytes / 8; ++i) store64(p + 8 * i, words[i]);
 }
 
 int read_header(int fd, std::uint64_t size, const std::string &path, layout::Geometry *geo,
                 const FindingSink &sink) {
-  alignas(8) std::uint8_t hdr[layout::kHeaderFixedBytes] = {};
+  alignas(8) std::uint8_t hdr[layout::kHeaderReadBytes] = {};
   std::size_t got = 0;
   if (int st = os::read_prefix(fd, hdr, sizeof hdr, &got, path)) return st;
   std::string first;

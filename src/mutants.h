@@ -25,6 +25,8 @@ enum class Id {
   write_active_buffer,         // set overwrites the active buffer in place: a crash mid-write mixes old and new bytes
   no_wake,                     // set never wakes blocked pollers (lost wake-up)
   no_checksum_verify,          // get returns values without checking them
+  no_slot_word_cross_check,    // the validator trusts every TOMBSTONE/EMPTY/invalid word and a LIVE word's sel (F18 off)
+  feed_no_recheck,             // changes() skips the feed entry's re-check (2.9 step 3): a wrapped entry is read torn
   // END MUTANTS
 };
 
@@ -45,6 +47,8 @@ inline constexpr bool kPublishBeforeValue = kActive == Id::publish_before_value;
 inline constexpr bool kWriteActiveBuffer = kActive == Id::write_active_buffer;
 inline constexpr bool kNoWake = kActive == Id::no_wake;
 inline constexpr bool kNoChecksumVerify = kActive == Id::no_checksum_verify;
+inline constexpr bool kNoSlotWordCrossCheck = kActive == Id::no_slot_word_cross_check;
+inline constexpr bool kFeedNoRecheck = kActive == Id::feed_no_recheck;
 
 }  // namespace splinter::mutant
 

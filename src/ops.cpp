@@ -49,6 +49,14 @@ int get(const splinter_bus *bus, const Key &k, void *buf, std::size_t cap, std::
 
 int list(const splinter_bus *bus, ListFn fn, void *ctx) { return protocol::list(bus->region, fn, ctx); }
 
+int history(const splinter_bus *bus, const Key &k, protocol::HistoryFn fn, void *ctx) {
+  return protocol::history(bus->region, k, fn, ctx);
+}
+
+int changes(const splinter_bus *bus, std::uint64_t since, protocol::ChangeFn fn, void *ctx, std::uint64_t *out_last) {
+  return protocol::changes(bus->region, since, fn, ctx, out_last);
+}
+
 int poll(const splinter_bus *bus, const Key *k, std::uint64_t since, std::int64_t timeout_ms,
          std::uint64_t *out_epoch) {
   return protocol::poll(bus->region, bus->waiters, bus->spin_us.load(std::memory_order_relaxed), k, since,
@@ -78,6 +86,10 @@ int info(const splinter_bus *bus, splinter_info *out) {
     if (dist > in.longest_probe) in.longest_probe = dist;
   }
   in.bus_epoch = r.header().bus_epoch(std::memory_order_acquire);
+  in.change_ring = r.geo().change_ring;
+  in.history_depth = r.geo().history_depth;
+  in.probe_limit = r.header().probe_limit(std::memory_order_relaxed);
+  in.feed_oldest = in.bus_epoch >= in.change_ring ? in.bus_epoch - in.change_ring + 1 : in.bus_epoch >= 1 ? 1 : 0;
   if (bus->role == SPLINTER_WRITER) in.writer_pid = static_cast<std::int32_t>(::getpid());
   else if (os::writer_locked_elsewhere(bus->fd))
     in.writer_pid = static_cast<std::int32_t>(r.header().writer_pid(std::memory_order_relaxed));

@@ -38,7 +38,10 @@ int resolve(int backing, const char *name, std::string *path) {
 }
 
 int open_object(const std::string &path, bool want_write, int *fd, std::uint64_t *size) {
-  const int f = ::open(path.c_str(), (want_write ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC);
+  // O_NONBLOCK: an open of a FIFO (anyone can make one in /dev/shm) without
+  // a peer would otherwise block forever. It changes nothing for a regular
+  // file, and anything else is refused below before a byte is read.
+  const int f = ::open(path.c_str(), (want_write ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (f < 0) {
     if (errno == ENOENT) return fail(SPLINTER_E_NO_BUS, "%s: no such bus", path.c_str());
     if (errno == ELOOP) return fail(SPLINTER_E_INVALID, "%s: is a symbolic link (refused)", path.c_str());
@@ -179,6 +182,18 @@ void unmap(void *p, std::uint64_t len) {
 
 int sync(void *p, std::uint64_t len, const std::string &path) {
   if (::msync(p, len, MS_SYNC) != 0) return fail_errno("cannot msync", path.c_str());
+  return SPLINTER_OK;
+}
+
+int size_of(int fd, std::uint64_t *size) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return fail_errno("cannot stat", "the bus object");
+  *size = static_cast<std::uint64_t>(st.st_size);
+  return SPLINTER_OK;
+}
+
+int truncate(int fd, std::uint64_t size) {
+  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) return fail_errno("cannot truncate", "the bus object");
   return SPLINTER_OK;
 }
 

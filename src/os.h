@@ -15,7 +15,9 @@ namespace splinter::os {
 // Maps (backing, name) to a filesystem path: /dev/shm/NAME or the path.
 int resolve(int backing, const char *name, std::string *path);
 
-// Opens an existing bus object. want_write: O_RDWR, else O_RDONLY.
+// Opens an existing bus object. want_write: O_RDWR, else O_RDONLY; always
+// O_NONBLOCK, so that opening a FIFO or a device never blocks, and nothing
+// is read from an object before it is known to be a regular file.
 // ENOENT -> NO_BUS; a symbolic link -> INVALID; not a regular file -> CORRUPT.
 int open_object(const std::string &path, bool want_write, int *fd, std::uint64_t *size);
 
@@ -49,6 +51,10 @@ int publish(int fd, const std::string &tmp, const std::string &path, bool durabl
 int map(int fd, std::uint64_t offset, std::uint64_t len, bool writable, void **out, const std::string &path);
 void unmap(void *p, std::uint64_t len);
 int sync(void *p, std::uint64_t len, const std::string &path);
+// The object's size now.
+int size_of(int fd, std::uint64_t *size);
+// Cuts the object back to `size` bytes (F17).
+int truncate(int fd, std::uint64_t size);
 
 // Futex on a word of a shared mapping (not FUTEX_PRIVATE_FLAG).
 // Waits while *word == expected, until woken or the absolute CLOCK_MONOTONIC

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 namespace splinter::protocol {
 
@@ -27,6 +28,17 @@ int key_epoch(const RegionView &r, const Key &k, std::uint64_t *out);
 // and that value is returned.
 using ListFn = int (*)(void *ctx, const char *key, std::size_t value_len, std::uint64_t epoch);
 int list(const RegionView &r, ListFn fn, void *ctx);
+// The key's current value and its history, newest first (1.4, 2.4): OK,
+// NOT_FOUND, CORRUPT (after the intact newer ones), AGAIN, SYSTEM or fn's
+// non-zero return.
+using HistoryFn = int (*)(void *ctx, std::uint64_t epoch, const void *value, std::size_t len);
+int history(const RegionView &r, const Key &k, HistoryFn fn, void *ctx);
+// 2.9: the change feed after `since`: OK, COMPACTED, CORRUPT or fn's
+// non-zero return; *out_last (if given) the last epoch passed to fn, else since.
+using ChangeFn = int (*)(void *ctx, std::uint64_t epoch, int op, const char *key);
+int changes(const RegionView &r, std::uint64_t since, ChangeFn fn, void *ctx, std::uint64_t *out_last);
+// Live slots, counted now.
+std::uint32_t count_live(const RegionView &r);
 // 2.5. k == nullptr waits on the bus epoch. waiters: the word to register
 // on, or nullptr (then waits in slices of SPLINTER_UNREGISTERED_WAIT_MS).
 // spin_us: how long to re-check before sleeping. OK, TIMEOUT or AGAIN.
@@ -45,13 +57,18 @@ struct Writer {
   std::uint32_t live SPLINTER_GUARDED_BY(mu) = 0;
 };
 
+// 2.2 step 8: writes the feed entry of `epoch` (op SET or UNSET, key k with
+// its hash) -- also recovery's, for its own mutations and lost entries.
+void append_feed(Region &r, std::uint64_t epoch, unsigned op, const Key &k);
 // 2.2: OK, TOO_LARGE, FULL or CORRUPT.
 int set(Region &r, Writer &w, const Key &k, const void *value, std::size_t len, std::uint64_t *out_epoch)
     SPLINTER_REQUIRES(w.mu);
-// 2.3: OK, NOT_FOUND or FULL.
+// 2.3: OK, NOT_FOUND, FULL or CORRUPT.
 int unset(Region &r, Writer &w, const Key &k, std::uint64_t *out_epoch) SPLINTER_REQUIRES(w.mu);
-// 2.6: wakes the pollers of a region after a commit (or after taking the role).
-void wake(const RegionView &r);
+// 2.6: wakes the pollers of the key whose hash is key_hash, and of the bus,
+// after a mutation of that key; with no key_hash (after taking the writer
+// role, 2.6 step 3), every poller.
+void wake(const RegionView &r, std::optional<std::uint64_t> key_hash);
 
 }  // namespace splinter::protocol
 

@@ -3,8 +3,12 @@
 #include "mutants.h"
 #include "protocol.h"
 #include "status.h"
+#include "test_hooks.h"
 
 #include <sched.h>
+
+#include <new>
+#include <vector>
 
 namespace splinter::protocol {
 namespace {
@@ -28,15 +32,21 @@ inline __attribute__((always_inline)) Step look(const RegionView &r, std::uint32
     case State::invalid:
       return Step::next;
     case State::live:
+      // The buffer's line is fetched while the key is compared.
+      r.prefetch_buffer(i, layout::word_sel(*w));
       return r.hash(i) == k.hash && r.key_equals(i, k) ? Step::found : Step::next;
   }
   return Step::next;
 }
 
-// F11 for the buffer word w selects: what get and list check before they
-// trust a meta read under a stable word.
+// F11's meta shape: what a reader checks before it trusts a meta read under
+// a stable word (the epoch separately: the current value's is the word's).
+bool meta_shape_ok(const RegionView &r, const Meta &m) {
+  return m.len <= r.geo().max_value_size && m.reserved == 0 && m.deadline == 0;
+}
+// F11 for the buffer word w selects.
 bool meta_ok(const RegionView &r, const Meta &m, std::uint64_t w) {
-  return m.len <= r.geo().max_value_size && m.reserved == 0 && m.epoch == layout::word_epoch(w);
+  return meta_shape_ok(r, m) && m.epoch == layout::word_epoch(w);
 }
 
 // Pairs with the writer's release fence (2.2 step 3), then re-reads the word.
@@ -64,12 +74,17 @@ int get(const RegionView &r, const Key &k, void *buf, std::size_t cap, std::size
   for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
     std::uint32_t i = r.home(k.hash);
     r.prefetch(i);  // most hits are in their home slot; further probes fetch on demand
-    for (std::uint32_t n = 0; n < r.slots(); ++n, i = r.next(i)) {
+    const std::uint32_t limit = r.probe_bound();
+    for (std::uint32_t n = 0; n < limit; ++n, i = r.next(i)) {
       std::uint64_t w;
       const Step s = look(r, i, k, &w);
       if (s == Step::absent) return SPLINTER_E_NOT_FOUND;
       if (s == Step::next) continue;
-      const unsigned b = layout::word_active(w);
+      const unsigned b = layout::word_sel(w);
+      if (b >= r.buffers()) {
+        if (!stable(r, i, w)) goto retry;
+        return fail(SPLINTER_E_CORRUPT, "slot %u: sel %u names no buffer (F11)", i, b);
+      }
       const Meta m = r.meta(i, b);
       const bool fits = m.len <= cap;
       if (fits) r.read_value(i, b, m.len, buf);  // copies nothing if len > max_value_size
@@ -95,7 +110,8 @@ int key_epoch(const RegionView &r, const Key &k, std::uint64_t *out) {
   for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
     std::uint32_t i = r.home(k.hash);
     bool retry = false;
-    for (std::uint32_t n = 0; n < r.slots() && !retry; ++n, i = r.next(i)) {
+    const std::uint32_t limit = r.probe_bound();
+    for (std::uint32_t n = 0; n < limit && !retry; ++n, i = r.next(i)) {
       std::uint64_t w;
       const Step s = look(r, i, k, &w);
       if (s == Step::absent) break;
@@ -122,7 +138,9 @@ int list(const RegionView &r, ListFn fn, void *ctx) {
       if (layout::word_state(w) != State::live) break;
       Key k;
       r.load_key(i, &k);
-      const Meta m = r.meta(i, layout::word_active(w));
+      const unsigned b = layout::word_sel(w);
+      if (b >= r.buffers()) break;  // F11: get says CORRUPT; splinter_check names it
+      const Meta m = r.meta(i, b);
       if (!stable(r, i, w)) continue;
       // Skip what get would not find or not return as a value (F9, F10,
       // F11); splinter_check names it. A value failing its checksum (F12)
@@ -135,6 +153,130 @@ int list(const RegionView &r, ListFn fn, void *ctx) {
     }
   }
   return SPLINTER_OK;
+}
+
+namespace {
+
+// One stable read of a key's history: the metas of buffers a, a-1, ...
+// (until a zero meta, or history_depth + 1 of them) and their bytes.
+struct HistoryRead {
+  std::vector<Meta> metas;
+  std::vector<std::size_t> offsets;  // into bytes
+  std::vector<unsigned char> bytes;
+};
+
+}  // namespace
+
+int history(const RegionView &r, const Key &k, HistoryFn fn, void *ctx) {
+  const unsigned K = r.buffers();
+  HistoryRead h;
+  try {
+    h.metas.reserve(K);
+    h.offsets.reserve(K);
+  } catch (const std::bad_alloc &) {
+    return fail(SPLINTER_E_SYSTEM, "out of memory");
+  }
+  for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
+    std::uint32_t i = r.home(k.hash);
+    const std::uint32_t limit = r.probe_bound();
+    std::uint64_t w = 0;
+    bool found = false;
+    for (std::uint32_t n = 0; n < limit; ++n, i = r.next(i)) {
+      const Step s = look(r, i, k, &w);
+      if (s == Step::absent) break;
+      if (s == Step::found) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return SPLINTER_E_NOT_FOUND;
+    const unsigned a = layout::word_sel(w);
+    if (a >= K) {
+      if (!stable(r, i, w)) continue;
+      return fail(SPLINTER_E_CORRUPT, "slot %u: sel %u names no buffer (F11)", i, a);
+    }
+    // Copy buffers a, a-1, ..., a-history_depth (1.4): none of them is the
+    // spare the next set writes, so a stable word means none changed.
+    h.metas.clear();
+    h.offsets.clear();
+    h.bytes.clear();
+    for (unsigned j = 0; j <= r.geo().history_depth; ++j) {
+      const unsigned b = r.buffer_add(a, -static_cast<int>(j));
+      const Meta m = r.meta(i, b);
+      if (j > 0 && m.zero()) break;  // the history began here
+      h.metas.push_back(m);
+      h.offsets.push_back(h.bytes.size());
+      if (m.len > r.geo().max_value_size) break;  // reported below, after the newer ones
+      try {
+        h.bytes.resize(h.bytes.size() + m.len);
+      } catch (const std::bad_alloc &) {
+        return fail(SPLINTER_E_SYSTEM, "out of memory for a history of %zu bytes", h.bytes.size() + m.len);
+      }
+      r.read_value(i, b, m.len, h.bytes.data() + h.offsets.back());
+    }
+    if (!stable(r, i, w)) continue;
+    // Each value is verified before it is given: the current one against
+    // the word's epoch, each earlier one against an epoch strictly older.
+    std::uint64_t newer = layout::word_epoch(w);
+    for (std::size_t j = 0; j < h.metas.size(); ++j) {
+      const Meta &m = h.metas[j];
+      const bool shape = j == 0 ? meta_ok(r, m, w) : meta_shape_ok(r, m) && m.epoch >= 1 && m.epoch < newer;
+      const unsigned char *v = h.bytes.data() + h.offsets[j];
+      if (!shape || value_check(k.hash, m.epoch, v, m.len) != m.check)
+        return j == 0 ? fail(SPLINTER_E_CORRUPT, "slot %u: the current value is damaged (F11/F12)", i)
+                      : fail(SPLINTER_E_CORRUPT, "slot %u: history entry %zu is damaged (F19)", i, j);
+      if (const int rc = fn(ctx, m.epoch, v, m.len)) return rc;
+      newer = m.epoch;
+    }
+    return SPLINTER_OK;
+  }
+  return fail(SPLINTER_E_AGAIN, "no stable read after %d attempts", kMaxAttempts);
+}
+
+int changes(const RegionView &r, std::uint64_t since, ChangeFn fn, void *ctx, std::uint64_t *out_last) {
+  std::uint64_t last = since;
+  auto done = [&](int st) {
+    if (out_last) *out_last = last;
+    return st;
+  };
+  // 2.9 step 1: pairs with the writer's release store of the bus epoch
+  // (2.2 step 9), which follows the feed entry of every epoch up to it.
+  const std::uint64_t bus = r.header().bus_epoch(std::memory_order_acquire);
+  const std::uint64_t ring = r.geo().change_ring;
+  if (since > bus)
+    return done(fail(SPLINTER_E_COMPACTED,
+                     "since %llu is ahead of the bus epoch %llu: the bus was recreated, or changes made after the "
+                     "last flush were lost",
+                     static_cast<unsigned long long>(since), static_cast<unsigned long long>(bus)));
+  const std::uint64_t oldest = bus >= ring ? bus - ring + 1 : 1;
+  if (since + 1 < oldest)
+    return done(fail(SPLINTER_E_COMPACTED, "the feed holds epochs %llu..%llu; %llu is gone",
+                     static_cast<unsigned long long>(oldest), static_cast<unsigned long long>(bus),
+                     static_cast<unsigned long long>(since + 1)));
+  for (std::uint64_t e = since + 1; e <= bus; ++e) {
+    // 2.9 step 3: a seqlock read of the entry.
+    const std::uint64_t w1 = r.feed_word(e, std::memory_order_acquire);  // pairs with the writer's release store
+    SPLINTER_CRASH_POINT(test::kFeedWordRead);
+    const std::uint64_t check = r.feed_check_word(e);
+    Key k;
+    r.load_feed_key(e, &k);
+    // Pairs with the writer's release fence after it cleared the word (2.2 step 8).
+    std::atomic_thread_fence(std::memory_order_acquire);
+    const std::uint64_t w2 = mutant::kFeedNoRecheck ? w1 : r.feed_word(e, std::memory_order_relaxed);
+    if (w1 != w2 || layout::feed_epoch(w1) != e || layout::feed_op(w1) == layout::kOpNone)
+      return done(fail(SPLINTER_E_COMPACTED,
+                       "the entry of epoch %llu was overwritten (the writer wrapped the ring) or removed by recovery",
+                       static_cast<unsigned long long>(e)));
+    const unsigned op = layout::feed_op(w1);
+    if ((w1 & 0xF8u) != 0 || op > layout::kOpExpire || !k.well_formed() || check != layout::feed_check(k.hash, w1))
+      return done(fail(SPLINTER_E_CORRUPT, "the feed entry of epoch %llu is damaged (F20); run splinter_check",
+                       static_cast<unsigned long long>(e)));
+    char name[layout::kKeyBytes];
+    std::memcpy(name, k.words, sizeof name);
+    last = e;
+    if (const int rc = fn(ctx, e, static_cast<int>(op), name)) return done(rc);
+  }
+  return done(SPLINTER_OK);
 }
 
 }  // namespace splinter::protocol

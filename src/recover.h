@@ -8,12 +8,13 @@
 namespace splinter {
 
 // Repairs the region so that it validates clean. The caller holds the
-// writer role and a writable mapping of the whole object (`size` bytes).
-// Every finding is passed to `sink` with the fix applied. With
-// lossless_only, nothing is changed and CORRUPT is returned if any value
-// would be rolled back or dropped (the writer-open path). Returns OK,
-// CORRUPT or VERSION.
-int recover_region(Region &r, std::uint64_t size, bool lossless_only, const FindingSink &sink,
+// writer role (an OFD lock on fd) and a writable mapping of the region; the
+// object is `object_size` bytes (more than the region: F17 truncates it
+// through fd). Every finding is passed to `sink` with the fix applied. With
+// lossless_only, nothing is changed and CORRUPT is returned if any fix
+// would roll back, restore, drop or trim a value (the writer-open path).
+// Returns OK, CORRUPT, VERSION or SYSTEM.
+int recover_region(Region &r, int fd, std::uint64_t object_size, bool lossless_only, const FindingSink &sink,
                    splinter_report *out);
 
 }  // namespace splinter

@@ -11,17 +11,23 @@
 namespace splinter::test {
 
 enum CrashPoint : int {
-  kSetFenced = 1,        // 2.2 step 3 done
-  kSetKeyWritten = 2,    // 2.2 step 4 done (new key only)
+  kSetFenced = 1,        // 2.2 step 4 done (the release fence)
+  kSetKeyWritten = 2,    // 2.2 step 5 done (new key only)
   kSetValueHalf = 3,     // half of the value's words stored
-  kSetValueWritten = 4,  // 2.2 step 5: bytes done, meta not yet
-  kSetMetaWritten = 5,   // 2.2 step 5 done
-  kSetCommitted = 6,     // 2.2 step 6 done (slot word published)
-  kSetEpochPublished = 7,// 2.2 step 7 done
+  kSetValueWritten = 4,  // 2.2 step 6: bytes done, meta not yet
+  kSetMetaWritten = 5,   // 2.2 step 6 done
+  kSetCommitted = 6,     // 2.2 step 7 done (slot word published)
+  kSetEpochPublished = 7,// 2.2 step 9 done
   kUnsetCommitted = 8,   // 2.3 step 2 done
-  kUnsetEpochPublished = 9,  // 2.3 step 3 done
+  kUnsetEpochPublished = 9,  // 2.3 step 3 done (feed entry and bus epoch)
   kUnsetReclaimStep = 10,    // after each reclaimed tombstone (2.3 step 4)
-  kCrashPointCount = 11
+  // Added with format version 4 (after the others, so their numbers stay):
+  kSetFeedWritten = 11,      // 2.2 step 8 done (feed entry written, bus epoch not yet)
+  kUnsetFeedWritten = 12,    // 2.3 step 3: feed entry written, bus epoch not yet
+  // A reader's point, not the writer's: changes() has loaded an entry's
+  // word and not yet its check and key (2.9 step 3).
+  kFeedWordRead = 13,
+  kCrashPointCount = 14
 };
 
 using CrashHook = void (*)(int point);

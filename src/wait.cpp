@@ -25,7 +25,7 @@ std::uint64_t to_us(const timespec &t) {
 
 }  // namespace
 
-void wake(const RegionView &r) {
+void wake(const RegionView &r, std::optional<std::uint64_t> /*key_hash: one futex word in version 3*/) {
   // Pairs with the poller's fence after it registers (2.5 step 2): either this
   // load sees its registration, or its re-check sees the commit just made.
   std::atomic_thread_fence(std::memory_order_seq_cst);

@@ -98,27 +98,68 @@ void reclaim(Region &r, std::uint32_t i) {
 
 }  // namespace
 
+std::uint32_t count_live(const RegionView &r) {
+  std::uint32_t live = 0;
+  for (std::uint32_t i = 0; i < r.slots(); ++i)
+    if (layout::word_state(r.word(i, std::memory_order_relaxed)) == State::live) ++live;
+  return live;
+}
+
+void append_feed(Region &r, std::uint64_t epoch, unsigned op, const Key &k) {
+  // 2.2 step 8. The word is cleared first, and the release fence after it
+  // pairs with a feed reader's acquire fence (2.9 step 3): a reader that
+  // copied any byte of the new check or key also sees the cleared word when
+  // it re-reads it, so it never pairs the old word with new bytes.
+  r.set_feed_word(epoch, 0, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_release);
+  const std::uint64_t w = layout::make_feed_word(op, epoch);
+  r.store_feed_body(epoch, layout::feed_check(k.hash, w), k);
+  // Pairs with the reader's acquire load of the word (2.9 step 3).
+  r.set_feed_word(epoch, w, std::memory_order_release);
+}
+
 int set(Region &r, Writer &w, const Key &k, const void *value, std::size_t len, std::uint64_t *out_epoch) {
   if (len > r.geo().max_value_size)
     return fail(SPLINTER_E_TOO_LARGE, "value of %zu bytes exceeds max_value_size %u", len, r.geo().max_value_size);
   const std::uint64_t e = r.header().bus_epoch(std::memory_order_relaxed);
   if (e >= layout::kEpochMax) return fail(SPLINTER_E_FULL, "epoch space exhausted");
   const Probe p = probe(r, k);
-  if (!p.found && w.live >= r.slots())
+  if (!p.found && w.live >= r.slots()) {
+    // The count says full: make sure the table agrees before saying FULL
+    // (a table changed behind the writer's back is damage, not a full bus).
+    const std::uint32_t live = count_live(r);
+    if (live != w.live)
+      return fail(SPLINTER_E_CORRUPT,
+                  "the writer counted %u live keys but the slot table holds %u: the region was changed behind "
+                  "the writer's back; close the bus and run splinter_recover",
+                  w.live, live);
     return fail(SPLINTER_E_FULL, "all %u slots hold live keys", r.slots());
+  }
   if (!p.found && !p.have_free) return fail(SPLINTER_E_CORRUPT, "no free slot although %u of %u are live", w.live, r.slots());
   const std::uint32_t i = p.found ? p.slot : p.free_slot;
-  const std::uint64_t old_word = p.found ? p.word : p.free_word;
-  // 2.2 step 2: the buffer the live word does not select (the mutant writes over the live one).
-  const unsigned active = layout::word_active(old_word);
-  const unsigned b = mutant::kWriteActiveBuffer && p.found ? active : 1 - active;
-  // The mutant keeps an overwritten key's epoch, and leaves the bus epoch alone.
+  const unsigned K = r.buffers();
+  // 2.2 step 2: an existing key's next value goes to the spare buffer, the
+  // one after the current (the mutant writes over the current one).
+  unsigned t = 0;
+  if (p.found) {
+    const unsigned a = layout::word_sel(p.word);
+    if (a >= K) return fail(SPLINTER_E_CORRUPT, "slot %u: sel %u names no buffer (F11); run splinter_recover", i, a);
+    t = mutant::kWriteActiveBuffer ? a : r.buffer_add(a, 1);
+  }
+  // The mutant keeps an overwritten key's epoch, and leaves the feed and the bus epoch alone.
   const bool keep_epoch = mutant::kNoEpochBumpOnOverwrite && p.found;
-  const std::uint64_t next = keep_epoch ? layout::word_epoch(old_word) : e + 1;
-  const std::uint64_t new_word = layout::make_word(State::live, b, next);
+  const std::uint64_t next = keep_epoch ? layout::word_epoch(p.word) : e + 1;
+  const std::uint64_t new_word = layout::make_word(State::live, t, next);
   const std::uint64_t check = value_check(k.hash, next, value, len);
 
-  // Pairs with the reader's acquire fence before its re-check (2.4 step 5):
+  // 2.2 step 3: lookups stop after probe_limit slots; raise it before the
+  // key can be seen further from home than any before.
+  if (!p.found) {
+    const std::uint32_t need = r.distance(k.hash, i) + 1;
+    if (need > r.header().probe_limit(std::memory_order_relaxed))
+      r.header().set_probe_limit(need, std::memory_order_release);
+  }
+  // Pairs with the reader's acquire fence before its re-check (2.4 step 4):
   // a reader that sees any store below also sees every slot word stored
   // before it, so its re-check fails instead of returning mixed bytes.
   std::atomic_thread_fence(std::memory_order_release);
@@ -126,28 +167,31 @@ int set(Region &r, Writer &w, const Key &k, const void *value, std::size_t len, 
   if constexpr (mutant::kPublishBeforeValue) r.set_word(i, new_word, std::memory_order_release);
   if (!p.found) {
     r.store_key(i, k);
-    // The other buffer may hold a value of an earlier key of this slot, or of
-    // this key before it was removed: it must never pass for this key's
-    // previous value in recovery (2.2 step 4, F11/F12 rollback).
-    r.set_meta(i, 1 - b, Meta{});
+    // Every other buffer may hold a value of an earlier key of this slot, or
+    // of this key before it was removed: none may pass for this key's history
+    // or its previous value in recovery (1.4; F11/F12 rollback).
+    for (unsigned b = 0; b < K; ++b)
+      if (b != t) r.set_meta(i, b, Meta{});
     SPLINTER_CRASH_POINT(test::kSetKeyWritten);
   }
   const std::size_t words = Region::value_words(len);
-  r.write_value_words(i, b, value, len, 0, words / 2);
+  r.write_value_words(i, t, value, len, 0, words / 2);
   SPLINTER_CRASH_POINT(test::kSetValueHalf);
-  r.write_value_words(i, b, value, len, words / 2, words);
+  r.write_value_words(i, t, value, len, words / 2, words);
   SPLINTER_CRASH_POINT(test::kSetValueWritten);
-  r.set_meta(i, b, Meta{static_cast<std::uint32_t>(len), 0, next, check});
+  r.set_meta(i, t, Meta{static_cast<std::uint32_t>(len), 0, next, check, 0});
   SPLINTER_CRASH_POINT(test::kSetMetaWritten);
   // The commit point: pairs with the reader's acquire load of the word (2.4 step 2).
   r.set_word(i, new_word, std::memory_order_release);
   SPLINTER_CRASH_POINT(test::kSetCommitted);
   if (!keep_epoch) {
+    append_feed(r, next, layout::kOpSet, k);
+    SPLINTER_CRASH_POINT(test::kSetFeedWritten);
     r.header().set_bus_epoch(next, std::memory_order_release);
     SPLINTER_CRASH_POINT(test::kSetEpochPublished);
   }
   if (!p.found) ++w.live;
-  wake(r);
+  wake(r, k.hash);
   if (out_epoch) *out_epoch = next;
   return SPLINTER_OK;
 }
@@ -158,14 +202,25 @@ int unset(Region &r, Writer &w, const Key &k, std::uint64_t *out_epoch) {
   const std::uint64_t e = r.header().bus_epoch(std::memory_order_relaxed);
   if (e >= layout::kEpochMax) return fail(SPLINTER_E_FULL, "epoch space exhausted");
   const std::uint64_t next = e + 1;
+  // 2.3 step 1: a set of this key that died before its commit (section 3,
+  // 2.2 steps 1-6) may have left the spare buffer intact with this very
+  // epoch; the tombstone must not name an intact value of its key (F18 would
+  // take it for a LIVE word whose state byte was damaged). No reader reads
+  // the spare, and the release store of the word below orders this store
+  // before the commit.
+  const unsigned spare = r.buffer_add(layout::word_sel(p.word) % r.buffers(), 1);
+  if (r.meta(p.slot, spare).epoch == next) r.set_meta(p.slot, spare, Meta{});
   // 2.3 step 2 (the mutant leaves an EMPTY slot, cutting the probe paths through it).
-  r.set_word(p.slot, mutant::kNoTombstone ? 0 : layout::make_word(State::tombstone, layout::word_active(p.word), next),
+  r.set_word(p.slot, mutant::kNoTombstone ? 0 : layout::make_word(State::tombstone, layout::kOpUnset, next),
              std::memory_order_release);
   SPLINTER_CRASH_POINT(test::kUnsetCommitted);
+  // 2.3 step 3.
+  append_feed(r, next, layout::kOpUnset, k);
+  SPLINTER_CRASH_POINT(test::kUnsetFeedWritten);
   r.header().set_bus_epoch(next, std::memory_order_release);
   SPLINTER_CRASH_POINT(test::kUnsetEpochPublished);
   --w.live;
-  wake(r);
+  wake(r, k.hash);
   reclaim(r, p.slot);
   if (out_epoch) *out_epoch = next;
   return SPLINTER_OK;

@@ -64,7 +64,7 @@ class Sim {
  public:
   Sim(const Options &o, std::string dir)
       : o_(o), u_(Universe::make(o.slots, o.max_value)), dir_(std::move(dir)), rng_(o.seed),
-        geo_(*spec::geometry(o.slots, o.max_value)) {}
+        geo_(*spec::geometry(o.slots, o.max_value, 0, spec::default_ring(o.slots))) {}
   void round();
   const Totals &totals() const { return t_; }
 
@@ -87,6 +87,13 @@ class Sim {
   bool committed(std::uint32_t id, std::uint64_t e, const unsigned char *bytes, std::size_t len) const {
     const auto it = versions_.find({id, e});
     return it != versions_.end() && it->second.size() == len && same_bytes(bytes, it->second.data(), len);
+  }
+  // Some committed version of key id had these bytes (a value recovery
+  // restored: its rollback is a mutation and takes a new epoch, FORMAT.md 3).
+  bool had_bytes(std::uint32_t id, const unsigned char *bytes, std::size_t len) const {
+    for (auto it = versions_.lower_bound({id, 0}); it != versions_.end() && it->first.first == id; ++it)
+      if (it->second.size() == len && same_bytes(bytes, it->second.data(), len)) return true;
+    return false;
   }
 
   const Options &o_;
@@ -151,8 +158,8 @@ std::set<std::int64_t> Sim::torn_slots(const Bytes &img, std::map<std::int64_t, 
     else if (it == versions_.end()) bad = "no committed version at this epoch";
     else {
       const Bytes &v = it->second;
-      const spec::Meta &m = s.active_meta();
-      const unsigned char *stored = im.value(geo_, i, s.active(), v.size());
+      const spec::Meta &m = s.current_meta();
+      const unsigned char *stored = im.value(geo_, i, s.sel(), v.size());
       if (s.key_hash != spec::key_hash(key)) bad = "key hash";
       else if (m.len != v.size() || m.reserved != 0 || m.epoch != e) bad = "meta len/epoch";
       else if (!stored || !same_bytes(stored, v.data(), v.size())) bad = "value bytes differ from the committed ones";
@@ -186,17 +193,18 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
   if (o_.ignore_rule != 0)
     std::erase_if(found, [&](const Finding &f) { return f.rule == o_.ignore_rule; });
   for (const auto &f : found) {
-    // Only a damage finding (F7-F12) flags a slot's bytes; F13/F14/F15 on a
-    // torn slot say something else about it.
-    if (f.rule >= 7 && f.rule <= 12) flagged.insert(f.slot);
-    if (f.fix == SPLINTER_FIX_ROLLBACK || f.fix == SPLINTER_FIX_DROP) lossy = true;
+    // Only a damage finding (F7-F12, and F18: a slot word that disagrees
+    // with its buffers) flags a slot's bytes; F13/F14/F15 on a torn slot say
+    // something else about it.
+    if ((f.rule >= 7 && f.rule <= 12) || f.rule == 18) flagged.insert(f.slot);
+    if (f.fix == SPLINTER_FIX_ROLLBACK || f.fix == SPLINTER_FIX_DROP || f.fix == SPLINTER_FIX_TRIM) lossy = true;
     if ((f.rule == 11 || f.rule == 12) && !torn.count(f.slot))
       violation("%s: check flags F%u on slot %" PRId64 " (key '%s'), whose bytes are a committed version: %s", ctx,
                 f.rule, f.slot, f.key.c_str(), f.detail.c_str());
   }
   for (std::int64_t s : torn)
     if (!flagged.count(s))
-      violation("%s: slot %" PRId64 " is torn (%s) but check reports no damage finding (F7-F12) for it", ctx, s,
+      violation("%s: slot %" PRId64 " is torn (%s) but check reports no damage finding (F7-F12, F18) for it", ctx, s,
                 why[s].c_str());
   if (found.empty()) ++t_.clean_checks;
 
@@ -251,9 +259,11 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
   t_.recover_rolled_back += rr.rolled_back;
   t_.recover_dropped += rr.dropped;
   t_.recover_repaired += rr.repaired;
-  std::set<std::string> dropped;
-  for (const auto &f : fixed)
+  std::set<std::string> dropped, restored;
+  for (const auto &f : fixed) {
     if (f.fix == SPLINTER_FIX_DROP) dropped.insert(f.key);
+    if (f.fix == SPLINTER_FIX_ROLLBACK) restored.insert(f.key);
+  }
   std::vector<Finding> after;
   splinter_report ra{};
   st = splinter_check(SPLINTER_FILE, path.c_str(), collect, &after, &ra);
@@ -265,7 +275,7 @@ void Sim::evaluate(const Bytes &img, const std::string &what) {
   if (st != SPLINTER_OK) violation("%s: reader open after recover: %s", ctx, splinter_status_name(st));
   get_each(r, buf, [&](std::uint32_t id, const std::string &name, int gs, std::uint64_t e, std::size_t len) {
     if (gs == SPLINTER_OK) {
-      if (!committed(id, e, buf.data(), len))
+      if (!committed(id, e, buf.data(), len) && !(restored.count(name) && had_bytes(id, buf.data(), len)))
         violation("%s: after recover, %s holds epoch %" PRIu64 ", which is not a value it ever had", ctx, name.c_str(), e);
       if (flushed_present_[id] && e == flushed_epoch_[id]) ++t_.keys_flushed;
       else if (e == final_epoch_[id]) ++t_.keys_final;

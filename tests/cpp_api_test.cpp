@@ -120,6 +120,41 @@ TEST_P(CppApi, AnOkStatusHasNoDetail) {
   EXPECT_TRUE(w.status().ok());
 }
 
+TEST_P(CppApi, CreateWithOptionsHistoryAndChanges) {
+  auto w = Bus::create(to_cpp(backing()), name_.str(), {.slots = 8, .max_value_size = 64, .change_ring = 4, .history_depth = 2});
+  ASSERT_TRUE(w.ok()) << last_error();
+  auto in = w->info();
+  ASSERT_TRUE(in.ok());
+  EXPECT_EQ(in->change_ring, 4u);
+  EXPECT_EQ(in->history_depth, 2u);
+  for (const char *v : {"1", "2", "3", "4"}) ASSERT_TRUE(w->set("k", std::string_view(v)).ok());
+  ASSERT_TRUE(w->unset("gone").code() == Code::not_found);
+  ASSERT_TRUE(w->set("x", std::string_view("x")).ok());
+  auto h = w->history("k");
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->size(), 3u);
+  EXPECT_EQ(h.value()[0].text(), "4");
+  EXPECT_EQ(h.value()[0].epoch, 4u);
+  EXPECT_EQ(h.value()[2].text(), "2");
+  EXPECT_EQ(w->history("gone").status().code(), Code::not_found);
+  int seen = 0;
+  EXPECT_TRUE(w->history("k", [&](std::uint64_t, std::span<const std::byte>) { return ++seen < 2; }).ok());
+  EXPECT_EQ(seen, 2);
+  auto c = w->changes(2);
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->changes.size(), 3u);
+  EXPECT_EQ(c->last, 5u);
+  EXPECT_EQ(c->changes[2].key, "x");
+  EXPECT_EQ(c->changes[2].op, Op::set);
+  EXPECT_EQ(c->changes[0].epoch, 3u);
+  EXPECT_EQ(w->changes(0).status().code(), Code::compacted);
+  std::uint64_t last = 0;
+  int calls = 0;
+  EXPECT_TRUE(w->changes(2, [&](std::uint64_t, Op, std::string_view) { return ++calls < 2; }, &last).ok());
+  EXPECT_EQ(last, 4u);
+  EXPECT_STREQ(Status(Code::compacted).name(), "SPLINTER_E_COMPACTED");
+}
+
 SPLINTER_BOTH_BACKINGS(CppApi);
 
 TEST(CppStatus, StatusesCompareByCodeAndWhatFallsBackToTheSentence) {

@@ -40,9 +40,32 @@ bool run_killed_at(splinter_backing backing, const std::string &name, int point,
   return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
+// The writer's crash points of set (2.2), in protocol order, and of unset (2.3).
+const std::vector<int> kSetPoints = {test::kSetFenced,     test::kSetKeyWritten, test::kSetValueHalf,
+                                     test::kSetValueWritten, test::kSetMetaWritten, test::kSetCommitted,
+                                     test::kSetFeedWritten, test::kSetEpochPublished};
+const std::vector<int> kUnsetPoints = {test::kUnsetCommitted, test::kUnsetFeedWritten, test::kUnsetEpochPublished,
+                                       test::kUnsetReclaimStep};
+
+// The change feed after a crash (section 3): a committed mutation is in it,
+// an uncommitted one is not.
+std::vector<std::pair<uint64_t, std::string>> feed_of(const splinter_bus *b, uint64_t since) {
+  std::vector<std::pair<uint64_t, std::string>> out;
+  const int st = splinter_changes(
+      b, since,
+      [](void *ctx, uint64_t e, int op, const char *key) {
+        static_cast<std::vector<std::pair<uint64_t, std::string>> *>(ctx)->emplace_back(
+            e, std::string(op == SPLINTER_OP_SET ? "set " : "unset ") + key);
+        return 0;
+      },
+      &out, nullptr);
+  EXPECT_EQ(st, SPLINTER_OK) << splinter_last_error();
+  return out;
+}
+
 TEST_P(Crash, KilledMidSetKeepsOldOrNew) {
   const std::string old_v(40, 'o'), new_v(57, 'n');
-  for (int point = test::kSetFenced; point <= test::kSetEpochPublished; ++point) {
+  for (const int point : kSetPoints) {
     SCOPED_TRACE("crash point " + std::to_string(point));
     splinter_bus *w = create(8, 64);
     ASSERT_EQ(set_str(w, "k", old_v), SPLINTER_OK);
@@ -64,14 +87,17 @@ TEST_P(Crash, KilledMidSetKeepsOldOrNew) {
     EXPECT_EQ(get_str(w, "k"), seen);
     EXPECT_EQ(get_str(w, "other"), "stays");
     EXPECT_EQ(check(w).worst, 0);
-    EXPECT_GE(splinter_epoch(w), 4u);
+    const bool committed = seen == new_v;
+    EXPECT_EQ(splinter_epoch(w), committed ? 5u : 4u);
+    EXPECT_EQ(feed_of(w, 3), committed ? (std::vector<std::pair<uint64_t, std::string>>{{4, "set other"}, {5, "set k"}})
+                                       : (std::vector<std::pair<uint64_t, std::string>>{{4, "set other"}}));
     splinter_close(w);
     ASSERT_EQ(splinter_destroy(backing(), name_.c_str()), SPLINTER_OK);
   }
 }
 
 TEST_P(Crash, KilledMidNewKeyLeavesItAbsentOrPresent) {
-  for (int point = test::kSetFenced; point <= test::kSetEpochPublished; ++point) {
+  for (const int point : kSetPoints) {
     SCOPED_TRACE("crash point " + std::to_string(point));
     splinter_bus *w = create(4, 16);
     const auto keys = colliding_keys(4, 1, 3);
@@ -89,13 +115,14 @@ TEST_P(Crash, KilledMidNewKeyLeavesItAbsentOrPresent) {
     EXPECT_EQ(get_str(w, keys[1].c_str()), "b");
     EXPECT_EQ(get_str(w, keys[0].c_str()), "<SPLINTER_E_NOT_FOUND>");
     EXPECT_EQ(check(w).worst, 0);
+    EXPECT_EQ(feed_of(w, 3).size(), seen == "new" ? 1u : 0u);
     splinter_close(w);
     ASSERT_EQ(splinter_destroy(backing(), name_.c_str()), SPLINTER_OK);
   }
 }
 
 TEST_P(Crash, KilledMidUnsetLeavesOldOrAbsent) {
-  for (int point = test::kUnsetCommitted; point <= test::kUnsetReclaimStep; ++point) {
+  for (const int point : kUnsetPoints) {
     SCOPED_TRACE("crash point " + std::to_string(point));
     splinter_bus *w = create(8, 16);
     const auto keys = colliding_keys(8, 6, 2);  // slots 6, 7; slot 0 empty: unsetting both reclaims
@@ -112,6 +139,7 @@ TEST_P(Crash, KilledMidUnsetLeavesOldOrAbsent) {
     EXPECT_TRUE(seen == "b" || seen == "<SPLINTER_E_NOT_FOUND>") << seen;
     EXPECT_EQ(check(w).worst, 0);
     EXPECT_EQ(splinter_epoch(w), 4u);
+    EXPECT_EQ(feed_of(w, 3), (std::vector<std::pair<uint64_t, std::string>>{{4, "unset " + keys[1]}}));
     splinter_close(w);
     ASSERT_EQ(splinter_destroy(backing(), name_.c_str()), SPLINTER_OK);
   }

@@ -4,6 +4,7 @@
 #include "layout.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <random>
 
@@ -22,8 +23,17 @@ T peek(const std::string &bytes, std::size_t off) {
   std::memcpy(&v, bytes.data() + off, sizeof v);
   return v;
 }
-// Recomputes the header check after editing header fields.
-void reseal(std::string &bytes) { poke(bytes, layout::kOffHeaderCheck, header_check(bytes.data())); }
+// Recomputes the header check after editing header fields, and makes the
+// copy at 2048 the same (so that the edit is the header's, not a damage F16 repairs).
+void reseal(std::string &bytes) {
+  poke(bytes, layout::kOffHeaderCheck, header_check(bytes.data()));
+  bytes.replace(layout::kOffHeaderCopy, layout::kHeaderFixedBytes, bytes, 0, layout::kHeaderFixedBytes);
+}
+layout::Geometry geometry_of(const std::string &bytes) {
+  return *layout::compute_geometry(peek<uint32_t>(bytes, layout::kOffSlots), peek<uint32_t>(bytes, layout::kOffMaxValue),
+                                   peek<uint32_t>(bytes, layout::kOffHistoryDepth),
+                                   peek<uint32_t>(bytes, layout::kOffChangeRing));
+}
 
 // The slot index holding `key`, read from the raw bytes.
 std::size_t slot_of(const std::string &bytes, const std::string &key) {
@@ -38,11 +48,24 @@ std::size_t slot_of(const std::string &bytes, const std::string &key) {
   return 0;
 }
 std::size_t value_offset(const std::string &bytes, std::size_t slot, unsigned buffer) {
-  const auto g = layout::compute_geometry(peek<uint32_t>(bytes, layout::kOffSlots), peek<uint32_t>(bytes, layout::kOffMaxValue));
-  return g->value_buffer_offset(static_cast<uint32_t>(slot), buffer);
+  return geometry_of(bytes).buffer_offset(static_cast<uint32_t>(slot), buffer) + layout::kMetaSize;
 }
 unsigned active_buffer(const std::string &bytes, std::size_t slot) {
-  return layout::word_active(peek<uint64_t>(bytes, layout::kOffSlotTable + slot * layout::kSlotSize));
+  return layout::word_sel(peek<uint64_t>(bytes, layout::kOffSlotTable + slot * layout::kSlotSize));
+}
+// Findings of splinter_check by name, as (rule, fix) pairs.
+std::vector<std::pair<uint32_t, int>> check_findings(splinter_backing b, const BusName &n, int *status = nullptr) {
+  std::vector<std::pair<uint32_t, int>> out;
+  splinter_report r{};
+  const int st = splinter_check(
+      b, n.c_str(),
+      [](void *ctx, const splinter_finding *f) {
+        static_cast<std::vector<std::pair<uint32_t, int>> *>(ctx)->emplace_back(f->rule, f->fix);
+        return 0;
+      },
+      &out, &r);
+  if (status) *status = st;
+  return out;
 }
 
 int open_status(splinter_backing b, const BusName &n, splinter_role role) {
@@ -81,10 +104,31 @@ TEST_P(Malformed, TruncatedBusIsCorrupt) {
   EXPECT_EQ(open_status(backing(), name_, SPLINTER_READER), SPLINTER_E_CORRUPT);
 }
 
-TEST_P(Malformed, ExtendedBusIsCorrupt) {
-  splinter_close(create(16, 64));
-  spit(name_.path(), slurp(name_.path()) + std::string(4096, '\0'));
-  EXPECT_EQ(open_status(backing(), name_, SPLINTER_READER), SPLINTER_E_CORRUPT);
+// Issue 16 item 6: a grown object is a recoverable finding (F17); recover
+// truncates it back and loses nothing.
+TEST_P(Malformed, ExtendedBusIsRecoveredByTruncatingIt) {
+  splinter_bus *w = create(16, 64);
+  ASSERT_EQ(set_str(w, "k", "kept"), SPLINTER_OK);
+  splinter_close(w);
+  const std::string clean = slurp(name_.path());
+  spit(name_.path(), clean + std::string(4096, 'x'));
+  splinter_bus *r = open(SPLINTER_READER);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(get_str(r, "k"), "kept");
+  splinter_close(r);
+  EXPECT_EQ(check_findings(backing(), name_), (std::vector<std::pair<uint32_t, int>>{{17, SPLINTER_FIX_REPAIR}}));
+  splinter_report rep{};
+  ASSERT_EQ(splinter_recover(backing(), name_.c_str(), nullptr, nullptr, &rep), SPLINTER_OK);
+  EXPECT_EQ(rep.findings, 1u);
+  EXPECT_EQ(rep.worst, SPLINTER_SEV_RECOVERABLE);
+  EXPECT_EQ(slurp(name_.path()), clean);
+  // A writer open repairs it as well (truncating is lossless).
+  spit(name_.path(), clean + std::string(4096, 'x'));
+  w = open(SPLINTER_WRITER);
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(get_str(w, "k"), "kept");
+  splinter_close(w);
+  EXPECT_EQ(slurp(name_.path()).size(), clean.size());
 }
 
 TEST_P(Malformed, FutureVersionIsVersion) {
@@ -115,18 +159,58 @@ TEST_P(Malformed, OverflowingGeometryIsCorrupt) {
 TEST_P(Malformed, GeometryThatDisagreesWithTheSizeIsCorrupt) {
   splinter_close(create(16, 64));
   std::string bytes = slurp(name_.path());
-  poke<uint32_t>(bytes, layout::kOffSlots, 17);  // more slots than the object holds
+  poke<uint32_t>(bytes, layout::kOffSlots, 64);  // more slots than the object holds
   reseal(bytes);
   spit(name_.path(), bytes);
   EXPECT_EQ(open_status(backing(), name_, SPLINTER_READER), SPLINTER_E_CORRUPT);
 }
 
-TEST_P(Malformed, HeaderBitFlipIsCorrupt) {
+// Issue 16 item 4: one damaged byte of the fixed header leaves the bus
+// reachable through its copy (F16), and recovery rewrites the damaged one.
+TEST_P(Malformed, HeaderBitFlipIsRepairedFromTheCopy) {
+  for (const std::size_t off : {layout::kOffMaxValue, layout::kOffHeaderCopy + layout::kOffSlots, std::size_t{3}}) {
+    SCOPED_TRACE("header byte " + std::to_string(off));
+    splinter_bus *w = create();
+    ASSERT_EQ(set_str(w, "k", "v"), SPLINTER_OK);
+    splinter_close(w);
+    const std::string clean = slurp(name_.path());
+    std::string bytes = clean;
+    bytes[off] ^= 0x01;  // checksum not resealed
+    spit(name_.path(), bytes);
+    splinter_bus *r = open(SPLINTER_READER);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(get_str(r, "k"), "v");
+    splinter_close(r);
+    EXPECT_EQ(check_findings(backing(), name_), (std::vector<std::pair<uint32_t, int>>{{16, SPLINTER_FIX_REPAIR}}));
+    ASSERT_EQ(splinter_recover(backing(), name_.c_str(), nullptr, nullptr, nullptr), SPLINTER_OK);
+    EXPECT_EQ(slurp(name_.path()), clean);
+    ASSERT_EQ(splinter_destroy(backing(), name_.c_str()), SPLINTER_OK);
+  }
+}
+
+TEST_P(Malformed, HeaderDamagedInBothCopiesIsCorrupt) {
   splinter_close(create());
   std::string bytes = slurp(name_.path());
-  bytes[layout::kOffMaxValue] ^= 0x01;  // checksum not resealed
+  bytes[layout::kOffMaxValue] ^= 0x01;
+  bytes[layout::kOffHeaderCopy + layout::kOffMaxValue] ^= 0x01;
   spit(name_.path(), bytes);
   EXPECT_EQ(open_status(backing(), name_, SPLINTER_READER), SPLINTER_E_CORRUPT);
+  int st = 0;
+  EXPECT_EQ(check_findings(backing(), name_, &st), (std::vector<std::pair<uint32_t, int>>{{6, SPLINTER_FIX_NONE}}));
+  EXPECT_EQ(st, SPLINTER_E_CORRUPT);
+}
+
+// Issue 16 item 1: a FIFO (or any object that is not a regular file) at the
+// bus path is refused before anything is read from it: nothing hangs.
+TEST_P(Malformed, FifoAtTheBusPathIsRefusedWithoutBlocking) {
+  ASSERT_EQ(::mkfifo(name_.path().c_str(), 0600), 0) << std::strerror(errno);
+  EXPECT_EQ(open_status(backing(), name_, SPLINTER_READER), SPLINTER_E_CORRUPT);
+  EXPECT_EQ(open_status(backing(), name_, SPLINTER_WRITER), SPLINTER_E_CORRUPT);
+  splinter_report r{};
+  EXPECT_EQ(splinter_check(backing(), name_.c_str(), nullptr, nullptr, &r), SPLINTER_E_CORRUPT);
+  EXPECT_EQ(splinter_recover(backing(), name_.c_str(), nullptr, nullptr, &r), SPLINTER_E_CORRUPT);
+  EXPECT_EQ(splinter_destroy(backing(), name_.c_str()), SPLINTER_E_CORRUPT);
+  ::unlink(name_.path().c_str());
 }
 
 TEST_P(Malformed, FlippedValueByteIsCorruptOnGet) {
@@ -196,8 +280,20 @@ TEST_P(Malformed, WriterOpenRefusesDamageThatRecoveryWouldRollBack) {
   w = open(SPLINTER_WRITER);
   uint64_t e = 0;
   EXPECT_EQ(get_str(w, "k", nullptr, &e), "first");
-  EXPECT_EQ(e, 1u);
+  EXPECT_EQ(e, 3u) << "a rollback is a mutation of its own (FORMAT.md section 3)";
   EXPECT_EQ(check(w).worst, 0);
+  // Feed followers see it: the last change is a SET of k at epoch 3.
+  std::vector<std::pair<uint64_t, std::string>> seen_changes;
+  ASSERT_EQ(splinter_changes(
+                w, 2,
+                [](void *ctx, uint64_t epoch, int op, const char *key) {
+                  EXPECT_EQ(op, SPLINTER_OP_SET);
+                  static_cast<std::vector<std::pair<uint64_t, std::string>> *>(ctx)->emplace_back(epoch, key);
+                  return 0;
+                },
+                &seen_changes, nullptr),
+            SPLINTER_OK);
+  EXPECT_EQ(seen_changes, (std::vector<std::pair<uint64_t, std::string>>{{3, "k"}}));
   splinter_close(w);
 }
 

@@ -48,6 +48,15 @@ long Image::find_live(const std::string &k) const {
 std::size_t Image::value_off(std::uint32_t i, unsigned b) const {
   return static_cast<std::size_t>(geometry().value_off(i, b));
 }
+std::size_t Image::meta_off(std::uint32_t i, unsigned b) const {
+  return static_cast<std::size_t>(geometry().meta_off(i, b));
+}
+std::size_t Image::buffers_size() const {
+  const spec::Geometry g = geometry();
+  return static_cast<std::size_t>(g.buffers * g.buffer_size);
+}
+std::size_t Image::feed_off(std::uint64_t e) const { return static_cast<std::size_t>(geometry().feed_off(e)); }
+unsigned Image::back(unsigned b, unsigned j) const { return geometry().back(b, j); }
 
 std::string spec_problem(const Image &im, std::uint32_t slots, std::uint32_t max_value_size) {
   const auto broken = spec::violations(im.bytes);

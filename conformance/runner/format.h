@@ -19,14 +19,15 @@ using spec::kFormatVersion;
 
 inline constexpr std::size_t kHeaderMagic = spec::hdr::kMagic, kHeaderVersion = spec::hdr::kVersion,
                              kHeaderSlotSize = spec::hdr::kSlotSize, kHeaderSlots = spec::hdr::kSlots,
-                             kHeaderMaxValue = spec::hdr::kMaxValue, kHeaderFlags = spec::hdr::kFlags,
-                             kHeaderRegionSize = spec::hdr::kRegionSize, kHeaderCheck = spec::hdr::kCheck,
+                             kHeaderMaxValue = spec::hdr::kMaxValue, kHeaderHistoryDepth = spec::hdr::kHistoryDepth,
+                             kHeaderChangeRing = spec::hdr::kChangeRing, kHeaderRegionSize = spec::hdr::kRegionSize,
+                             kHeaderReserved = spec::hdr::kReserved, kHeaderCheck = spec::hdr::kCheck,
                              kHeaderBusEpoch = spec::hdr::kBusEpoch, kHeaderWriterPid = spec::hdr::kWriterPid,
-                             kHeaderFlushedEpoch = spec::hdr::kFlushedEpoch;
+                             kHeaderFlushedEpoch = spec::hdr::kFlushedEpoch, kHeaderProbeLimit = spec::hdr::kProbeLimit,
+                             kHeaderCopy = spec::hdr::kCopy;
 inline constexpr std::size_t kSlotTable = spec::kSlotTable, kSlotSize = spec::kSlotSize;
 inline constexpr std::size_t kSlotWord = spec::slotf::kWord, kSlotHash = spec::slotf::kHash,
-                             kSlotKey = spec::slotf::kKey, kSlotMeta = spec::slotf::kMeta,
-                             kMetaSize = spec::slotf::kMetaSize;
+                             kSlotKey = spec::slotf::kKey;
 
 using spec::home_slot;
 using spec::kEmpty;
@@ -35,7 +36,7 @@ using spec::kLive;
 using spec::kTombstone;
 using spec::make_word;
 using spec::State;
-using spec::word_active;
+using spec::word_sel;
 using spec::word_epoch;
 using spec::word_state;
 
@@ -63,8 +64,16 @@ struct Image {
   std::string key(std::uint32_t i) const;  // up to the first NUL
   // The slot holding live key k, or -1.
   long find_live(const std::string &k) const;
-  std::size_t meta_off(std::uint32_t i, unsigned b) const { return slot_off(i) + kSlotMeta + b * kMetaSize; }
-  std::size_t value_off(std::uint32_t i, unsigned b) const;  // throws Fail without a geometry
+  // Buffer b of slot i: its meta, its value bytes; all K buffers of slot i.
+  // These throw Fail without a geometry.
+  std::size_t meta_off(std::uint32_t i, unsigned b) const;
+  std::size_t value_off(std::uint32_t i, unsigned b) const;
+  std::size_t buffers_off(std::uint32_t i) const { return meta_off(i, 0); }
+  std::size_t buffers_size() const;
+  // The feed entry of epoch e.
+  std::size_t feed_off(std::uint64_t e) const;
+  // Buffer b moved back by j (mod K).
+  unsigned back(unsigned b, unsigned j) const;
 
  private:
   spec::Geometry geometry() const;

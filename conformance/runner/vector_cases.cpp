@@ -29,6 +29,7 @@ struct Op {
 struct Recipe {
   std::uint32_t slots = 8, max_value_size = 16;
   std::vector<Op> ops;
+  std::uint32_t history_depth = 0;  // splinter_options (0 for every vector a binding builds)
 };
 
 struct Expected {
@@ -55,7 +56,11 @@ std::string pattern_value(std::size_t len, unsigned seed) {
 
 // Builds the bus with the reference C++ API and returns what it must hold.
 Expected build(const Recipe &r, splinter::Backing backing, const std::string &name, bool flush = true) {
-  auto bus = splinter::Bus::create(backing, name, r.slots, r.max_value_size);
+  splinter::Options o;
+  o.slots = r.slots;
+  o.max_value_size = r.max_value_size;
+  o.history_depth = r.history_depth;
+  auto bus = splinter::Bus::create(backing, name, o);
   if (!bus.ok()) throw Fail("reference create failed: " + std::string(bus.status().name()));
   Expected e;
   std::uint64_t epoch = 0;
@@ -171,6 +176,7 @@ Recipe damage_base() {
   const auto chain = colliding_keys(8, 1, 2, "k");
   r.ops = {{false, "a", "v1"}, {false, "a", "v2"}, {false, "b", "only"}, {false, "c", "cc"},
            {false, chain[0], "first"}, {false, chain[1], "second"}};
+  r.history_depth = 1;  // a's history holds v1 (F19)
   return r;
 }
 
@@ -328,15 +334,23 @@ void add_vector_cases(std::vector<Case> &out) {
                [](Image &im) { im.bytes.resize(100); }, fatal_corrupt_5);
   damaged_case(out, "truncated_last_page", "a file missing its last page is CORRUPT (F5)",
                [](Image &im) { im.bytes.resize(im.bytes.size() - 4096); }, fatal_corrupt_5);
-  damaged_case(out, "extended_by_a_page", "a file longer than region_size is CORRUPT (F5)",
-               [](Image &im) { im.bytes.append(4096, '\0'); }, fatal_corrupt_5);
+  damaged_case(out, "extended_by_a_page",
+               "a file longer than region_size: readers read, a writer open truncates it back, losing nothing (F17)",
+               [](Image &im) { im.bytes.append(4096, '\0'); }, {"OK", "OK", "OK", {17}, SPLINTER_SEV_RECOVERABLE});
+  damaged_case(out, "extended_by_a_page_check", "the validator reports F17 (recoverable) before any writer repairs it",
+               [](Image &im) { im.bytes.append(4096, '\0'); }, {"OK", "SKIP", "OK", {17}, SPLINTER_SEV_RECOVERABLE});
   damaged_case(out, "older_version", "the previous format_version is refused with VERSION (F2)",
                [](Image &im) {
                  im.put32(fmt::kHeaderVersion, fmt::kFormatVersion - 1);
                  im.reseal_header();
                },
                {"VERSION", "VERSION", "VERSION", {2}, 3});
-  damaged_case(out, "bad_magic", "a wrong magic is CORRUPT (F1)", [](Image &im) { im.bytes[0] = 'X'; }, fatal_corrupt_1);
+  damaged_case(out, "bad_magic", "a wrong magic in the header and its copy is CORRUPT (F1)",
+               [](Image &im) {
+                 im.bytes[0] = 'X';
+                 im.bytes[fmt::kHeaderCopy] = 'X';
+               },
+               fatal_corrupt_1);
   damaged_case(out, "future_version", "the next format_version (header checksum valid) is VERSION (F2)",
                [](Image &im) {
                  im.put32(fmt::kHeaderVersion, fmt::kFormatVersion + 1);
@@ -370,12 +384,28 @@ void add_vector_cases(std::vector<Case> &out) {
                  im.reseal_header();
                },
                fatal_corrupt_5);
-  damaged_case(out, "bad_header_checksum", "a header whose checksum does not match is CORRUPT (F6)",
-               [](Image &im) { im.put64(fmt::kHeaderCheck, im.u64(fmt::kHeaderCheck) ^ 1); },
-               {"CORRUPT", "CORRUPT", "CORRUPT", {6}, 3});
-  damaged_case(out, "nonzero_flags", "non-zero reserved flags are CORRUPT (F3)",
+  damaged_case(out, "bad_header_checksum", "a header and its copy whose checksums do not match are CORRUPT (F6)",
                [](Image &im) {
-                 im.put32(fmt::kHeaderFlags, 1);
+                 im.put64(fmt::kHeaderCheck, im.u64(fmt::kHeaderCheck) ^ 1);
+                 im.put64(fmt::kHeaderCopy + fmt::kHeaderCheck, im.u64(fmt::kHeaderCopy + fmt::kHeaderCheck) ^ 1);
+               },
+               {"CORRUPT", "CORRUPT", "CORRUPT", {6}, 3});
+  damaged_case(out, "primary_header_damaged",
+               "a damaged header whose copy at 2048 is intact: opens use the copy, a writer rewrites the primary (F16)",
+               [](Image &im) { im.put64(fmt::kHeaderCheck, im.u64(fmt::kHeaderCheck) ^ 1); },
+               {"OK", "OK", "OK", {16}, SPLINTER_SEV_RECOVERABLE});
+  damaged_case(out, "header_copy_damaged", "a damaged header copy is a recoverable finding (F16)",
+               [](Image &im) { im.bytes[fmt::kHeaderCopy + fmt::kHeaderSlots] ^= 1; },
+               {"OK", "SKIP", "OK", {16}, SPLINTER_SEV_RECOVERABLE});
+  damaged_case(out, "nonzero_reserved", "non-zero reserved header bytes are CORRUPT (F3)",
+               [](Image &im) {
+                 im.put64(fmt::kHeaderReserved, 1);
+                 im.reseal_header();
+               },
+               {"CORRUPT", "CORRUPT", "CORRUPT", {3}, 3});
+  damaged_case(out, "history_depth_over_max", "a history_depth above 62 is CORRUPT (F3)",
+               [](Image &im) {
+                 im.put32(fmt::kHeaderHistoryDepth, 63);
                  im.reseal_header();
                },
                {"CORRUPT", "CORRUPT", "CORRUPT", {3}, 3});
@@ -385,10 +415,12 @@ void add_vector_cases(std::vector<Case> &out) {
                  im.reseal_header();
                },
                {"CORRUPT", "CORRUPT", "CORRUPT", {3}, 3});
-  damaged_case(out, "invalid_slot_state", "slot state 3 on a live key: readers skip it, writers refuse, recover drops it (F7)",
+  damaged_case(out, "invalid_slot_state",
+               "slot state 3 on a live key, its epoch naming no value: readers skip it, writers refuse, recover drops it "
+               "(F7)",
                [](Image &im) {
                  const auto i = slot_of(im, "b");
-                 im.set_word(i, im.word(i) | 3u);
+                 im.set_word(i, fmt::make_word(fmt::kInvalid, fmt::word_sel(im.word(i)), fmt::word_epoch(im.word(i)) + 100));
                },
                {"OK", "CORRUPT", "OK", {7}, SPLINTER_SEV_UNRECOVERABLE}, [](Ctx &ctx, const std::string &path) {
                  auto &a = ctx.adapter();
@@ -402,7 +434,7 @@ void add_vector_cases(std::vector<Case> &out) {
                "a damaged value whose previous version is intact: get CORRUPT, writer refuses, recover rolls back (F12)",
                [](Image &im) {
                  const auto i = slot_of(im, "a");
-                 const std::size_t off = im.value_off(i, fmt::word_active(im.word(i)));
+                 const std::size_t off = im.value_off(i, fmt::word_sel(im.word(i)));
                  im.bytes[off] = static_cast<char>(im.bytes[off] ^ 0x20);
                },
                {"OK", "CORRUPT", "OK", {12}, SPLINTER_SEV_RECOVERABLE}, [](Ctx &ctx, const std::string &path) {
@@ -412,12 +444,13 @@ void add_vector_cases(std::vector<Case> &out) {
                  const json g = open_get(a, path, "a");
                  expect_status(g, "OK", "get a after rollback");
                  if (value_of(g) != "v1") throw Fail("after rollback a should be \"v1\", got " + show_bytes(value_of(g)));
-                 expect_field(g, "epoch", 1, "get a after rollback");
+                 // Recovery's rollback is a mutation: the next epoch (6 sets built the bus; FORMAT.md section 3).
+                 expect_field(g, "epoch", 7, "get a after rollback");
                });
   damaged_case(out, "value_checksum_no_previous", "a damaged value with no earlier version: recover drops it (F12)",
                [](Image &im) {
                  const auto i = slot_of(im, "b");
-                 const std::size_t off = im.value_off(i, fmt::word_active(im.word(i))) + 3;
+                 const std::size_t off = im.value_off(i, fmt::word_sel(im.word(i))) + 3;
                  im.bytes[off] = static_cast<char>(im.bytes[off] ^ 0x01);
                },
                {"OK", "CORRUPT", "OK", {12}, SPLINTER_SEV_UNRECOVERABLE}, [](Ctx &ctx, const std::string &path) {
@@ -430,22 +463,30 @@ void add_vector_cases(std::vector<Case> &out) {
   damaged_case(out, "value_length_over_max", "a buffer length above max_value_size is CORRUPT on get, never read (F11)",
                [](Image &im) {
                  const auto i = slot_of(im, "b");
-                 im.put32(im.meta_off(i, fmt::word_active(im.word(i))), 0x7fffffffu);
+                 im.put32(im.meta_off(i, fmt::word_sel(im.word(i))), 0x7fffffffu);
                },
                {"OK", "CORRUPT", "OK", {11}, SPLINTER_SEV_UNRECOVERABLE}, [](Ctx &ctx, const std::string &path) {
                  auto &a = ctx.adapter();
                  expect_get(a, path, "b", "CORRUPT");
                  expect_recover(a, path, 0, 1);
                });
-  damaged_case(out, "key_hash_wrong", "a live slot whose key_hash is not the XXH3-64 of its key (F10)",
+  damaged_case(out, "key_hash_wrong", "a wrong key_hash whose key's own hash checks the value: the writer rewrites it (F10)",
                [](Image &im) {
                  const auto i = slot_of(im, "c");
                  im.put64(im.slot_off(i) + fmt::kSlotHash, im.u64(im.slot_off(i) + fmt::kSlotHash) ^ 1);
                },
-               {"OK", "CORRUPT", "OK", {10}, SPLINTER_SEV_UNRECOVERABLE}, [](Ctx &ctx, const std::string &path) {
+               {"OK", "OK", "OK", {10}, SPLINTER_SEV_RECOVERABLE});
+  damaged_case(out, "key_hash_wrong_check",
+               "a wrong key_hash whose key's own hash checks the value: get misses it, recover rewrites the field (F10)",
+               [](Image &im) {
+                 const auto i = slot_of(im, "c");
+                 im.put64(im.slot_off(i) + fmt::kSlotHash, im.u64(im.slot_off(i) + fmt::kSlotHash) ^ 1);
+               },
+               {"OK", "SKIP", "OK", {10}, SPLINTER_SEV_RECOVERABLE}, [](Ctx &ctx, const std::string &path) {
                  auto &a = ctx.adapter();
                  expect_get(a, path, "c", "NOT_FOUND");
-                 expect_recover(a, path, 0, 1);
+                 expect_recover(a, path, 0, 0);
+                 expect_get(a, path, "c", "OK", "cc");
                });
   damaged_case(out, "key_not_nul_padded", "a live key followed by non-NUL bytes (F9)",
                [](Image &im) {
@@ -485,8 +526,7 @@ void add_vector_cases(std::vector<Case> &out) {
                  std::uint32_t j = (i + 1) % im.slots();
                  while (im.word(j) != 0) j = (j + 1) % im.slots();
                  im.bytes.replace(im.slot_off(j), fmt::kSlotSize, im.bytes, im.slot_off(i), fmt::kSlotSize);
-                 for (unsigned b = 0; b < 2; ++b)
-                   im.bytes.replace(im.value_off(j, b), 16, im.bytes, im.value_off(i, b), 16);
+                 im.bytes.replace(im.buffers_off(j), im.buffers_size(), im.bytes, im.buffers_off(i), im.buffers_size());
                },
                {"OK", "SKIP", "OK", {15}, SPLINTER_SEV_RECOVERABLE}, [](Ctx &ctx, const std::string &path) {
                  auto &a = ctx.adapter();
@@ -494,6 +534,44 @@ void add_vector_cases(std::vector<Case> &out) {
                  expect_recover(a, path, 0, 0);
                  expect_get(a, path, "c", "OK", "cc");
                });
+  damaged_case(out, "live_word_state_flipped_to_tombstone",
+               "a LIVE word whose state byte became TOMBSTONE still names its intact value: writer refuses, recover "
+               "restores it (F18)",
+               [](Image &im) {
+                 const auto i = slot_of(im, "b");
+                 im.set_word(i, (im.word(i) & ~std::uint64_t{3}) | fmt::kTombstone);
+               },
+               {"OK", "CORRUPT", "OK", {18}, SPLINTER_SEV_RECOVERABLE}, [](Ctx &ctx, const std::string &path) {
+                 auto &a = ctx.adapter();
+                 expect_get(a, path, "b", "NOT_FOUND");
+                 expect_recover(a, path, 1, 0);
+                 expect_get(a, path, "b", "OK", "only");
+               });
+  damaged_case(out, "history_entry_damaged",
+               "a damaged earlier value: get reads the current one, writer refuses, recover trims the history (F19)",
+               [](Image &im) {
+                 const auto i = slot_of(im, "a");
+                 const std::size_t off = im.value_off(i, im.back(fmt::word_sel(im.word(i)), 1));
+                 im.bytes[off] = static_cast<char>(im.bytes[off] ^ 0x20);
+               },
+               {"OK", "CORRUPT", "OK", {19}, SPLINTER_SEV_RECOVERABLE}, [](Ctx &ctx, const std::string &path) {
+                 auto &a = ctx.adapter();
+                 expect_get(a, path, "a", "OK", "v2");
+                 expect_recover(a, path, 0, 0);
+                 expect_get(a, path, "a", "OK", "v2");
+               });
+  damaged_case(out, "feed_entry_damaged", "a damaged change feed entry is a recoverable finding (F20)",
+               [](Image &im) {
+                 const std::size_t off = im.feed_off(2) + 16;  // the key of epoch 2's entry
+                 im.bytes[off] = static_cast<char>(im.bytes[off] ^ 0x01);
+               },
+               {"OK", "SKIP", "OK", {20}, SPLINTER_SEV_RECOVERABLE});
+  damaged_case(out, "bus_epoch_flipped", "a bus_epoch no feed entry backs is damaged: the writer repairs it (F21)",
+               [](Image &im) { im.put64(fmt::kHeaderBusEpoch, im.u64(fmt::kHeaderBusEpoch) ^ (std::uint64_t{1} << 40)); },
+               {"OK", "SKIP", "OK", {21}, SPLINTER_SEV_RECOVERABLE});
+  damaged_case(out, "probe_limit_too_small", "a probe_limit below a live key's distance from home (F22)",
+               [](Image &im) { im.put32(fmt::kHeaderProbeLimit, 1); },
+               {"OK", "SKIP", "OK", {22}, SPLINTER_SEV_RECOVERABLE});
   damaged_case(out, "empty_slot_nonzero_word", "an EMPTY slot whose word is not 0 is a recoverable finding (F8)",
                [](Image &im) {
                  std::uint32_t j = 0;

@@ -31,8 +31,9 @@
  *
  * Threads and processes
  * ---------------------
- * - Reader operations (get, list, poll, epoch, info) are safe to call from any
- *   number of threads on one handle, and from any number of processes.
+ * - Reader operations (get, list, history, changes, poll, epoch, info) are
+ *   safe to call from any number of threads on one handle, and from any
+ *   number of processes.
  * - A writer handle is safe to use from many threads: its mutations
  *   serialise inside it. The writer handle may also read.
  * - splinter_set_spin may be called from any thread, concurrently with
@@ -114,7 +115,7 @@ extern "C" {
 /* The on-region format version this library reads and writes
  * (docs/FORMAT.md). It changes whenever the layout, or the meaning of any
  * field (a hash, the home slot), does. */
-#define SPLINTER_FORMAT_VERSION 3
+#define SPLINTER_FORMAT_VERSION 4
 
 /* Longest key, in bytes, not counting the terminating NUL. */
 #define SPLINTER_KEY_MAX 63
@@ -123,6 +124,10 @@ extern "C" {
 #define SPLINTER_SLOTS_MAX (1u << 24)          /* 16 Mi slots */
 #define SPLINTER_VALUE_MAX (1u << 26)          /* 64 MiB per value */
 #define SPLINTER_REGION_MAX (UINT64_C(1) << 40) /* 1 TiB per bus */
+
+/* Limits of splinter_options (splinter_create_ex). */
+#define SPLINTER_HISTORY_MAX 62                /* earlier values kept per key */
+#define SPLINTER_RING_MAX (1u << 24)           /* entries of the change feed */
 
 /* Longest shared-memory name, in bytes, not counting a leading '/'. */
 #define SPLINTER_SHM_NAME_MAX 200
@@ -154,8 +159,8 @@ enum {
   SPLINTER_E_BUFFER = -5,
   /* set of a new key while all slots hold live keys: unset something, or
    * create a larger bus. Also set or unset once the bus epoch has reached
-   * 2^61 - 1 (the largest epoch a slot word holds; only a damaged or forged
-   * bus_epoch gets there in practice): the bus takes no more mutations. */
+   * 2^56 - 1 (the largest epoch a slot word holds; only a forged bus_epoch
+   * gets there in practice): the bus takes no more mutations. */
   SPLINTER_E_FULL = -6,
   /* Another writer handle, in this or any process, holds the bus. Wait for it
    * to close (or die: its claim is then released automatically) and retry. */
@@ -189,7 +194,15 @@ enum {
    * splinter_last_error() names the call and the path. Remedy the cause the
    * errno gives (e.g. EACCES: permissions of the object or its directory;
    * ENOSPC, ENOMEM: space; ENOENT: a missing directory), then retry. */
-  SPLINTER_E_SYSTEM = -15
+  SPLINTER_E_SYSTEM = -15,
+  /* splinter_changes: the change feed no longer holds the change after
+   * `since` (the writer has overwritten it since: the feed keeps the last
+   * change_ring changes; or recovery removed a damaged entry), or `since` is
+   * ahead of the bus (the bus was recreated, or changes made after the last
+   * flush were lost in a power failure). Resynchronise: read the whole bus
+   * with splinter_list / splinter_get, then follow the feed from the bus
+   * epoch read before that listing. */
+  SPLINTER_E_COMPACTED = -16
 };
 
 typedef struct splinter_bus splinter_bus;
@@ -221,6 +234,40 @@ typedef enum { SPLINTER_READER = 0, SPLINTER_WRITER = 1 } splinter_role;
 SPLINTER_NODISCARD SPLINTER_API int splinter_create(splinter_bus **out, splinter_backing backing,
                                                     const char *name, uint32_t slots,
                                                     uint32_t max_value_size, uint32_t mode);
+
+/* The geometry and options of a new bus (splinter_create_ex). Zero the
+ * whole struct, set `size`, then the fields you need: a zero field takes
+ * its default. */
+typedef struct splinter_options {
+  uint32_t size;           /* sizeof(splinter_options): lets the struct grow without breaking the ABI */
+  uint32_t slots;          /* 1..SPLINTER_SLOTS_MAX (required: 0 is INVALID) */
+  uint32_t max_value_size; /* 0..SPLINTER_VALUE_MAX */
+  uint32_t mode;           /* permission bits; 0 = 0600 */
+  uint32_t change_ring;    /* entries kept in the change feed (splinter_changes):
+                              0 = the default, the number of slots rounded up to a
+                              power of two and clamped to 1024..65536; any other
+                              value is rounded up to a power of two, at most
+                              SPLINTER_RING_MAX. splinter_info_get reports the
+                              size chosen. Each entry costs 80 bytes. */
+  uint32_t history_depth;  /* earlier values kept per key besides the current one
+                              (splinter_history): 0..SPLINTER_HISTORY_MAX, 0 = none.
+                              Each slot holds history_depth + 2 value buffers. */
+} splinter_options;
+
+/* Creates a new bus as splinter_create does, with the options of *opts
+ * (splinter_create(out, b, name, slots, max, mode) is splinter_create_ex
+ * with only slots, max_value_size and mode set). docs/FORMAT.md section 1
+ * gives the region's size for the options; it must not exceed
+ * SPLINTER_REGION_MAX.
+ * opts->size must be at least 24 (the first version of the struct); a
+ * larger size is accepted when every byte past the fields this library
+ * knows is zero, so a program built against a later header runs on this
+ * library as long as it leaves the newer fields at their defaults.
+ * Returns as splinter_create; INVALID also for a NULL opts, a size below 24,
+ * a non-zero unknown field, history_depth above SPLINTER_HISTORY_MAX or
+ * change_ring above SPLINTER_RING_MAX. */
+SPLINTER_NODISCARD SPLINTER_API int splinter_create_ex(splinter_bus **out, splinter_backing backing,
+                                                       const char *name, const splinter_options *opts);
 
 /* Opens an existing bus. role SPLINTER_WRITER claims the single writer role
  * (an OFD lock on the backing object, released automatically when the
@@ -305,6 +352,58 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_list(const splinter_bus *bus,
                                                             size_t value_len, uint64_t epoch),
                                                   void *ctx);
 
+/* The operations of the change feed and of histories. */
+enum { SPLINTER_OP_SET = 1, SPLINTER_OP_UNSET = 2 };
+
+/* A change of splinter_changes: the mutation of `epoch` was `op`
+ * (SPLINTER_OP_*) of `key` (NUL-terminated, valid only during the call).
+ * Return 0 to go on; anything else stops the walk and is returned. */
+typedef int (*splinter_change_fn)(void *ctx, uint64_t epoch, int op, const char *key);
+
+/* The change feed: calls fn for every committed mutation with epoch > since,
+ * in epoch order, each once, up to the bus epoch at the time of the call
+ * (or until fn returns non-zero), with the op and the key it changed. The
+ * feed holds the last change_ring mutations (splinter_info_get gives
+ * change_ring and the oldest epoch held, feed_oldest).
+ * *out_last (optional) receives the epoch of the last change passed to fn,
+ * or `since` when there was none; it is written on OK, on COMPACTED, on
+ * CORRUPT and when fn stops the walk, so a follower resumes with
+ * since = *out_last. To follow the bus without missing a change:
+ *     last = since;
+ *     for (;;) { splinter_poll(bus, NULL, last, -1, NULL);
+ *                splinter_changes(bus, last, fn, ctx, &last); }
+ * A change that overwrites a key k times shows k entries, however fast.
+ * Never blocks and never writes the region. Any handle, any thread.
+ * Returns OK; COMPACTED (the change with epoch since + 1 is no longer held:
+ * the writer overwrote it, also while this call was reading it -- a reader
+ * racing the writer around the ring gets either the entry or COMPACTED,
+ * never a wrong one -- or since is ahead of the bus epoch; resynchronise
+ * with splinter_list); CORRUPT (an entry is damaged: run splinter_check);
+ * INVALID (NULL bus or fn); or fn's non-zero return. */
+SPLINTER_NODISCARD SPLINTER_API int splinter_changes(const splinter_bus *bus, uint64_t since,
+                                                     splinter_change_fn fn, void *ctx,
+                                                     uint64_t *out_last);
+
+/* A value of splinter_history: its epoch, and len bytes at value (valid
+ * only during the call). Return 0 to go on; anything else stops the walk
+ * and is returned. */
+typedef int (*splinter_history_fn)(void *ctx, uint64_t epoch, const void *value, size_t len);
+
+/* Calls fn with the key's current value and then up to history_depth
+ * earlier values (splinter_options), newest first, each with the epoch of
+ * the set that wrote it, since the key was last created: an unset ends a
+ * history, so after unset and set again only the new values are given.
+ * The values given are those of one moment (read under one stable slot
+ * word, as splinter_get reads one value) and are each verified against
+ * their checksum before fn sees them. The values are copied out before fn
+ * is called: the call allocates the sum of their lengths.
+ * Returns OK; NOT_FOUND (absent; fn not called); CORRUPT (a value fails its
+ * checksum: the newer ones were given, the damaged one and older ones are
+ * not; run splinter_check); AGAIN (the writer kept changing the key; retry);
+ * INVALID; KEY_TOO_LONG; SYSTEM (out of memory); or fn's non-zero return. */
+SPLINTER_NODISCARD SPLINTER_API int splinter_history(const splinter_bus *bus, const char *key,
+                                                     splinter_history_fn fn, void *ctx);
+
 /* Waits until key's epoch differs from since_epoch, then returns OK with
  * the current epoch in *out_epoch (optional). It returns at once if it
  * already differs. The creation of an absent key counts (since 0 -> its new
@@ -348,6 +447,13 @@ typedef struct splinter_info {
   int32_t writer_pid;        /* pid recorded by the writer holding the bus,
                                 0 when no writer holds it */
   uint32_t waiters;          /* readers registered as blocked in poll now */
+  uint32_t change_ring;      /* entries the change feed holds (options) */
+  uint32_t history_depth;    /* earlier values kept per key (options) */
+  uint32_t probe_limit;      /* lookups stop after this many slots: one more
+                                than the furthest any key was ever placed
+                                from its home slot (docs/FORMAT.md F22) */
+  uint32_t reserved;         /* 0 */
+  uint64_t feed_oldest;      /* oldest epoch the feed holds, 0 when none */
 } splinter_info;
 
 /* Fills *out. Counting walks the slot table (O(slots)).
@@ -368,9 +474,15 @@ enum {
 /* What recovery does (did) about a finding. */
 enum {
   SPLINTER_FIX_NONE = 0,     /* nothing to do, or nothing possible */
-  SPLINTER_FIX_REPAIR = 1,   /* lossless repair (epoch, chain, empty word) */
-  SPLINTER_FIX_ROLLBACK = 2, /* key restored to its previous intact value */
-  SPLINTER_FIX_DROP = 3      /* value (and key) removed */
+  SPLINTER_FIX_REPAIR = 1,   /* lossless repair (epoch, chain, empty word,
+                                header copy, feed entry, probe limit) */
+  SPLINTER_FIX_ROLLBACK = 2, /* key restored to its previous intact value, or
+                                a damaged slot word restored from the value
+                                buffer it names */
+  SPLINTER_FIX_DROP = 3,     /* value (and key) removed */
+  SPLINTER_FIX_TRIM = 4      /* the key's current value is kept; a damaged
+                                earlier value and every older one are removed
+                                from its history */
 };
 
 /* One violated rule of docs/FORMAT.md. Valid only during the callback. */
@@ -389,7 +501,7 @@ typedef struct splinter_report {
   uint32_t rolled_back;   /* SPLINTER_FIX_ROLLBACK findings */
   uint32_t dropped;       /* SPLINTER_FIX_DROP findings */
   int32_t worst;          /* highest severity seen, 0 when clean */
-  uint32_t reserved;
+  uint32_t trimmed;       /* SPLINTER_FIX_TRIM findings */
 } splinter_report;
 
 typedef int (*splinter_finding_fn)(void *ctx, const splinter_finding *finding);

@@ -41,6 +41,7 @@ enum class Code : int {
   version = SPLINTER_E_VERSION,
   again = SPLINTER_E_AGAIN,
   system = SPLINTER_E_SYSTEM,
+  compacted = SPLINTER_E_COMPACTED,
 };
 
 enum class Backing : int { shm = SPLINTER_SHM, file = SPLINTER_FILE };
@@ -129,6 +130,30 @@ struct Entry {
   std::uint64_t epoch = 0;
 };
 
+// A mutation in the change feed (splinter_changes).
+enum class Op : int { set = SPLINTER_OP_SET, unset = SPLINTER_OP_UNSET };
+struct Change {
+  std::uint64_t epoch = 0;
+  Op op = Op::set;
+  std::string key;
+};
+// What Bus::changes(since) returns: the changes after `since`, in epoch
+// order, and the epoch to pass as `since` next time.
+struct Changes {
+  std::vector<Change> changes;
+  std::uint64_t last = 0;
+};
+
+// The options of a new bus: splinter_options without its size field (the
+// library fills it). Zero fields take their defaults; see splinter.h.
+struct Options {
+  std::uint32_t slots = 0;
+  std::uint32_t max_value_size = 0;
+  std::uint32_t mode = 0;           // 0 = 0600
+  std::uint32_t change_ring = 0;    // 0 = the default (splinter.h)
+  std::uint32_t history_depth = 0;  // earlier values kept per key
+};
+
 using Info = splinter_info;
 using Report = splinter_report;
 
@@ -159,6 +184,8 @@ class SPLINTER_API Bus {
   // See splinter_create / splinter_open / splinter_destroy.
   static Result<Bus> create(Backing backing, std::string_view name, std::uint32_t slots,
                             std::uint32_t max_value_size, std::uint32_t mode = 0);
+  // See splinter_create_ex, e.g. create(b, name, {.slots = 64, .max_value_size = 256, .history_depth = 4}).
+  static Result<Bus> create(Backing backing, std::string_view name, const Options &options);
   static Result<Bus> open(Backing backing, std::string_view name, Role role);
   static Status destroy(Backing backing, std::string_view name);
 
@@ -182,6 +209,29 @@ class SPLINTER_API Bus {
   Status list(const std::function<bool(std::string_view key, std::size_t value_len,
                                        std::uint64_t epoch)> &fn) const;
   Result<std::vector<Entry>> list() const;
+
+  // The key's current value and up to history_depth earlier ones, newest
+  // first, each with its epoch; as splinter_history. fn gets each value
+  // (valid only during the call) and returns true to continue, false to
+  // stop (history then returns OK). Code::not_found when absent.
+  Status history(std::string_view key,
+                 const std::function<bool(std::uint64_t epoch, std::span<const std::byte> value)> &fn) const;
+  // Allocating convenience: the values, newest first. On Code::corrupt the
+  // intact newer values are lost with the Result; use the callback form to keep them.
+  Result<std::vector<Value>> history(std::string_view key) const;
+
+  // The change feed after `since`; as splinter_changes. fn gets each change
+  // (its key valid only during the call) and returns true to continue,
+  // false to stop (changes then returns OK). *last (optional) receives the
+  // epoch of the last change passed to fn, or since: pass it as the next
+  // since. Code::compacted: resynchronise (list, then follow from the epoch
+  // read before listing).
+  Status changes(std::uint64_t since,
+                 const std::function<bool(std::uint64_t epoch, Op op, std::string_view key)> &fn,
+                 std::uint64_t *last = nullptr) const;
+  // Allocating convenience: every change after `since` and the last epoch
+  // (since when there is none). Code::compacted as above.
+  Result<Changes> changes(std::uint64_t since) const;
 
   // As splinter_poll; an empty optional key is spelled `poll_bus`.
   Result<std::uint64_t> poll(std::string_view key, std::uint64_t since, std::int64_t timeout_ms) const;

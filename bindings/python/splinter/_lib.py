@@ -47,6 +47,12 @@ class Info(ctypes.Structure):
         ("bus_epoch", c_uint64),
         ("writer_pid", ctypes.c_int32),
         ("waiters", c_uint32),
+        # Format version 4 (splinter.h); not surfaced by Info yet.
+        ("change_ring", c_uint32),
+        ("history_depth", c_uint32),
+        ("probe_limit", c_uint32),
+        ("reserved", c_uint32),
+        ("feed_oldest", c_uint64),
     ]
 
 
@@ -68,7 +74,7 @@ class Report(ctypes.Structure):
         ("rolled_back", c_uint32),
         ("dropped", c_uint32),
         ("worst", ctypes.c_int32),
-        ("reserved", c_uint32),
+        ("trimmed", c_uint32),
     ]
 
 

@@ -78,8 +78,9 @@ class Errors(cliutil.CliTest):
         def damaged_header():
             b.create()
             with open(b.path, "r+b") as f:
-                f.seek(16)
-                f.write(b"\xff\xff\xff\xff")  # slots: breaks the header check
+                for base in (0, 2048):  # the header and its copy (FORMAT.md 1.1)
+                    f.seek(base + 16)
+                    f.write(b"\xff\xff\xff\xff")  # slots: breaks the header check
 
         setups = [lambda: b.overwrite_random(size=100000, seed=7),
                   lambda: (b.create(), b.truncate(9000)),
