@@ -33,9 +33,11 @@ UNSET_COMMITTED = 8
 # offsets the CLI tests use, kept here so that a format change moves them in
 # one place. Everything else finds its bytes by content (flip_byte_of).
 def format_offset(what):
-    """The byte offset of `what`: "header.max_value_size" (in the region) or
-    "slot.key" (in a 128-byte slot, from the slot's word)."""
-    return {"header.max_value_size": 20, "slot.key": 16}[what]
+    """The byte offset of `what` (docs/FORMAT.md 1.1, 1.3): "header.max_value_size"
+    and "header_copy.max_value_size" (in the region), "slot_table" (in the
+    region), "slot.key" (in a 128-byte slot, from the slot's word)."""
+    return {"header.max_value_size": 20, "header_copy.max_value_size": 2048 + 20,
+            "slot_table": 8192, "slot.key": 16}[what]
 
 
 TIMEOUT = 30  # seconds; no single command should come near it
@@ -137,18 +139,22 @@ class Bus:
             f.write(bytes([old ^ mask]))
 
     def damage_header(self):
-        """One damaged byte in the fixed header (max_value_size): the header
-        fails its check (F6), so nothing can be opened (check exits 3)."""
+        """One damaged byte in the fixed header (max_value_size) and the same
+        byte of its copy: both fail their checks (F6; one alone is repaired
+        from the other, F16), so nothing can be opened (check exits 3)."""
         self.xor_byte_at(format_offset("header.max_value_size"), 0x01)
+        self.xor_byte_at(format_offset("header_copy.max_value_size"), 0x01)
 
     def damage_slot_word_of(self, key):
         """Sets the state bits of the slot word of `key` (a unique byte string
         in the region) to 3: an invalid state (F7), while the key and its hash
         stay valid, so check calls it unrecoverable."""
         data = self.read_bytes()
-        at = data.find(key)
-        assert at >= 0 and data.find(key, at + 1) < 0, "key must occur exactly once"
-        self.xor_byte_at(at - format_offset("slot.key"), 0x03 ^ (data[at - format_offset("slot.key")] & 0x03))
+        table = format_offset("slot_table")
+        # The slot table comes before the change feed (which repeats keys).
+        at = data.find(key, table) - format_offset("slot.key")
+        assert at >= table and (at - table) % 128 == 0, "key not found in a slot"
+        self.xor_byte_at(at, 0x03 ^ (data[at] & 0x03))
 
     def truncate(self, size):
         os.truncate(self.path, size)
