@@ -30,17 +30,18 @@ struct Item {
 };
 
 // What --salvage did not export: a listed key that does not read clean, or a
-// damaged slot whose key cannot be listed (check's finding of F7-F11).
+// damaged slot whose key cannot be listed.
 struct Skipped {
   std::int64_t slot = -1;  // -1: a listed key (list gives no slot)
   std::string key;         // raw bytes for a listed key; check's escaped text for a slot
   std::string reason;
 };
 
-// The slots a salvage cannot list: check's findings of rules F7-F11 (a key
-// list skips; F12 and F14 keys are listed and their get fails instead).
-int collect_unlisted(void *ctx, const splinter_finding *f) {
-  if (f->slot >= 0 && f->rule >= 7 && f->rule <= 11) {
+// Check's findings about a slot's word or key (F7-F11, F18): such a slot may
+// be one list skips. Those whose key list does give are dropped after listing
+// (F12 and F14 keys are listed, and their get fails instead).
+int collect_slot_findings(void *ctx, const splinter_finding *f) {
+  if (f->slot >= 0 && ((f->rule >= 7 && f->rule <= 11) || f->rule == 18)) {
     static_cast<std::vector<Skipped> *>(ctx)->push_back({f->slot, f->key ? f->key : "", finding_line(*f)});
   }
   return 0;
@@ -74,16 +75,18 @@ int run(const Context &ctx, const Options &opt) {
   {
     auto info = reader.info();
     if (!info) return fail("cannot read info of", bus, info.status());
-    std::vector<Skipped> skipped;
+    std::vector<Skipped> slot_findings;
     if (opt.salvage) {
       splinter_report report{};
-      if (const int st = splinter_check_bus(reader.c_handle(), collect_unlisted, &skipped, &report); st != SPLINTER_OK) {
+      if (const int st = splinter_check_bus(reader.c_handle(), collect_slot_findings, &slot_findings, &report);
+          st != SPLINTER_OK) {
         message("salvage " + bus.display() + ": cannot check it: " + reason(st) + "; exporting what reads clean");
       }
     }
     auto listed = reader.list();
     if (!listed) return fail("cannot list", bus, listed.status());
     std::vector<Item> items;
+    std::vector<Skipped> skipped;
     std::set<std::string> seen;  // a damaged bus may hold a key twice (F15)
     for (const auto &e : listed.value()) {
       if (!opt.filter.matches(e.key)) continue;
@@ -98,6 +101,11 @@ int run(const Context &ctx, const Options &opt) {
       }
     }
     if (opt.salvage) {
+      std::set<std::string> listed_keys;  // as check escapes them
+      for (const auto &e : listed.value()) listed_keys.insert(escape(e.key));
+      for (auto &f : slot_findings) {
+        if (!listed_keys.contains(f.key)) skipped.push_back(std::move(f));
+      }
       for (const auto &s : skipped) {
         message("salvage: skipped " + (s.slot >= 0 ? "slot " + std::to_string(s.slot) + ": " + s.reason
                                                    : "key '" + escape(s.key) + "': " + s.reason));

@@ -147,8 +147,9 @@ class Bus:
 
     def damage_slot_word_of(self, key):
         """Sets the state bits of the slot word of `key` (a unique byte string
-        in the region) to 3: an invalid state (F7), while the key and its hash
-        stay valid, so check calls it unrecoverable."""
+        in the region) to 3: an invalid state, while the key and its hash
+        stay valid: list skips the slot, and check restores the word from the
+        value buffer it names (F18)."""
         data = self.read_bytes()
         table = format_offset("slot_table")
         # The slot table comes before the change feed (which repeats keys).
