@@ -313,6 +313,14 @@ pub struct Info {
     pub writer_pid: Option<u32>,
     /// Readers registered as blocked in poll now.
     pub waiters: u32,
+    /// Entries the change feed holds ([`CreateOptions::change_ring`]).
+    pub change_ring: u32,
+    /// Earlier values kept per key ([`CreateOptions::history_depth`]).
+    pub history_depth: u32,
+    /// Lookups stop after this many slots (docs/FORMAT.md F22).
+    pub probe_limit: u32,
+    /// The oldest epoch the change feed holds; `None` when it holds none.
+    pub feed_oldest: Option<u64>,
 }
 
 /// An open bus handle with role `R`: [`Bus<Reader>`](Reader) or
@@ -708,6 +716,10 @@ impl<R: Role> Bus<R> {
             bus_epoch: i.bus_epoch,
             writer_pid: u32::try_from(i.writer_pid).ok().filter(|&p| p != 0),
             waiters: i.waiters,
+            change_ring: i.change_ring,
+            history_depth: i.history_depth,
+            probe_limit: i.probe_limit,
+            feed_oldest: Some(i.feed_oldest).filter(|&e| e != 0),
         })
     }
 
