@@ -31,15 +31,19 @@ from . import _lib
 __version__ = "1.0.0"
 
 __all__ = [
-    "__version__", "Backing", "Role", "Status", "Severity", "Fix", "Bus", "Info", "Entry", "Value", "Finding", "Report",
+    "__version__", "Backing", "Role", "Status", "Severity", "Fix", "Op", "Bus", "Info", "Entry", "Value", "Change",
+    "Changes", "Finding", "Report",
     "SplinterError", "NotFoundError", "InvalidArgumentError", "KeyTooLongError", "TooLargeError",
     "BufferTooSmallError", "FullError", "BusyError", "ReadOnlyError", "PollTimeout", "ExistsError",
-    "NoBusError", "CorruptError", "VersionError", "AgainError", "SystemCallError",
+    "NoBusError", "CorruptError", "VersionError", "AgainError", "SystemCallError", "CompactedError",
     "destroy", "check", "recover", "library_version", "KEY_MAX", "FORMAT_VERSION",
+    "HISTORY_MAX", "RING_MAX",
 ]
 
 KEY_MAX = 63
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
+HISTORY_MAX = 62       # most earlier values kept per key (create's history_depth)
+RING_MAX = 1 << 24     # most entries of the change feed (create's change_ring)
 
 Key = Union[str, bytes, bytearray, memoryview]
 #: What a value may be: anything with the buffer protocol (bytes, bytearray,
@@ -72,9 +76,16 @@ class Severity(enum.IntEnum):
 class Fix(enum.IntEnum):
     """What recovery does (did) about a finding (``Finding.fix``)."""
     NONE = 0      # nothing to do, or nothing possible
-    REPAIR = 1    # lossless repair (epoch, chain, empty word)
-    ROLLBACK = 2  # key restored to its previous intact value
+    REPAIR = 1    # lossless repair (epoch, chain, empty word, header copy, feed entry, probe limit)
+    ROLLBACK = 2  # key restored to its previous intact value (or a slot word from the buffer it names)
     DROP = 3      # value (and key) removed
+    TRIM = 4      # current value kept; a damaged earlier value and all older ones removed from the history
+
+
+class Op(enum.IntEnum):
+    """What a change of the feed did (``Change.op``)."""
+    SET = 1
+    UNSET = 2
 
 
 def _enum(cls: Any, v: int) -> Any:
@@ -102,6 +113,7 @@ class Status(enum.IntEnum):
     VERSION = -13
     AGAIN = -14
     SYSTEM = -15
+    COMPACTED = -16
 
 
 # ---- errors ------------------------------------------------------------------
@@ -197,13 +209,19 @@ class SystemCallError(SplinterError):
     """An operating-system call failed."""
 
 
+class CompactedError(SplinterError):
+    """changes: the feed no longer holds the change after ``since`` (or ``since``
+    is ahead of the bus). Resynchronise: note the bus epoch, read the whole bus
+    (list/get), then follow the feed from that epoch."""
+
+
 _ERRORS = {
     Status.NOT_FOUND: NotFoundError, Status.INVALID: InvalidArgumentError,
     Status.KEY_TOO_LONG: KeyTooLongError, Status.TOO_LARGE: TooLargeError,
     Status.BUFFER: BufferTooSmallError, Status.FULL: FullError, Status.BUSY: BusyError,
     Status.READ_ONLY: ReadOnlyError, Status.TIMEOUT: PollTimeout, Status.EXISTS: ExistsError,
     Status.NO_BUS: NoBusError, Status.CORRUPT: CorruptError, Status.VERSION: VersionError,
-    Status.AGAIN: AgainError, Status.SYSTEM: SystemCallError,
+    Status.AGAIN: AgainError, Status.SYSTEM: SystemCallError, Status.COMPACTED: CompactedError,
 }
 
 
@@ -232,6 +250,20 @@ class Entry(NamedTuple):
     epoch: int
 
 
+class Change(NamedTuple):
+    """One committed mutation of the change feed: at ``epoch``, ``op`` of ``key``."""
+    epoch: int
+    op: "Op"
+    key: bytes
+
+
+class Changes(NamedTuple):
+    """What changes() gives: the changes in epoch order, and the epoch to
+    resume from (the last change's, or ``since`` when there was none)."""
+    changes: List[Change]
+    last: int
+
+
 @dataclass(frozen=True)
 class Info:
     format_version: int
@@ -246,13 +278,17 @@ class Info:
     bus_epoch: int
     writer_pid: int
     waiters: int
+    change_ring: int    # entries the change feed holds
+    history_depth: int  # earlier values kept per key
+    probe_limit: int    # lookups stop after this many slots (docs/FORMAT.md F22)
+    feed_oldest: int    # oldest epoch the feed holds, 0 when none
 
 
 @dataclass(frozen=True)
 class Finding:
     rule: int           # N of rule "FN" in docs/FORMAT.md
     severity: Severity  # RECOVERABLE, UNRECOVERABLE or FATAL
-    fix: Fix            # NONE, REPAIR, ROLLBACK or DROP
+    fix: Fix            # NONE, REPAIR, ROLLBACK, DROP or TRIM
     slot: int           # -1 for the header
     key: str
     detail: str
@@ -265,6 +301,7 @@ class Report:
     rolled_back: int = 0
     dropped: int = 0
     worst: Severity = Severity.CLEAN
+    trimmed: int = 0
 
     @property
     def clean(self) -> bool:
@@ -326,7 +363,7 @@ def _reporting(fn: Callable[..., int], *args: Any) -> Tuple[int, Report]:
     callback = _lib.FINDING_FN(collect)
     out = _lib.Report()
     rc = fn(*args, callback, None, ctypes.byref(out))
-    return rc, Report(findings, out.repaired, out.rolled_back, out.dropped, _enum(Severity, out.worst))
+    return rc, Report(findings, out.repaired, out.rolled_back, out.dropped, _enum(Severity, out.worst), out.trimmed)
 
 
 def _report_or_raise(rc: int, report: Report) -> Report:
@@ -377,12 +414,16 @@ class Bus:
 
     @classmethod
     def create(cls, name: Name, slots: int, max_value_size: int, *, backing: Optional[Backing] = None,
-               mode: int = 0o600) -> "Bus":
+               mode: int = 0o600, change_ring: int = 0, history_depth: int = 0) -> "Bus":
         """Creates a new bus and returns a writer handle (ExistsError if the name is taken).
-        ``backing`` defaults to FILE for a path object (pathlib.Path), SHM otherwise."""
+        ``backing`` defaults to FILE for a path object (pathlib.Path), SHM otherwise.
+        ``history_depth`` (0..HISTORY_MAX): earlier values kept per key (see history);
+        ``change_ring`` (0 = the library's default, at most RING_MAX): entries the
+        change feed keeps (see changes), rounded up to a power of two."""
         b = _backing(name, backing)
+        opts = _lib.Options(ctypes.sizeof(_lib.Options), slots, max_value_size, mode, change_ring, history_depth)
         h = _lib.BusPtr()
-        _check(_lib.lib.splinter_create(ctypes.byref(h), int(b), _name(name), slots, max_value_size, mode))
+        _check(_lib.lib.splinter_create_ex(ctypes.byref(h), int(b), _name(name), ctypes.byref(opts)))
         return cls(h, name, b)
 
     @classmethod
@@ -517,6 +558,41 @@ class Bus:
         """The value of every live key, in slot order (see items)."""
         return [v for _, v in self.items()]
 
+    def changes(self, since: int) -> Changes:
+        """Every committed mutation with an epoch after ``since``, in epoch order,
+        up to the bus epoch now, and the epoch to resume from. Raises
+        CompactedError when the feed no longer holds the change after ``since``
+        (resynchronise with list). To follow the bus: ``last = since``, then
+        repeatedly ``poll(since=last)`` and ``changes, last = bus.changes(last)``."""
+        out: List[Change] = []
+
+        def each(_ctx: Any, epoch: int, op: int, key: bytes) -> int:
+            out.append(Change(epoch, _enum(Op, op), key))
+            return 0
+
+        callback = _lib.CHANGE_FN(each)
+        last = _lib.c_uint64()
+        _check(_lib.lib.splinter_changes(self._handle(), since, callback, None, ctypes.byref(last)))
+        return Changes(out, last.value)
+
+    def history(self, key: Key) -> List[Value]:
+        """The key's current value and up to history_depth earlier ones, newest
+        first, each with the epoch of the set that wrote it (values of one
+        moment, each verified). Since the key was last created: an unset ends a
+        history. An empty list when the key is absent."""
+        out: List[Value] = []
+
+        def each(_ctx: Any, epoch: int, value: Optional[int], length: int) -> int:
+            out.append(Value(ctypes.string_at(value, length) if value and length else b"", epoch))
+            return 0
+
+        callback = _lib.HISTORY_FN(each)
+        rc = _lib.lib.splinter_history(self._handle(), _key(key), callback, None)
+        if rc == Status.NOT_FOUND:
+            return []
+        _check(rc)
+        return out
+
     def poll(self, key: Optional[Key] = None, since: Optional[int] = None, timeout: Optional[float] = None) -> int:
         """Waits until the key's epoch (or, with no key, the bus epoch) differs
         from ``since``; returns the new epoch. ``since`` is usually the epoch a
@@ -547,7 +623,7 @@ class Bus:
         _check(_lib.lib.splinter_info_get(self._handle(), ctypes.byref(i)))
         return Info(i.format_version, Backing(i.backing), Role(i.role), i.slots, i.max_value_size,
                     i.live_keys, i.tombstones, i.longest_probe, i.region_size, i.bus_epoch,
-                    i.writer_pid, i.waiters)
+                    i.writer_pid, i.waiters, i.change_ring, i.history_depth, i.probe_limit, i.feed_oldest)
 
     def check(self) -> Report:
         """Validates a snapshot of this handle's mapping."""

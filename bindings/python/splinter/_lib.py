@@ -47,12 +47,22 @@ class Info(ctypes.Structure):
         ("bus_epoch", c_uint64),
         ("writer_pid", ctypes.c_int32),
         ("waiters", c_uint32),
-        # Format version 4 (splinter.h); not surfaced by Info yet.
         ("change_ring", c_uint32),
         ("history_depth", c_uint32),
         ("probe_limit", c_uint32),
         ("reserved", c_uint32),
         ("feed_oldest", c_uint64),
+    ]
+
+
+class Options(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("slots", c_uint32),
+        ("max_value_size", c_uint32),
+        ("mode", c_uint32),
+        ("change_ring", c_uint32),
+        ("history_depth", c_uint32),
     ]
 
 
@@ -80,6 +90,8 @@ class Report(ctypes.Structure):
 
 LIST_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_char_p, c_size_t, c_uint64)
 FINDING_FN = ctypes.CFUNCTYPE(c_int, c_void_p, ctypes.POINTER(Finding))
+CHANGE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_uint64, c_int, c_char_p)
+HISTORY_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_uint64, c_void_p, c_size_t)
 
 BusPtr = c_void_p
 
@@ -133,6 +145,7 @@ def _declare(name: str, restype: Any, *argtypes: Any) -> None:
 
 
 _declare("splinter_create", c_int, ctypes.POINTER(BusPtr), c_int, c_char_p, c_uint32, c_uint32, c_uint32)
+_declare("splinter_create_ex", c_int, ctypes.POINTER(BusPtr), c_int, c_char_p, ctypes.POINTER(Options))
 _declare("splinter_open", c_int, ctypes.POINTER(BusPtr), c_int, c_char_p, c_int)
 _declare("splinter_close", None, BusPtr)
 _declare("splinter_destroy", c_int, c_int, c_char_p)
@@ -142,6 +155,8 @@ _declare("splinter_flush", c_int, BusPtr)
 _declare("splinter_get", c_int, BusPtr, c_char_p, c_void_p, c_size_t, ctypes.POINTER(c_size_t),
          ctypes.POINTER(c_uint64))
 _declare("splinter_list", c_int, BusPtr, LIST_FN, c_void_p)
+_declare("splinter_changes", c_int, BusPtr, c_uint64, CHANGE_FN, c_void_p, ctypes.POINTER(c_uint64))
+_declare("splinter_history", c_int, BusPtr, c_char_p, HISTORY_FN, c_void_p)
 _declare("splinter_poll", c_int, BusPtr, c_char_p, c_uint64, c_int64, ctypes.POINTER(c_uint64))
 _declare("splinter_set_spin", c_int, BusPtr, c_uint32)
 _declare("splinter_epoch", c_uint64, BusPtr)

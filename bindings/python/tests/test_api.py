@@ -3,6 +3,7 @@ from now, file buses by Path, finding enums, packaging metadata and where the
 library is loaded from."""
 
 import array
+import ctypes
 import os
 import pathlib
 import re
@@ -159,6 +160,28 @@ def test_enum_values_match_the_c_header():
             assert re.search(r"SPLINTER_SEV_%s = %d\b" % (member.name, member.value), header), member
     for member in Fix:
         assert re.search(r"SPLINTER_FIX_%s = %d\b" % (member.name, member.value), header), member
+    for member in splinter.Op:
+        assert re.search(r"SPLINTER_OP_%s = %d\b" % (member.name, member.value), header), member
+    codes = {m.group(1): int(m.group(2)) for m in re.finditer(r"SPLINTER_E_(\w+) = (-\d+)", header)}
+    assert codes == {m.name: m.value for m in splinter.Status if m is not splinter.Status.OK}
+    assert set(codes) == {s.name for s in splinter._ERRORS}  # every failure has its exception class
+
+
+def _c_fields(header, struct):
+    body = re.search(r"typedef struct %s \{(.*?)\} %s;" % (struct, struct), header, re.S).group(1)
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    return [(m.group(1), m.group(2)) for m in re.finditer(r"\b(u?int\d+)_t (\w+);", body)]
+
+
+@pytest.mark.parametrize("struct, cls", [("splinter_info", "Info"), ("splinter_report", "Report"),
+                                         ("splinter_options", "Options")])
+def test_ctypes_structs_are_the_c_structs_field_by_field(struct, cls):
+    # A struct that lags the header makes the library write past the buffer.
+    from splinter import _lib
+    header = (REPO / "include" / "splinter" / "splinter.h").read_text()
+    names = {"uint32": _lib.c_uint32, "int32": ctypes.c_int32, "uint64": _lib.c_uint64}
+    fields = [(name, names[ctype]) for ctype, name in _c_fields(header, struct)]
+    assert fields and getattr(_lib, cls)._fields_ == fields
 
 
 # ---- the package -----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 //! Bus handles, split by role in the type system.
 use crate::check::{self, Report};
 use crate::error::{status, Error, Result, Status};
+use crate::feed::{self, Changes};
 use crate::key::{AsKey, Key};
 use crate::list::{self, Entry, List};
 use crate::sys;
@@ -175,6 +176,8 @@ pub struct CreateOptions {
     slots: u32,
     max_value_size: u32,
     mode: u32,
+    change_ring: u32,
+    history_depth: u32,
 }
 
 impl CreateOptions {
@@ -187,7 +190,7 @@ impl CreateOptions {
     /// assert_eq!(opts.mode_bits(), 0);
     /// ```
     pub fn new(slots: u32, max_value_size: u32) -> CreateOptions {
-        CreateOptions { slots, max_value_size, mode: 0 }
+        CreateOptions { slots, max_value_size, mode: 0, change_ring: 0, history_depth: 0 }
     }
 
     /// Permission bits of the new object (0 means 0600).
@@ -225,6 +228,50 @@ impl CreateOptions {
     /// ```
     pub fn mode_bits(&self) -> u32 {
         self.mode
+    }
+
+    /// Earlier values kept per key besides the current one, for
+    /// [`Bus::history`]: 0..=[`HISTORY_MAX`](crate::HISTORY_MAX) (default 0:
+    /// none; more is `INVALID` at create). Each slot then holds `depth + 2`
+    /// value buffers.
+    ///
+    /// ```
+    /// assert_eq!(splinter::CreateOptions::new(8, 16).history_depth(3).depth(), 3);
+    /// ```
+    pub fn history_depth(mut self, depth: u32) -> CreateOptions {
+        self.history_depth = depth;
+        self
+    }
+
+    /// Entries the change feed keeps, for [`Bus::changes`]: rounded up to a
+    /// power of two, at most [`RING_MAX`](crate::RING_MAX) (more is `INVALID`
+    /// at create). 0 (the default): the number of slots rounded up to a power
+    /// of two and clamped to 1024..=65536. [`Bus::info`] gives the size chosen.
+    ///
+    /// ```
+    /// assert_eq!(splinter::CreateOptions::new(8, 16).change_ring(4096).ring(), 4096);
+    /// ```
+    pub fn change_ring(mut self, entries: u32) -> CreateOptions {
+        self.change_ring = entries;
+        self
+    }
+
+    /// The history depth asked for (0: none).
+    ///
+    /// ```
+    /// assert_eq!(splinter::CreateOptions::new(8, 16).depth(), 0);
+    /// ```
+    pub fn depth(&self) -> u32 {
+        self.history_depth
+    }
+
+    /// The change-feed size asked for (0: the library's default).
+    ///
+    /// ```
+    /// assert_eq!(splinter::CreateOptions::new(8, 16).ring(), 0);
+    /// ```
+    pub fn ring(&self) -> u32 {
+        self.change_ring
     }
 }
 
@@ -313,6 +360,14 @@ pub struct Info {
     pub writer_pid: Option<u32>,
     /// Readers registered as blocked in poll now.
     pub waiters: u32,
+    /// Entries the change feed holds ([`CreateOptions::change_ring`]).
+    pub change_ring: u32,
+    /// Earlier values kept per key ([`CreateOptions::history_depth`]).
+    pub history_depth: u32,
+    /// Lookups stop after this many slots (docs/FORMAT.md F22).
+    pub probe_limit: u32,
+    /// The oldest epoch the change feed holds; `None` when it holds none.
+    pub feed_oldest: Option<u64>,
 }
 
 /// An open bus handle with role `R`: [`Bus<Reader>`](Reader) or
@@ -597,6 +652,62 @@ impl<R: Role> Bus<R> {
         list::visit(self.raw.as_ptr(), f)
     }
 
+    /// The change feed: every committed mutation with an epoch after
+    /// `since`, in epoch order, up to the bus epoch now, and the epoch to
+    /// resume from ([`Changes::last`]). Fails with `COMPACTED`
+    /// ([`Status::Compacted`]) when the feed no longer holds the change after
+    /// `since` (the writer overwrote it: the feed keeps the last
+    /// [`Info::change_ring`] changes), or `since` is ahead of the bus:
+    /// resynchronise with [`list`](Bus::list) and follow from the bus epoch
+    /// read before it. `CORRUPT`: an entry is damaged.
+    ///
+    /// To follow the bus without missing a change: `let mut last = since;`,
+    /// then repeatedly `bus.poll_bus(last, None)?` and
+    /// `last = bus.changes(last)?.last` (using the changes on the way).
+    ///
+    /// ```
+    /// # use splinter::{Backing, Bus, CreateOptions, Op, Status, Writer};
+    /// # let name = format!("doc-changes-bus-{}", std::process::id());
+    /// let opts = CreateOptions::new(8, 64).change_ring(2);
+    /// let bus = Bus::<Writer>::create(Backing::Shm, &name, &opts)?;
+    /// bus.set("a", b"1")?;
+    /// bus.unset("a")?;
+    /// let feed = bus.changes(0)?;
+    /// assert_eq!(feed.changes.iter().map(|c| (c.epoch, c.op)).collect::<Vec<_>>(), [(1, Op::Set), (2, Op::Unset)]);
+    /// assert_eq!(feed.last, 2);
+    /// bus.set("b", b"2")?; // the ring holds 2: epoch 1 is gone
+    /// assert_eq!(bus.changes(0).unwrap_err().status(), Status::Compacted);
+    /// # drop(bus); splinter::destroy(Backing::Shm, &name)?;
+    /// # Ok::<(), splinter::Error>(())
+    /// ```
+    pub fn changes(&self, since: u64) -> Result<Changes> {
+        feed::changes(self.raw.as_ptr(), since)
+    }
+
+    /// The key's current value and up to [`Info::history_depth`] earlier
+    /// ones, newest first, each with the epoch of the set that wrote it: the
+    /// values of one moment, each verified against its checksum. Since the
+    /// key was last created (an unset ends a history); empty when the key is
+    /// absent. Fails with `INVALID`/`KEY_TOO_LONG` (bad key), `AGAIN` (the
+    /// writer kept changing the key: retry), `CORRUPT` (a value fails its
+    /// checksum).
+    ///
+    /// ```
+    /// # use splinter::{Backing, Bus, CreateOptions, Writer};
+    /// # let name = format!("doc-history-{}", std::process::id());
+    /// let opts = CreateOptions::new(8, 64).history_depth(1);
+    /// let bus = Bus::<Writer>::create(Backing::Shm, &name, &opts)?;
+    /// for v in [b"1", b"2", b"3"] { bus.set("k", v)?; }
+    /// let h: Vec<_> = bus.history("k")?.into_iter().map(|v| (v.bytes, v.epoch)).collect();
+    /// assert_eq!(h, [(b"3".to_vec(), 3), (b"2".to_vec(), 2)]);
+    /// assert!(bus.history("absent")?.is_empty());
+    /// # drop(bus); splinter::destroy(Backing::Shm, &name)?;
+    /// # Ok::<(), splinter::Error>(())
+    /// ```
+    pub fn history(&self, key: impl AsKey) -> Result<Vec<Value>> {
+        key.with_key(|key| feed::history(self.raw.as_ptr(), key))?
+    }
+
     /// Waits until the key's epoch differs from `since`, and returns the
     /// current epoch (0 once the key is absent); `None` when `timeout`
     /// passed first. Returns at once if it already differs.
@@ -708,6 +819,10 @@ impl<R: Role> Bus<R> {
             bus_epoch: i.bus_epoch,
             writer_pid: u32::try_from(i.writer_pid).ok().filter(|&p| p != 0),
             waiters: i.waiters,
+            change_ring: i.change_ring,
+            history_depth: i.history_depth,
+            probe_limit: i.probe_limit,
+            feed_oldest: Some(i.feed_oldest).filter(|&e| e != 0),
         })
     }
 
@@ -798,17 +913,16 @@ impl Bus<Writer> {
     pub fn create(backing: Backing, name: impl AsRef<OsStr>, options: &CreateOptions) -> Result<Bus<Writer>> {
         let name = c_name(name.as_ref())?;
         let mut raw = ptr::null_mut();
-        // SAFETY: valid out-pointer and NUL-terminated name.
-        status(unsafe {
-            sys::splinter_create(
-                &mut raw,
-                backing.raw(),
-                name.as_ptr(),
-                options.slots,
-                options.max_value_size,
-                options.mode,
-            )
-        })?;
+        let opts = sys::splinter_options {
+            size: std::mem::size_of::<sys::splinter_options>() as u32,
+            slots: options.slots,
+            max_value_size: options.max_value_size,
+            mode: options.mode,
+            change_ring: options.change_ring,
+            history_depth: options.history_depth,
+        };
+        // SAFETY: valid out-pointer, NUL-terminated name, a filled options struct.
+        status(unsafe { sys::splinter_create_ex(&mut raw, backing.raw(), name.as_ptr(), &opts) })?;
         Ok(Bus::from_raw(raw))
     }
 

@@ -63,18 +63,24 @@ impl Severity {
 /// use splinter::Fix;
 /// assert_eq!(Fix::from_code(0), Fix::Nothing); // SPLINTER_FIX_NONE
 /// assert_eq!(Fix::Rollback.code(), 2);
+/// assert_eq!(Fix::from_code(4), Fix::Trim);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Fix {
     /// `SPLINTER_FIX_NONE`: nothing to do, or nothing possible.
     Nothing,
-    /// A lossless repair (epoch, chain, empty word).
+    /// A lossless repair (epoch, chain, empty word, header copy, feed
+    /// entry, probe limit).
     Repair,
-    /// The key was restored to its previous intact value.
+    /// The key was restored to its previous intact value (or a damaged slot
+    /// word restored from the value buffer it names).
     Rollback,
     /// The value (and key) was removed.
     Drop,
+    /// `SPLINTER_FIX_TRIM`: the key's current value is kept; a damaged
+    /// earlier value and every older one were removed from its history.
+    Trim,
     /// A fix this binding does not know (a newer library).
     Unknown(i32),
 }
@@ -91,6 +97,7 @@ impl Fix {
             c if c == sys::SPLINTER_FIX_REPAIR as i32 => Fix::Repair,
             c if c == sys::SPLINTER_FIX_ROLLBACK as i32 => Fix::Rollback,
             c if c == sys::SPLINTER_FIX_DROP as i32 => Fix::Drop,
+            c if c == sys::SPLINTER_FIX_TRIM as i32 => Fix::Trim,
             c => Fix::Unknown(c),
         }
     }
@@ -106,6 +113,7 @@ impl Fix {
             Fix::Repair => sys::SPLINTER_FIX_REPAIR as i32,
             Fix::Rollback => sys::SPLINTER_FIX_ROLLBACK as i32,
             Fix::Drop => sys::SPLINTER_FIX_DROP as i32,
+            Fix::Trim => sys::SPLINTER_FIX_TRIM as i32,
             Fix::Unknown(c) => c,
         }
     }
@@ -163,6 +171,8 @@ pub struct Report {
     pub rolled_back: u32,
     /// Findings fixed by dropping a value.
     pub dropped: u32,
+    /// Findings fixed by trimming a key's history.
+    pub trimmed: u32,
     /// The highest severity seen; `None` when clean.
     pub worst: Option<Severity>,
 }
@@ -220,6 +230,7 @@ where
         repaired: totals.repaired,
         rolled_back: totals.rolled_back,
         dropped: totals.dropped,
+        trimmed: totals.trimmed,
         worst: if totals.worst == 0 { None } else { Some(Severity::from_code(totals.worst)) },
     };
     match error {

@@ -61,6 +61,10 @@ pub enum Status {
     /// `SPLINTER_E_SYSTEM`: an operating-system call failed
     /// ([`Error::os_error`] has errno).
     System,
+    /// `SPLINTER_E_COMPACTED`: the change feed no longer holds the change
+    /// after `since` (or `since` is ahead of the bus); resynchronise with
+    /// [`Bus::list`](crate::Bus::list) and follow the feed from there.
+    Compacted,
     /// A code this binding does not know (a newer library).
     Unknown(i32),
 }
@@ -88,6 +92,7 @@ impl Status {
             Status::Version => sys::SPLINTER_E_VERSION,
             Status::Again => sys::SPLINTER_E_AGAIN,
             Status::System => sys::SPLINTER_E_SYSTEM,
+            Status::Compacted => sys::SPLINTER_E_COMPACTED,
             Status::Unknown(code) => code,
         }
     }
@@ -99,7 +104,7 @@ impl Status {
     /// assert_eq!(Status::from_code(splinter::sys::SPLINTER_E_AGAIN), Some(Status::Again));
     /// ```
     pub fn from_code(code: i32) -> Option<Status> {
-        const ALL: [Status; 15] = [
+        const ALL: [Status; 16] = [
             Status::NotFound,
             Status::Invalid,
             Status::KeyTooLong,
@@ -115,6 +120,7 @@ impl Status {
             Status::Version,
             Status::Again,
             Status::System,
+            Status::Compacted,
         ];
         if code == sys::SPLINTER_OK {
             return None;
@@ -145,6 +151,7 @@ impl Status {
             Status::Version => "VERSION",
             Status::Again => "AGAIN",
             Status::System => "SYSTEM",
+            Status::Compacted => "COMPACTED",
             Status::Unknown(_) => "UNKNOWN",
         }
     }

@@ -49,6 +49,7 @@
 mod bus;
 mod check;
 mod error;
+mod feed;
 mod key;
 mod list;
 pub mod sys;
@@ -58,6 +59,7 @@ pub use crate::bus::{
 };
 pub use crate::check::{check, recover, Finding, Fix, Report, Severity};
 pub use crate::error::{Error, Result, Status};
+pub use crate::feed::{Change, Changes, Op};
 pub use crate::key::{AsKey, Key, KEY_MAX};
 pub use crate::list::{Entry, List};
 
@@ -65,9 +67,25 @@ pub use crate::list::{Entry, List};
 /// (`SPLINTER_FORMAT_VERSION`).
 ///
 /// ```
-/// assert_eq!(splinter::FORMAT_VERSION, 3);
+/// assert_eq!(splinter::FORMAT_VERSION, 4);
 /// ```
 pub const FORMAT_VERSION: u32 = sys::SPLINTER_FORMAT_VERSION;
+
+/// The most earlier values a bus keeps per key
+/// ([`CreateOptions::history_depth`], `SPLINTER_HISTORY_MAX`).
+///
+/// ```
+/// assert_eq!(splinter::HISTORY_MAX, 62);
+/// ```
+pub const HISTORY_MAX: u32 = sys::SPLINTER_HISTORY_MAX;
+
+/// The most entries of a change feed ([`CreateOptions::change_ring`],
+/// `SPLINTER_RING_MAX`).
+///
+/// ```
+/// assert_eq!(splinter::RING_MAX, 1 << 24);
+/// ```
+pub const RING_MAX: u32 = sys::SPLINTER_RING_MAX;
 
 /// The version of the libsplinter loaded at run time (`splinter_version`),
 /// e.g. `"1.0.0"`.

@@ -1,6 +1,7 @@
 //! Behaviours of the safe API, one per test, on real buses (both backings).
 use splinter::{
-    Backing, Bus, CreateOptions, Entry, Fix, Found, Key, Reader, RoleKind, Severity, Status, Writer, KEY_MAX,
+    Backing, Bus, Changes, CreateOptions, Entry, Fix, Found, Key, Op, Reader, RoleKind, Severity, Status, Writer,
+    KEY_MAX,
 };
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -237,8 +238,77 @@ fn info_describes_the_bus_and_the_handle() {
     assert_eq!((i.slots, i.max_value_size, i.live_keys, i.bus_epoch), (32, 100, 2, 2));
     assert_eq!((i.writer_pid, i.waiters), (Some(std::process::id()), 0));
     assert!(i.region_size > 0);
+    assert_eq!((i.change_ring, i.history_depth, i.feed_oldest), (1024, 0, Some(1)));
+    assert!(i.probe_limit >= 1);
     drop(w);
     assert_eq!(n.reader().info().unwrap().writer_pid, None);
+}
+
+fn create_with(n: &Name, opts: &CreateOptions) -> Bus<Writer> {
+    Bus::<Writer>::create(n.backing, &n.name, opts).unwrap()
+}
+
+#[test]
+fn create_options_show_in_info_and_out_of_range_ones_are_invalid() {
+    let n = Name::shm("options");
+    let w = create_with(&n, &CreateOptions::new(16, 64).history_depth(2).change_ring(5));
+    let i = w.info().unwrap();
+    assert_eq!((i.history_depth, i.change_ring, i.feed_oldest), (2, 8, None)); // rounded up to a power of two
+    let m = Name::shm("options-bad");
+    let too_deep = CreateOptions::new(8, 8).history_depth(splinter::HISTORY_MAX + 1);
+    let too_long = CreateOptions::new(8, 8).change_ring(splinter::RING_MAX + 1);
+    for opts in [too_deep, too_long] {
+        let err = Bus::<Writer>::create(m.backing, &m.name, &opts).unwrap_err();
+        assert_eq!(err.status(), Status::Invalid);
+    }
+}
+
+#[test]
+fn changes_give_every_mutation_after_since_in_order_to_a_reader_too() {
+    for n in [Name::shm("changes"), Name::file("changes")] {
+        let w = n.create(16, 64);
+        w.set("a", b"1").unwrap();
+        w.set("b", b"2").unwrap();
+        w.unset("a").unwrap();
+        let feed = n.reader().changes(0).unwrap();
+        let seen: Vec<_> = feed.changes.iter().map(|c| (c.epoch, c.op, c.key.as_bytes().to_vec())).collect();
+        assert_eq!(seen, [(1, Op::Set, b"a".to_vec()), (2, Op::Set, b"b".to_vec()), (3, Op::Unset, b"a".to_vec())]);
+        assert_eq!(feed.last, 3);
+        assert_eq!(w.changes(2).unwrap().changes.len(), 1);
+        assert_eq!(w.changes(3).unwrap(), Changes { changes: vec![], last: 3 });
+    }
+}
+
+#[test]
+fn changes_no_longer_held_or_ahead_of_the_bus_are_compacted() {
+    let n = Name::shm("compacted");
+    let w = create_with(&n, &CreateOptions::new(16, 64).change_ring(4));
+    for i in 0..6u8 {
+        w.set("k", &[i]).unwrap();
+    }
+    assert_eq!(w.changes(0).unwrap_err().status(), Status::Compacted);
+    assert_eq!(w.changes(7).unwrap_err().status(), Status::Compacted);
+    assert_eq!(w.info().unwrap().feed_oldest, Some(3));
+    let feed = w.changes(2).unwrap();
+    assert_eq!((feed.changes.iter().map(|c| c.epoch).collect::<Vec<_>>(), feed.last), (vec![3, 4, 5, 6], 6));
+}
+
+#[test]
+fn history_is_newest_first_up_to_the_depth_and_an_unset_ends_it() {
+    let n = Name::shm("history");
+    let w = create_with(&n, &CreateOptions::new(16, 64).history_depth(2));
+    for v in [&b"one"[..], b"two", b"three", b"four"] {
+        w.set("k", v).unwrap();
+    }
+    let h: Vec<_> = n.reader().history("k").unwrap().into_iter().map(|v| (v.bytes, v.epoch)).collect();
+    assert_eq!(h, [(b"four".to_vec(), 4), (b"three".to_vec(), 3), (b"two".to_vec(), 2)]);
+    assert!(w.history("absent").unwrap().is_empty());
+    w.unset("k").unwrap();
+    assert!(w.history("k").unwrap().is_empty());
+    w.set("k", b"").unwrap();
+    let h: Vec<_> = w.history("k").unwrap().into_iter().map(|v| (v.bytes, v.epoch)).collect();
+    assert_eq!(h, [(vec![], 6)]);
+    assert_eq!(w.history([b'k'; 64].as_slice()).unwrap_err().status(), Status::KeyTooLong);
 }
 
 #[test]

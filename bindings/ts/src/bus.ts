@@ -16,7 +16,12 @@ const ROLE: Record<Role, number> = { reader: 0, writer: 1 };
 /** Longest key, in bytes. */
 export const KEY_MAX = 63;
 /** The region format version this binding was written for (docs/FORMAT.md). */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
+/** Most earlier values kept per key (CreateOptions.historyDepth). */
+export const HISTORY_MAX = 62;
+/** Most entries of the change feed (CreateOptions.changeRing). */
+export const RING_MAX = 1 << 24;
+const OP: Record<number, "set" | "unset"> = { 1: "set", 2: "unset" };
 /** A waiting poll returns to JS at least this often (ms), so that close() and abort signals take effect. */
 export const POLL_SLICE_MS = 100;
 
@@ -59,6 +64,30 @@ export interface Info {
   readonly writerPid: number;
   /** Readers blocked in poll now. */
   readonly waiters: number;
+  /** Entries the change feed holds. */
+  readonly changeRing: number;
+  /** Earlier values kept per key. */
+  readonly historyDepth: number;
+  /** Lookups stop after this many slots (docs/FORMAT.md F22). */
+  readonly probeLimit: number;
+  /** The oldest epoch the change feed holds, 0n when it holds none. */
+  readonly feedOldest: bigint;
+}
+
+/** One committed mutation of the change feed (changes()). */
+export interface FeedChange {
+  readonly epoch: bigint;
+  readonly op: "set" | "unset";
+  /** The key decoded as UTF-8 (invalid bytes become U+FFFD); keyBytes is exact. */
+  readonly key: string;
+  readonly keyBytes: Uint8Array;
+}
+
+/** What changes() returns: the changes in epoch order, and the epoch to resume from. */
+export interface Changes {
+  readonly changes: readonly FeedChange[];
+  /** The last change's epoch, or `since` when there was none. */
+  readonly last: bigint;
 }
 
 export interface CreateOptions {
@@ -67,6 +96,11 @@ export interface CreateOptions {
   backing?: Backing;
   /** Permission bits of the new object (default 0o600). */
   mode?: number;
+  /** Earlier values kept per key besides the current one, 0..HISTORY_MAX (default 0): see history(). */
+  historyDepth?: number;
+  /** Entries of the change feed (changes()), rounded up to a power of two, at most RING_MAX;
+   * 0 (default): the slots rounded up to a power of two, clamped to 1024..65536. */
+  changeRing?: number;
 }
 
 export interface OpenOptions {
@@ -120,10 +154,18 @@ export class Bus implements Disposable {
 
   /** Creates a new bus and returns its writer handle (EXISTS if anything has that name). */
   static create(name: string, options: CreateOptions): Bus {
-    const { slots, maxValueSize, backing = "shm", mode = 0o600 } = options;
+    const { slots, maxValueSize, backing = "shm", mode = 0o600, historyDepth = 0, changeRing = 0 } = options;
     const b = backingArg(backing);
-    const args = [u32Arg(slots, "slots"), u32Arg(maxValueSize, "maxValueSize"), u32Arg(mode, "mode")] as const;
-    const h = openWith((out) => native().fn.splinter_create(out, b, cKey(name, "name"), ...args));
+    const opts = new Uint8Array(layouts.options.size);
+    const d = new DataView(opts.buffer);
+    const f = layouts.options.fields;
+    d.setUint32(f.size[0], layouts.options.size, LITTLE);
+    d.setUint32(f.slots[0], u32Arg(slots, "slots"), LITTLE);
+    d.setUint32(f.max_value_size[0], u32Arg(maxValueSize, "maxValueSize"), LITTLE);
+    d.setUint32(f.mode[0], u32Arg(mode, "mode"), LITTLE);
+    d.setUint32(f.change_ring[0], u32Arg(changeRing, "changeRing"), LITTLE);
+    d.setUint32(f.history_depth[0], u32Arg(historyDepth, "historyDepth"), LITTLE);
+    const h = openWith((out) => native().fn.splinter_create_ex(out, b, cKey(name, "name"), opts));
     return new Bus(h, name, backing);
   }
 
@@ -264,6 +306,77 @@ export class Bus implements Disposable {
     yield* entries;
   }
 
+  /**
+   * Every committed mutation with an epoch after since, in epoch order, up to
+   * the bus epoch now, and the epoch to resume from. COMPACTED (a
+   * SplinterError) when the feed no longer holds the change after since, or
+   * since is ahead of the bus: resynchronise with list(). To follow the bus:
+   * `let last = since; for (;;) { await bus.poll(null, last); ({ last } = use(bus.changes(last))); }`.
+   */
+  changes(since: bigint | number): Changes {
+    const s = epochArg(since, "since");
+    const n = native();
+    const h = this.#h();
+    const changes: FeedChange[] = [];
+    let thrown: unknown;
+    const callback = n.callback("change", (_ctx, epoch, op, key) => {
+      try {
+        const kind = OP[op];
+        if (kind === undefined) throw new SplinterError(Status.CORRUPT, `changes: unknown op ${op}`);
+        const keyBytes = cKeyBytes(key);
+        changes.push({ epoch: BigInt(epoch), op: kind, key: decoder.decode(keyBytes), keyBytes });
+        return 0;
+      } catch (e) {
+        thrown = e;
+        return 1;
+      }
+    });
+    const last = new BigUint64Array(1);
+    let rc: number;
+    try {
+      rc = n.fn.splinter_changes(h, s, callback.pointer, null, last);
+    } finally {
+      callback.close();
+    }
+    if (thrown !== undefined) throw thrown;
+    check(rc);
+    return { changes, last: last[0]! };
+  }
+
+  /**
+   * The key's current value and up to historyDepth earlier ones, newest first,
+   * each with the epoch of the set that wrote it (values of one moment, each
+   * verified against its checksum); since the key was last created (an unset
+   * ends a history). Empty when the key is absent.
+   */
+  history(key: Key): Versioned[] {
+    const k = cKey(key);
+    const n = native();
+    const h = this.#h();
+    const values: Versioned[] = [];
+    let thrown: unknown;
+    const callback = n.callback("history", (_ctx, epoch, value, len) => {
+      try {
+        const length = Number(len);
+        values.push({ value: length === 0 ? new Uint8Array(0) : n.view(value, 0, length).slice(), epoch: BigInt(epoch) });
+        return 0;
+      } catch (e) {
+        thrown = e;
+        return 1;
+      }
+    });
+    let rc: number;
+    try {
+      rc = n.fn.splinter_history(h, k, callback.pointer, null);
+    } finally {
+      callback.close();
+    }
+    if (thrown !== undefined) throw thrown;
+    if (rc === Status.NOT_FOUND) return [];
+    check(rc);
+    return values;
+  }
+
   /** The live keys (decoded as UTF-8), in slot order. */
   *keys(): IterableIterator<string> {
     for (const e of this.list()) yield e.key;
@@ -369,6 +482,10 @@ export class Bus implements Disposable {
       busEpoch: d.getBigUint64(f.bus_epoch[0], LITTLE),
       writerPid: d.getInt32(f.writer_pid[0], LITTLE),
       waiters: u32(f.waiters),
+      changeRing: u32(f.change_ring),
+      historyDepth: u32(f.history_depth),
+      probeLimit: u32(f.probe_limit),
+      feedOldest: d.getBigUint64(f.feed_oldest[0], LITTLE),
     };
   }
 

@@ -20,6 +20,7 @@ export const Status = {
   VERSION: -13,
   AGAIN: -14,
   SYSTEM: -15,
+  COMPACTED: -16,
 } as const;
 
 export type StatusName = Exclude<keyof typeof Status, "OK">;

@@ -5,7 +5,7 @@ import { cString, failure, type SplinterError, Status } from "./errors.ts";
 
 export const Severity = { RECOVERABLE: 1, UNRECOVERABLE: 2, FATAL: 3 } as const;
 export type Severity = (typeof Severity)[keyof typeof Severity];
-export const Fix = { NONE: 0, REPAIR: 1, ROLLBACK: 2, DROP: 3 } as const;
+export const Fix = { NONE: 0, REPAIR: 1, ROLLBACK: 2, DROP: 3, TRIM: 4 } as const;
 export type Fix = (typeof Fix)[keyof typeof Fix];
 
 /** One violated rule of docs/FORMAT.md (splinter_finding). */
@@ -28,6 +28,8 @@ export interface Report {
   readonly repaired: number;
   readonly rolledBack: number;
   readonly dropped: number;
+  /** Findings fixed by trimming a key's history (Fix.TRIM). */
+  readonly trimmed: number;
   /** The highest severity seen, 0 when clean. */
   readonly worst: 0 | Severity;
   readonly clean: boolean;
@@ -86,6 +88,7 @@ export function reporting(call: (fn: Ptr, out: Uint8Array) => number): Report {
     repaired: d.getUint32(r.repaired[0], LITTLE),
     rolledBack: d.getUint32(r.rolled_back[0], LITTLE),
     dropped: d.getUint32(r.dropped[0], LITTLE),
+    trimmed: d.getUint32(r.trimmed[0], LITTLE),
     worst,
     clean: worst === 0,
   };

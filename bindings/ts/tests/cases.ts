@@ -218,6 +218,68 @@ export function cases(S: Splinter, env: Env): Case[] {
       assert.equal(i.busEpoch, 1n);
       assert.equal(i.writerPid, process.pid);
       assert.ok(i.regionSize > 0);
+      // format 4's fields, past the old 56-byte struct: a short layout reads zeros or garbage here
+      assert.deepEqual([i.changeRing, i.historyDepth, i.probeLimit, i.feedOldest], [1024, 0, 1, 1n]);
+    }));
+
+  /** A fresh shm bus created with options (historyDepth 2, changeRing 4) for fn. */
+  async function withDeepBus(fn: (w: Api.Bus, name: string) => Promise<void> | void) {
+    const name = uniqueName();
+    const w = S.Bus.create(name, { slots: 16, maxValueSize: 64, historyDepth: 2, changeRing: 4 });
+    try {
+      await fn(w, name);
+    } finally {
+      w.close();
+      S.destroy(name);
+    }
+  }
+
+  test("create options show in info; out-of-range options are INVALID", () =>
+    withDeepBus((w) => {
+      const i = w.info();
+      assert.deepEqual([i.formatVersion, i.historyDepth, i.changeRing, i.feedOldest], [S.FORMAT_VERSION, 2, 4, 0n]);
+      const opts = { slots: 8, maxValueSize: 8 };
+      assert.throws(() => S.Bus.create(uniqueName(), { ...opts, historyDepth: S.HISTORY_MAX + 1 }), isError(S, "INVALID"));
+      assert.throws(() => S.Bus.create(uniqueName(), { ...opts, changeRing: S.RING_MAX + 1 }), isError(S, "INVALID"));
+      assert.throws(() => S.Bus.create(uniqueName(), { ...opts, historyDepth: -1 }), RangeError);
+    }));
+
+  test("changes lists every mutation after since in epoch order, and the epoch to resume from", () =>
+    withDeepBus((w) => {
+      w.set("a", "1");
+      w.set(new Uint8Array([0xff]), "2");
+      w.unset("a");
+      const { changes, last } = w.changes(0);
+      assert.deepEqual(changes.map((c) => [c.epoch, c.op, c.key]), [[1n, "set", "a"], [2n, "set", "\ufffd"], [3n, "unset", "a"]]);
+      assert.deepEqual(changes[1]!.keyBytes, new Uint8Array([0xff]));
+      assert.equal(last, 3n);
+      assert.deepEqual(w.changes(2).changes.map((c) => c.epoch), [3n]);
+      assert.deepEqual(w.changes(3), { changes: [], last: 3n });
+    }));
+
+  test("changes past the ring, or ahead of the bus, is COMPACTED", () =>
+    withDeepBus((w) => {
+      for (let i = 0; i < 6; i++) w.set("k", String(i)); // the ring holds 4
+      assert.throws(() => w.changes(0), isError(S, "COMPACTED"));
+      assert.throws(() => w.changes(7), isError(S, "COMPACTED"));
+      assert.equal(w.info().feedOldest, 3n);
+      const { changes, last } = w.changes(2);
+      assert.deepEqual([changes.map((c) => c.epoch), last], [[3n, 4n, 5n, 6n], 6n]);
+    }));
+
+  test("history is newest first with epochs, up to the depth; absent is empty; unset ends it", () =>
+    withDeepBus((w) => {
+      for (const v of ["one", "two", "three", "four"]) w.set("k", v);
+      const h = w.history("k");
+      assert.deepEqual(h.map((x) => [new TextDecoder().decode(x.value), x.epoch]), [["four", 4n], ["three", 3n], ["two", 2n]]);
+      assert.deepEqual(w.history("missing"), []);
+      w.set("e", "");
+      assert.deepEqual(w.history("e"), [{ value: new Uint8Array(0), epoch: 5n }]);
+      w.unset("k");
+      assert.deepEqual(w.history("k"), []);
+      w.set("k", "new");
+      assert.deepEqual(w.history("k").map((x) => x.epoch), [7n]);
+      assert.throws(() => w.history("k".repeat(64)), isError(S, "KEY_TOO_LONG"));
     }));
 
   test("a reader cannot write (READ_ONLY); a second writer is BUSY", () =>

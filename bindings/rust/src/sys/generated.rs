@@ -6,10 +6,12 @@ pub const SPLINTER_VERSION_MAJOR: u32 = 1;
 pub const SPLINTER_VERSION_MINOR: u32 = 0;
 pub const SPLINTER_VERSION_PATCH: u32 = 0;
 pub const SPLINTER_VERSION_STRING: &[u8; 6usize] = b"1.0.0\0";
-pub const SPLINTER_FORMAT_VERSION: u32 = 3;
+pub const SPLINTER_FORMAT_VERSION: u32 = 4;
 pub const SPLINTER_KEY_MAX: u32 = 63;
 pub const SPLINTER_SLOTS_MAX: u32 = 16777216;
 pub const SPLINTER_VALUE_MAX: u32 = 67108864;
+pub const SPLINTER_HISTORY_MAX: u32 = 62;
+pub const SPLINTER_RING_MAX: u32 = 16777216;
 pub const SPLINTER_SHM_NAME_MAX: u32 = 200;
 pub const SPLINTER_UNREGISTERED_WAIT_MS: u32 = 5;
 pub type __int32_t = ::std::os::raw::c_int;
@@ -32,6 +34,7 @@ pub const SPLINTER_E_CORRUPT: _bindgen_ty_1 = -12;
 pub const SPLINTER_E_VERSION: _bindgen_ty_1 = -13;
 pub const SPLINTER_E_AGAIN: _bindgen_ty_1 = -14;
 pub const SPLINTER_E_SYSTEM: _bindgen_ty_1 = -15;
+pub const SPLINTER_E_COMPACTED: _bindgen_ty_1 = -16;
 pub type _bindgen_ty_1 = ::std::os::raw::c_int;
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
@@ -52,6 +55,139 @@ extern "C" {
         slots: u32,
         max_value_size: u32,
         mode: u32,
+    ) -> ::std::os::raw::c_int;
+}
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct splinter_options {
+    pub size: u32,
+    pub slots: u32,
+    pub max_value_size: u32,
+    pub mode: u32,
+    pub change_ring: u32,
+    pub history_depth: u32,
+}
+#[test]
+fn bindgen_test_layout_splinter_options() {
+    assert_eq!(
+        ::std::mem::size_of::<splinter_options>(),
+        24usize,
+        concat!("Size of: ", stringify!(splinter_options))
+    );
+    assert_eq!(
+        ::std::mem::align_of::<splinter_options>(),
+        4usize,
+        concat!("Alignment of ", stringify!(splinter_options))
+    );
+    fn test_field_size() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).size) as usize - ptr as usize
+            },
+            0usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_options),
+                "::",
+                stringify!(size)
+            )
+        );
+    }
+    test_field_size();
+    fn test_field_slots() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).slots) as usize - ptr as usize
+            },
+            4usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_options),
+                "::",
+                stringify!(slots)
+            )
+        );
+    }
+    test_field_slots();
+    fn test_field_max_value_size() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).max_value_size) as usize - ptr as usize
+            },
+            8usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_options),
+                "::",
+                stringify!(max_value_size)
+            )
+        );
+    }
+    test_field_max_value_size();
+    fn test_field_mode() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).mode) as usize - ptr as usize
+            },
+            12usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_options),
+                "::",
+                stringify!(mode)
+            )
+        );
+    }
+    test_field_mode();
+    fn test_field_change_ring() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).change_ring) as usize - ptr as usize
+            },
+            16usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_options),
+                "::",
+                stringify!(change_ring)
+            )
+        );
+    }
+    test_field_change_ring();
+    fn test_field_history_depth() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).history_depth) as usize - ptr as usize
+            },
+            20usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_options),
+                "::",
+                stringify!(history_depth)
+            )
+        );
+    }
+    test_field_history_depth();
+}
+extern "C" {
+    pub fn splinter_create_ex(
+        out: *mut *mut splinter_bus,
+        backing: splinter_backing,
+        name: *const ::std::os::raw::c_char,
+        opts: *const splinter_options,
     ) -> ::std::os::raw::c_int;
 }
 extern "C" {
@@ -114,6 +250,42 @@ extern "C" {
         ctx: *mut ::std::os::raw::c_void,
     ) -> ::std::os::raw::c_int;
 }
+pub const SPLINTER_OP_SET: _bindgen_ty_2 = 1;
+pub const SPLINTER_OP_UNSET: _bindgen_ty_2 = 2;
+pub type _bindgen_ty_2 = ::std::os::raw::c_uint;
+pub type splinter_change_fn = ::std::option::Option<
+    unsafe extern "C" fn(
+        ctx: *mut ::std::os::raw::c_void,
+        epoch: u64,
+        op: ::std::os::raw::c_int,
+        key: *const ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_int,
+>;
+extern "C" {
+    pub fn splinter_changes(
+        bus: *const splinter_bus,
+        since: u64,
+        fn_: splinter_change_fn,
+        ctx: *mut ::std::os::raw::c_void,
+        out_last: *mut u64,
+    ) -> ::std::os::raw::c_int;
+}
+pub type splinter_history_fn = ::std::option::Option<
+    unsafe extern "C" fn(
+        ctx: *mut ::std::os::raw::c_void,
+        epoch: u64,
+        value: *const ::std::os::raw::c_void,
+        len: usize,
+    ) -> ::std::os::raw::c_int,
+>;
+extern "C" {
+    pub fn splinter_history(
+        bus: *const splinter_bus,
+        key: *const ::std::os::raw::c_char,
+        fn_: splinter_history_fn,
+        ctx: *mut ::std::os::raw::c_void,
+    ) -> ::std::os::raw::c_int;
+}
 extern "C" {
     pub fn splinter_poll(
         bus: *const splinter_bus,
@@ -144,12 +316,17 @@ pub struct splinter_info {
     pub bus_epoch: u64,
     pub writer_pid: i32,
     pub waiters: u32,
+    pub change_ring: u32,
+    pub history_depth: u32,
+    pub probe_limit: u32,
+    pub reserved: u32,
+    pub feed_oldest: u64,
 }
 #[test]
 fn bindgen_test_layout_splinter_info() {
     assert_eq!(
         ::std::mem::size_of::<splinter_info>(),
-        56usize,
+        80usize,
         concat!("Size of: ", stringify!(splinter_info))
     );
     assert_eq!(
@@ -361,6 +538,91 @@ fn bindgen_test_layout_splinter_info() {
         );
     }
     test_field_waiters();
+    fn test_field_change_ring() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_info>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).change_ring) as usize - ptr as usize
+            },
+            56usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_info),
+                "::",
+                stringify!(change_ring)
+            )
+        );
+    }
+    test_field_change_ring();
+    fn test_field_history_depth() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_info>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).history_depth) as usize - ptr as usize
+            },
+            60usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_info),
+                "::",
+                stringify!(history_depth)
+            )
+        );
+    }
+    test_field_history_depth();
+    fn test_field_probe_limit() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_info>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).probe_limit) as usize - ptr as usize
+            },
+            64usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_info),
+                "::",
+                stringify!(probe_limit)
+            )
+        );
+    }
+    test_field_probe_limit();
+    fn test_field_reserved() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_info>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).reserved) as usize - ptr as usize
+            },
+            68usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_info),
+                "::",
+                stringify!(reserved)
+            )
+        );
+    }
+    test_field_reserved();
+    fn test_field_feed_oldest() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_info>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).feed_oldest) as usize - ptr as usize
+            },
+            72usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_info),
+                "::",
+                stringify!(feed_oldest)
+            )
+        );
+    }
+    test_field_feed_oldest();
 }
 extern "C" {
     pub fn splinter_info_get(
@@ -368,15 +630,16 @@ extern "C" {
         out: *mut splinter_info,
     ) -> ::std::os::raw::c_int;
 }
-pub const SPLINTER_SEV_RECOVERABLE: _bindgen_ty_2 = 1;
-pub const SPLINTER_SEV_UNRECOVERABLE: _bindgen_ty_2 = 2;
-pub const SPLINTER_SEV_FATAL: _bindgen_ty_2 = 3;
-pub type _bindgen_ty_2 = ::std::os::raw::c_uint;
-pub const SPLINTER_FIX_NONE: _bindgen_ty_3 = 0;
-pub const SPLINTER_FIX_REPAIR: _bindgen_ty_3 = 1;
-pub const SPLINTER_FIX_ROLLBACK: _bindgen_ty_3 = 2;
-pub const SPLINTER_FIX_DROP: _bindgen_ty_3 = 3;
+pub const SPLINTER_SEV_RECOVERABLE: _bindgen_ty_3 = 1;
+pub const SPLINTER_SEV_UNRECOVERABLE: _bindgen_ty_3 = 2;
+pub const SPLINTER_SEV_FATAL: _bindgen_ty_3 = 3;
 pub type _bindgen_ty_3 = ::std::os::raw::c_uint;
+pub const SPLINTER_FIX_NONE: _bindgen_ty_4 = 0;
+pub const SPLINTER_FIX_REPAIR: _bindgen_ty_4 = 1;
+pub const SPLINTER_FIX_ROLLBACK: _bindgen_ty_4 = 2;
+pub const SPLINTER_FIX_DROP: _bindgen_ty_4 = 3;
+pub const SPLINTER_FIX_TRIM: _bindgen_ty_4 = 4;
+pub type _bindgen_ty_4 = ::std::os::raw::c_uint;
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct splinter_finding {
@@ -510,7 +773,7 @@ pub struct splinter_report {
     pub rolled_back: u32,
     pub dropped: u32,
     pub worst: i32,
-    pub reserved: u32,
+    pub trimmed: u32,
 }
 #[test]
 fn bindgen_test_layout_splinter_report() {
@@ -609,23 +872,23 @@ fn bindgen_test_layout_splinter_report() {
         );
     }
     test_field_worst();
-    fn test_field_reserved() {
+    fn test_field_trimmed() {
         assert_eq!(
             unsafe {
                 let uninit = ::std::mem::MaybeUninit::<splinter_report>::uninit();
                 let ptr = uninit.as_ptr();
-                ::std::ptr::addr_of!((*ptr).reserved) as usize - ptr as usize
+                ::std::ptr::addr_of!((*ptr).trimmed) as usize - ptr as usize
             },
             20usize,
             concat!(
                 "Offset of field: ",
                 stringify!(splinter_report),
                 "::",
-                stringify!(reserved)
+                stringify!(trimmed)
             )
         );
     }
-    test_field_reserved();
+    test_field_trimmed();
 }
 pub type splinter_finding_fn = ::std::option::Option<
     unsafe extern "C" fn(

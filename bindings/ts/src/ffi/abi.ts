@@ -38,6 +38,7 @@ export interface CallbackDef {
 
 export const symbols = {
   splinter_create: { params: ["buf", "i32", "buf", "u32", "u32", "u32"], result: "i32" },
+  splinter_create_ex: { params: ["buf", "i32", "buf", "buf"], result: "i32" },
   splinter_open: { params: ["buf", "i32", "buf", "i32"], result: "i32" },
   splinter_close: { params: ["handle"], result: "void" },
   splinter_destroy: { params: ["i32", "buf"], result: "i32" },
@@ -46,6 +47,8 @@ export const symbols = {
   splinter_flush: { params: ["handle"], result: "i32" },
   splinter_get: { params: ["handle", "buf", "buf", "usize", "buf", "buf"], result: "i32" },
   splinter_list: { params: ["handle", "fn", "buf"], result: "i32" },
+  splinter_changes: { params: ["handle", "u64", "fn", "buf", "buf"], result: "i32" },
+  splinter_history: { params: ["handle", "buf", "fn", "buf"], result: "i32" },
   splinter_poll: { params: ["handle", "buf", "u64", "i64", "buf"], result: "i32", blocking: true },
   splinter_set_spin: { params: ["handle", "u32"], result: "i32" },
   splinter_epoch: { params: ["handle"], result: "u64" },
@@ -62,19 +65,31 @@ export const symbols = {
 export const callbacks = {
   /** int (*)(void *ctx, const char *key, size_t value_len, uint64_t epoch) */
   list: { params: ["ptr", "ptr", "usize", "u64"], result: "i32" },
+  /** splinter_change_fn: int (*)(void *ctx, uint64_t epoch, int op, const char *key) */
+  change: { params: ["ptr", "u64", "i32", "ptr"], result: "i32" },
+  /** splinter_history_fn: int (*)(void *ctx, uint64_t epoch, const void *value, size_t len) */
+  history: { params: ["ptr", "u64", "ptr", "usize"], result: "i32" },
   /** splinter_finding_fn: int (*)(void *ctx, const splinter_finding *finding) */
   finding: { params: ["ptr", "ptr"], result: "i32" },
 } as const satisfies Record<string, CallbackDef>;
 
 /** Struct layouts (LP64): byte offset and type of each field, and the size. */
 export const layouts = {
+  options: {
+    size: 24,
+    fields: {
+      size: [0, "u32"], slots: [4, "u32"], max_value_size: [8, "u32"], mode: [12, "u32"],
+      change_ring: [16, "u32"], history_depth: [20, "u32"],
+    },
+  },
   info: {
-    size: 56,
+    size: 80,
     fields: {
       format_version: [0, "u32"], backing: [4, "u32"], role: [8, "u32"], slots: [12, "u32"],
       max_value_size: [16, "u32"], live_keys: [20, "u32"], tombstones: [24, "u32"],
       longest_probe: [28, "u32"], region_size: [32, "u64"], bus_epoch: [40, "u64"],
-      writer_pid: [48, "i32"], waiters: [52, "u32"],
+      writer_pid: [48, "i32"], waiters: [52, "u32"], change_ring: [56, "u32"], history_depth: [60, "u32"],
+      probe_limit: [64, "u32"], reserved: [68, "u32"], feed_oldest: [72, "u64"],
     },
   },
   finding: {
@@ -83,7 +98,7 @@ export const layouts = {
   },
   report: {
     size: 24,
-    fields: { findings: [0, "u32"], repaired: [4, "u32"], rolled_back: [8, "u32"], dropped: [12, "u32"], worst: [16, "i32"], reserved: [20, "u32"] },
+    fields: { findings: [0, "u32"], repaired: [4, "u32"], rolled_back: [8, "u32"], dropped: [12, "u32"], worst: [16, "i32"], trimmed: [20, "u32"] },
   },
 } as const;
 
