@@ -1,11 +1,14 @@
 // recovery_wake_test.cpp -- the lost wake-up the SPIN model found
-// (props/spin/protocol.pml, variant BUG_RECOVERY_NO_WAKE), on the real bus.
+// (props/spin/protocol.pml of format 3; now wake.pml's BUG_RECOVERY_NO_WAKE),
+// on the real bus.
 //
-// A poller sleeps on key k. A writer commits a new value of k (2.2 step 6)
-// and dies before its wake-up (2.6). The next writer opens and recovers (it
-// raises bus_epoch, F13); it must then wake the pollers (FORMAT.md 2.1), or
-// the poller sleeps on until its timeout -- forever, with a negative
-// timeout -- although k has changed.
+// A poller sleeps on key k. A writer commits a new value of k (2.2) and dies
+// before its wake-up (2.6). The next writer opens and recovers (it raises
+// bus_epoch, F13); it must then wake the pollers (FORMAT.md 2.1, 2.6 step
+// 3), or the poller sleeps on although k has changed -- until its safety
+// slice ends (SPLINTER_POLL_SLICE_MS), which this test lengthens to an hour
+// (test::set_poll_slice_ms) so that only a wake-up or the poll's timeout can
+// end the sleep.
 //
 // Nothing here waits for a duration: the test waits for observable states
 // (the poller registered and blocked in FUTEX_WAIT, as /proc shows) and for
@@ -50,6 +53,7 @@ bool blocked_in_futex(pid_t tid) {
 }
 
 TEST(RecoveryWake, PollerOfADeadWritersCommitWakesWhenTheNextWriterOpens) {
+  test::set_poll_slice_ms(3600 * 1000);
   const std::string name = "splinter-props-wake-" + std::to_string(::getpid());
   (void)Bus::destroy(Backing::shm, name);
   auto created = Bus::create(Backing::shm, name, 4, 16);
@@ -69,8 +73,8 @@ TEST(RecoveryWake, PollerOfADeadWritersCommitWakesWhenTheNextWriterOpens) {
     return std::make_pair(r.status().code(), Clock::now());
   });
 
-  // Wait until the poller is registered and asleep in FUTEX_WAIT (2.5 step
-  // 4): only then can a commit without a wake-up leave it sleeping. If it
+  // Wait until the poller has announced itself and sleeps in FUTEX_WAIT (2.5
+  // step 3): only then can a commit without a wake-up leave it sleeping. If it
   // is not asleep before its timeout it has returned, and the test fails.
   pid_t tid = 0;
   for (;;) {

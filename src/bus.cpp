@@ -74,7 +74,8 @@ int create(splinter_bus **out, int backing, const char *name, const Options &opt
   if (durable)
     if (int st = os::sync(b.map, b.map_len, tmp)) return fail_unlinking(st);
   if (int st = os::publish(b.fd, tmp, path, durable)) return st;
-  b.waiters = b.region.waiter_word();
+  b.wait_words = b.region.wait_words();
+  b.can_announce = true;
   b.region.header().claim_writer_pid(self());
   *out = h.release();
   return SPLINTER_OK;
@@ -92,7 +93,7 @@ int open(splinter_bus **out, int backing, const char *name, int role) {
   b.role = role;
   b.path = path;
   std::uint64_t size = 0;
-  // A reader opens read-write when it may, only to register as a waiter.
+  // A reader opens read-write when it may, only to announce its polls (2.5).
   bool rw = true;
   int st = os::open_object(path, true, &b.fd, &size);
   if (st == SPLINTER_E_SYSTEM && role == SPLINTER_READER && (errno == EACCES || errno == EROFS || errno == EPERM)) {
@@ -105,16 +106,19 @@ int open(splinter_bus **out, int backing, const char *name, int role) {
   if (role == SPLINTER_WRITER && (st = os::lock_writer(b.fd, path))) return st;
   if ((st = map_region(b, geo, role == SPLINTER_WRITER, path))) return st;
   if (role == SPLINTER_WRITER) {
-    b.waiters = b.region.waiter_word();
+    b.wait_words = b.region.wait_words();
+    b.can_announce = true;
     MutexLock lock(b.writer.mu);
     if ((st = recover_region(b.region, b.fd, size, true, nullptr, nullptr))) return st;
     b.writer.live = protocol::count_live(b.region);
     b.region.header().claim_writer_pid(self());
-    // A dead writer may have committed without waking pollers (2.1): wake them all now.
-    protocol::wake(b.region, std::nullopt);
+    // A dead writer may have committed without waking pollers, or cleared
+    // an announcement without its FUTEX_WAKE (2.1, 2.6 step 3): wake every word.
+    protocol::wake_all(b.region);
   } else if (rw) {
     if ((st = os::map(b.fd, layout::kOffWaiterPage, layout::kPage, true, &b.waiter_map, path))) return st;
-    b.waiters = static_cast<std::uint32_t *>(b.waiter_map);
+    b.wait_words = WaitWords(static_cast<std::uint8_t *>(b.waiter_map));
+    b.can_announce = true;
   }
   *out = h.release();
   return SPLINTER_OK;

@@ -77,9 +77,9 @@ int recover(int backing, const char *name, const FindingSink &sink, splinter_rep
   splinter_report rep{};
   int st = recover_region(r, fd.fd, size, false, sink, &rep);
   if (out) *out = rep;
+  // Holding the writer role: wake every poller (2.6 step 3), as a writer's open does.
+  if (st == SPLINTER_OK) protocol::wake_all(r);
   if (st == SPLINTER_OK && backing == SPLINTER_FILE) st = os::sync(p, geo.region_size, path);
-  // Recovery may have changed keys: wake every poller (2.6 step 3).
-  if (st == SPLINTER_OK && rep.findings > 0) protocol::wake(r, std::nullopt);
   os::unmap(p, geo.region_size);
   return st;
 }

@@ -22,7 +22,10 @@ struct splinter_bus {
   void *waiter_map = nullptr; // a reader's read-write mapping of the waiter page, if permitted
   // The region; a reader's is over a read-only mapping and only ever used as a RegionView.
   splinter::Region region;
-  std::uint32_t *waiters = nullptr;  // in map (writer) or waiter_map (reader); null if not writable
+  // The waiter page to announce on when polling (FORMAT.md 2.5): in map
+  // (writer) or waiter_map (reader); unset (can_announce false) if neither is writable.
+  splinter::WaitWords wait_words;
+  bool can_announce = false;
   // splinter_set_spin: set by any thread, read once by each poll.
   std::atomic<std::uint32_t> spin_us{0};
   splinter::protocol::Writer writer;  // writer handles only

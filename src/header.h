@@ -57,10 +57,6 @@ class HeaderView {
   std::uint64_t flushed_epoch(std::memory_order o) const { return load64(page(layout::kOffFlushedEpoch), o); }
   std::uint32_t writer_pid(std::memory_order o) const { return load32(page(layout::kOffWriterPid), o); }
   std::uint32_t probe_limit(std::memory_order o) const { return load32(page(layout::kOffProbeLimit), o); }
-  // The futex word: the low half of bus_epoch.
-  const std::uint32_t *futex_word() const {
-    return reinterpret_cast<const std::uint32_t *>(page(layout::kOffBusEpoch));
-  }
 
  protected:
   const std::uint8_t *page(std::size_t off) const {

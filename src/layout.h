@@ -51,9 +51,28 @@ inline constexpr std::size_t kHeaderCopyEnd = kOffHeaderCopy + kHeaderFixedBytes
 // through a descriptor reads this many.
 inline constexpr std::size_t kHeaderReadBytes = kHeaderCopyEnd;
 
-// ---- Waiter page (FORMAT.md 1.2) ----
+// ---- Waiter page (FORMAT.md 1.2): eventcount words, offsets from the page ----
+// Hostile: any reader with write permission may write anything there, so no
+// index is ever read from the page (wait_word computes it from a key hash).
 inline constexpr std::size_t kOffWaiterPage = 4096;
-inline constexpr std::size_t kOffWaiters = 4096;
+inline constexpr std::size_t kWaitBus = 0;          // bus_wait (offset 4096)
+inline constexpr std::size_t kWaitKey0 = 64;        // key_wait[0] (offset 4160), on the next cache line
+inline constexpr std::uint32_t kWaitBuckets = 512;  // key_wait[j], j = key_hash & 511
+inline constexpr std::uint32_t kWaitWords = 1 + kWaitBuckets;  // word 0: the bus; word 1 + j: key_wait[j]
+inline constexpr std::uint32_t kAnnounced = 1;      // bit 0 of a word; bits 1..31: the sequence
+
+// Word n (0 .. kWaitWords-1) of the waiter page: its offset from the page.
+constexpr std::size_t wait_word_offset(std::uint32_t n) {
+  return n == 0 ? kWaitBus : kWaitKey0 + 4 * std::size_t{(n - 1) % kWaitBuckets};
+}
+// The word pollers of a key with this key_hash wait on.
+constexpr std::uint32_t key_wait_word(std::uint64_t key_hash) {
+  return 1 + static_cast<std::uint32_t>(key_hash & (kWaitBuckets - 1));
+}
+static_assert((kWaitBuckets & (kWaitBuckets - 1)) == 0, "the bucket is the hash's low bits");
+static_assert(wait_word_offset(kWaitWords - 1) + 4 <= kPage, "every word lies in the waiter page");
+static_assert(kWaitKey0 % 64 == 0 && kWaitKey0 >= kWaitBus + 4, "bus_wait has its own cache line");
+static_assert(wait_word_offset(key_wait_word(~std::uint64_t{0})) == kWaitKey0 + 4 * 511);
 
 // ---- Slot table and slots (FORMAT.md 1.3) ----
 inline constexpr std::size_t kOffSlotTable = 8192;

@@ -23,7 +23,8 @@ enum class Id {
   no_recheck,                  // readers skip the seqlock re-check (2.4 step 6): torn reads become possible
   publish_before_value,        // set publishes the slot word before storing the value bytes (2.2 steps 5, 6 swapped)
   write_active_buffer,         // set overwrites the active buffer in place: a crash mid-write mixes old and new bytes
-  no_wake,                     // set never wakes blocked pollers (lost wake-up)
+  no_wake,                     // set never wakes blocked pollers (lost wake-up; only the poll's slice ends a wait)
+  no_poll_slice,               // a poll that announced sleeps until its deadline: no safety slice (2.5 step 3)
   no_checksum_verify,          // get returns values without checking them
   no_slot_word_cross_check,    // the validator trusts every TOMBSTONE/EMPTY/invalid word and a LIVE word's sel (F18 off)
   feed_no_recheck,             // changes() skips the feed entry's re-check (2.9 step 3): a wrapped entry is read torn
@@ -46,6 +47,7 @@ inline constexpr bool kNoRecheck = kActive == Id::no_recheck;
 inline constexpr bool kPublishBeforeValue = kActive == Id::publish_before_value;
 inline constexpr bool kWriteActiveBuffer = kActive == Id::write_active_buffer;
 inline constexpr bool kNoWake = kActive == Id::no_wake;
+inline constexpr bool kNoPollSlice = kActive == Id::no_poll_slice;
 inline constexpr bool kNoChecksumVerify = kActive == Id::no_checksum_verify;
 inline constexpr bool kNoSlotWordCrossCheck = kActive == Id::no_slot_word_cross_check;
 inline constexpr bool kFeedNoRecheck = kActive == Id::feed_no_recheck;

@@ -59,8 +59,8 @@ int changes(const splinter_bus *bus, std::uint64_t since, protocol::ChangeFn fn,
 
 int poll(const splinter_bus *bus, const Key *k, std::uint64_t since, std::int64_t timeout_ms,
          std::uint64_t *out_epoch) {
-  return protocol::poll(bus->region, bus->waiters, bus->spin_us.load(std::memory_order_relaxed), k, since,
-                        timeout_ms, out_epoch);
+  return protocol::poll(bus->region, bus->can_announce ? &bus->wait_words : nullptr,
+                        bus->spin_us.load(std::memory_order_relaxed), k, since, timeout_ms, out_epoch);
 }
 
 void set_spin(splinter_bus *bus, std::uint32_t spin_us) { bus->spin_us.store(spin_us, std::memory_order_relaxed); }
@@ -93,7 +93,7 @@ int info(const splinter_bus *bus, splinter_info *out) {
   if (bus->role == SPLINTER_WRITER) in.writer_pid = static_cast<std::int32_t>(::getpid());
   else if (os::writer_locked_elsewhere(bus->fd))
     in.writer_pid = static_cast<std::int32_t>(r.header().writer_pid(std::memory_order_relaxed));
-  if (bus->waiters) in.waiters = std::atomic_ref<std::uint32_t>(*bus->waiters).load(std::memory_order_relaxed);
+  in.waiters = r.wait_words().announced();
   *out = in;
   return SPLINTER_OK;
 }

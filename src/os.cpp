@@ -2,6 +2,7 @@
 #include "os.h"
 
 #include "status.h"
+#include "test_hooks.h"
 
 #include <fcntl.h>
 #include <linux/futex.h>
@@ -204,6 +205,9 @@ void futex_wait(const std::uint32_t *word, std::uint32_t expected, const timespe
 }
 
 void futex_wake_all(const std::uint32_t *word) {
+#if defined(SPLINTER_TEST_HOOKS)
+  test::count_futex_wake();
+#endif
   ::syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
 }
 

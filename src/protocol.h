@@ -2,8 +2,8 @@
 //
 // What a handle's operations (bus.h) run once they have checked their
 // arguments and the handle's role. Reads need only a RegionView; poll also
-// the caller's waiter word; set and unset a writable Region and the writer's
-// state, with its mutex held.
+// the caller's writable waiter page, if it has one; set and unset a writable
+// Region and the writer's state, with its mutex held.
 #ifndef SPLINTER_SRC_PROTOCOL_H
 #define SPLINTER_SRC_PROTOCOL_H
 
@@ -13,7 +13,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 
 namespace splinter::protocol {
 
@@ -39,10 +38,12 @@ using ChangeFn = int (*)(void *ctx, std::uint64_t epoch, int op, const char *key
 int changes(const RegionView &r, std::uint64_t since, ChangeFn fn, void *ctx, std::uint64_t *out_last);
 // Live slots, counted now.
 std::uint32_t count_live(const RegionView &r);
-// 2.5. k == nullptr waits on the bus epoch. waiters: the word to register
-// on, or nullptr (then waits in slices of SPLINTER_UNREGISTERED_WAIT_MS).
-// spin_us: how long to re-check before sleeping. OK, TIMEOUT or AGAIN.
-int poll(const RegionView &r, std::uint32_t *waiters, std::uint32_t spin_us, const Key *k, std::uint64_t since,
+// 2.5. k == nullptr waits on the bus epoch. announce: a writable mapping of
+// the waiter page to announce on (sleeping in slices of at most
+// SPLINTER_POLL_SLICE_MS), or nullptr (then it waits in slices of
+// SPLINTER_UNREGISTERED_WAIT_MS without announcing). spin_us: how long to
+// re-check before sleeping. OK, TIMEOUT or AGAIN.
+int poll(const RegionView &r, const WaitWords *announce, std::uint32_t spin_us, const Key *k, std::uint64_t since,
          std::int64_t timeout_ms, std::uint64_t *out_epoch);
 
 // ---- the writer (write.cpp, wait.cpp) ----
@@ -65,10 +66,12 @@ int set(Region &r, Writer &w, const Key &k, const void *value, std::size_t len, 
     SPLINTER_REQUIRES(w.mu);
 // 2.3: OK, NOT_FOUND, FULL or CORRUPT.
 int unset(Region &r, Writer &w, const Key &k, std::uint64_t *out_epoch) SPLINTER_REQUIRES(w.mu);
-// 2.6: wakes the pollers of the key whose hash is key_hash, and of the bus,
-// after a mutation of that key; with no key_hash (after taking the writer
-// role, 2.6 step 3), every poller.
-void wake(const RegionView &r, std::optional<std::uint64_t> key_hash);
+// 2.6 steps 1-2: after a commit of the key with this key_hash (and its
+// bus_epoch store), wakes the pollers of its bucket and of the bus -- only
+// words a poller announced on, so with no poller there is no system call.
+void wake(Region &r, std::uint64_t key_hash);
+// 2.6 step 3: on taking the writer role, wakes every word of the waiter page.
+void wake_all(Region &r);
 
 }  // namespace splinter::protocol
 

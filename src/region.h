@@ -7,10 +7,12 @@
 // the address from that private geometry, so no byte of the region --
 // however garbled, or changed by another process after open -- can steer an
 // access out of bounds. Every access is an aligned atomic word (words.h).
-// The header page is reached through header() only (header.h).
+// The header page is reached through header() only (header.h), the waiter
+// page through wait_words() only (eventcount.h).
 #ifndef SPLINTER_SRC_REGION_H
 #define SPLINTER_SRC_REGION_H
 
+#include "eventcount.h"
 #include "hash.h"
 #include "header.h"
 #include "key.h"
@@ -63,8 +65,8 @@ class RegionView {
   }
 
   HeaderView header() const { return HeaderView(base_, layout::kPage); }
-  // The waiter count (FORMAT.md 1.2), as this mapping sees it.
-  std::uint32_t waiters(std::memory_order o) const { return load32(base_ + layout::kOffWaiters, o); }
+  // The waiter page (FORMAT.md 1.2), as this mapping sees it.
+  WaitWordsView wait_words() const { return WaitWordsView(base_ + layout::kOffWaiterPage); }
 
   // ---- slots (i < slots, b < K: asserted, and guaranteed by callers that
   // derive i modulo slots and check b against K first) ----
@@ -164,8 +166,9 @@ class Region : public RegionView {
 
   using RegionView::header;
   Header header() { return Header(base_); }
-  // The waiter count's word (FORMAT.md 1.2), for a poll to register on.
-  std::uint32_t *waiter_word() { return reinterpret_cast<std::uint32_t *>(base_ + layout::kOffWaiters); }
+  using RegionView::wait_words;
+  // The waiter page (FORMAT.md 1.2), for the writer's wake and its own polls.
+  WaitWords wait_words() { return WaitWords(base_ + layout::kOffWaiterPage); }
 
   void set_word(std::uint32_t i, std::uint64_t w, std::memory_order o) { store64(base_ + slot(i), w, o); }
   void set_hash(std::uint32_t i, std::uint64_t h) { store64(base_ + slot(i) + layout::kSlotHash, h); }

@@ -1,4 +1,5 @@
-// test_hooks.h -- crash points inside the write protocol, for tests only.
+// test_hooks.h -- crash points inside the write protocol, and the wait
+// path's knobs and counters, for tests only.
 //
 // Compiled in only with SPLINTER_TEST_HOOKS (the splinter_testing and
 // splinter_mutant_* libraries of src/CMakeLists.txt; the hook itself is in
@@ -7,6 +8,8 @@
 // dies at exactly that step of docs/FORMAT.md 2.2 / 2.3.
 #ifndef SPLINTER_SRC_TEST_HOOKS_H
 #define SPLINTER_SRC_TEST_HOOKS_H
+
+#include <cstdint>
 
 namespace splinter::test {
 
@@ -37,6 +40,18 @@ using CrashHook = void (*)(int point);
 void set_crash_hook(CrashHook hook);
 void crash_point(int point);
 #define SPLINTER_CRASH_POINT(p) ::splinter::test::crash_point(p)
+
+// The safety slice of a poll that announced (SPLINTER_POLL_SLICE_MS in the
+// installed library). A test that must tell a writer's wake-up from the
+// slice's expiry lengthens it; ms <= 0 restores the default, which is
+// $SPLINTER_TEST_POLL_SLICE_MS when set (for harnesses of many processes),
+// else SPLINTER_POLL_SLICE_MS. Process-wide; a forked child inherits it.
+void set_poll_slice_ms(std::int64_t ms);
+std::int64_t poll_slice_ms();
+
+// FUTEX_WAKE system calls made by this process so far (src/os.cpp).
+std::uint64_t futex_wakes();
+void count_futex_wake();
 #else
 #define SPLINTER_CRASH_POINT(p) ((void)0)
 #endif

@@ -1,7 +1,9 @@
-// wait.cpp -- poll and wake: the waiter-count / futex handshake (FORMAT.md 2.5, 2.6).
+// wait.cpp -- poll and wake: the eventcount handshake on the waiter page
+// (FORMAT.md 2.5, 2.6; the words and their operations: eventcount.h).
 #include "mutants.h"
 #include "os.h"
 #include "protocol.h"
+#include "test_hooks.h"
 
 #include <splinter/splinter.h>
 
@@ -23,18 +25,45 @@ std::uint64_t to_us(const timespec &t) {
   return static_cast<std::uint64_t>(t.tv_sec) * 1000000u + static_cast<std::uint64_t>(t.tv_nsec) / 1000u;
 }
 
-}  // namespace
-
-void wake(const RegionView &r, std::optional<std::uint64_t> /*key_hash: one futex word in version 3*/) {
-  // Pairs with the poller's fence after it registers (2.5 step 2): either this
-  // load sees its registration, or its re-check sees the commit just made.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if constexpr (mutant::kNoWake) return;
-  if (r.waiters(std::memory_order_relaxed) > 0) os::futex_wake_all(r.header().futex_word());
+// The safety slice of a poll that announced (2.5 step 3).
+std::int64_t poll_slice_ms() {
+#if defined(SPLINTER_TEST_HOOKS)
+  return test::poll_slice_ms();
+#else
+  return SPLINTER_POLL_SLICE_MS;
+#endif
 }
 
-int poll(const RegionView &r, std::uint32_t *waiters, std::uint32_t spin_us, const Key *k, std::uint64_t since,
+// The waiter-page word of a poll of k: its bucket, or the bus word.
+std::uint32_t wait_word(const Key *k) { return k ? layout::key_wait_word(k->hash) : 0; }
+
+}  // namespace
+
+void wake(Region &r, std::uint64_t key_hash) {
+  // 2.6 step 1. Pairs with every poller's fence after its announcement (2.5
+  // step 3): either the loads of the words below see that announcement (or a
+  // later value of the word), or the poller's re-check after its fence sees
+  // the commit and bus_epoch this writer stored before this fence.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if constexpr (mutant::kNoWake) return;
+  const WaitWords words = r.wait_words();
+  words.wake(layout::key_wait_word(key_hash));  // 2.6 step 2: the key's bucket,
+  words.wake(0);                                // and the bus word
+}
+
+void wake_all(Region &r) {
+  // 2.6 step 3. Pairs with every poller's fence after its announcement, as
+  // in wake(): the writer role's recovery (bus_epoch raised, F13) and any
+  // commit of a dead writer precede it.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if constexpr (mutant::kNoWake) return;
+  const WaitWords words = r.wait_words();
+  for (std::uint32_t n = 0; n < layout::kWaitWords; ++n) words.wake_unconditionally(n);
+}
+
+int poll(const RegionView &r, const WaitWords *announce, std::uint32_t spin_us, const Key *k, std::uint64_t since,
          std::int64_t timeout_ms, std::uint64_t *out_epoch) {
+  // 2.5 step 1.
   std::uint64_t e = 0;
   if (int st = current(r, k, &e)) return st;
   if (e != since) {
@@ -46,7 +75,7 @@ int poll(const RegionView &r, std::uint32_t *waiters, std::uint32_t spin_us, con
   const timespec start = os::monotonic_now();
   const timespec deadline = os::add_ms(start, forever ? 0 : std::min(timeout_ms, kMaxTimeoutMs));
 
-  // Optional spin budget (splinter_set_spin): re-check without sleeping.
+  // 2.5 step 2: the optional spin budget (splinter_set_spin): re-check without sleeping.
   if (spin_us > 0) {
     const std::uint64_t spin_end = to_us(start) + spin_us;
     for (int n = 0;; ++n) {
@@ -65,33 +94,45 @@ int poll(const RegionView &r, std::uint32_t *waiters, std::uint32_t spin_us, con
     }
   }
 
-  if (waiters) std::atomic_ref<std::uint32_t>(*waiters).fetch_add(1, std::memory_order_seq_cst);
-  // Pairs with the writer's fence in wake_waiters (2.6 step 1).
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  int result = SPLINTER_E_TIMEOUT;
+  // 2.5 step 3: the eventcount loop.
+  const std::uint32_t n = wait_word(k);
+  const WaitWordsView view = r.wait_words();
+  const std::int64_t slice_ms = announce ? poll_slice_ms() : std::int64_t{SPLINTER_UNREGISTERED_WAIT_MS};
   for (;;) {
-    const auto f = static_cast<std::uint32_t>(r.header().bus_epoch(std::memory_order_acquire));
-    if (int st = current(r, k, &e)) {
-      result = st;
-      break;
+    std::uint32_t v = 0;
+    if (announce) {
+      v = announce->announce(n);
+      // Pairs with the writer's fence after its commit and bus_epoch store
+      // (2.6 step 1): either the re-check below sees that commit, or the
+      // writer's load of this word sees the announcement and wakes it.
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+    } else {
+      // A poll that cannot write the page: nobody learns that it waits, so
+      // only its short slice bounds the wait (the order is immaterial).
+      v = view.load(n, std::memory_order_relaxed);
     }
-    if (e != since) {
-      result = SPLINTER_OK;
-      break;
-    }
+    if (int st = current(r, k, &e)) return st;
+    if (e != since) break;
     const timespec now = os::monotonic_now();
-    if (!forever && !os::before(now, deadline)) break;
-    const timespec *until = forever ? nullptr : &deadline;
-    timespec slice{};
-    if (!waiters) {  // unregistered: wake up to re-check at least every few ms
-      slice = os::add_ms(now, SPLINTER_UNREGISTERED_WAIT_MS);
-      if (forever || os::before(slice, deadline)) until = &slice;
+    if (!forever && !os::before(now, deadline)) return SPLINTER_E_TIMEOUT;
+    // Sleep while the word holds v, until min(deadline, now + slice): the
+    // slice bounds what a scribbled waiter page can delay (the writer found
+    // no announcement to wake), and an unregistered poll's wait.
+    timespec until = os::add_ms(now, slice_ms);
+    if (!forever && os::before(deadline, until)) until = deadline;
+    const timespec *limit = &until;
+    if constexpr (mutant::kNoPollSlice) {
+      if (announce) limit = forever ? nullptr : &deadline;
     }
-    os::futex_wait(r.header().futex_word(), f, until);
+    os::futex_wait(view.word(n), v, limit);
+    // Woken (most often by a change), EAGAIN or the slice's end: look before
+    // announcing again, so that a poll a wake-up ends leaves no announcement
+    // behind for the next set to clear.
+    if (int st = current(r, k, &e)) return st;
+    if (e != since) break;
   }
-  if (waiters) std::atomic_ref<std::uint32_t>(*waiters).fetch_sub(1, std::memory_order_release);
-  if (result == SPLINTER_OK && out_epoch) *out_epoch = e;
-  return result;
+  if (out_epoch) *out_epoch = e;
+  return SPLINTER_OK;
 }
 
 }  // namespace splinter::protocol

@@ -1,14 +1,19 @@
 // waiting.h -- waiting for another thread or process to reach a state, never
 // for a duration (a test that sleeps and then assumes progress fails on a busy
-// machine), and the seed of a test's random choices.
+// machine): a poller thread that can be seen asleep, the poll slice of a
+// test; and the seed of a test's random choices.
 #ifndef SPLINTER_TESTS_WAITING_H
 #define SPLINTER_TESTS_WAITING_H
+
+#include "test_hooks.h"
 
 #include <gtest/gtest.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -45,6 +50,57 @@ bool wait_until_asleep_in_poll(pid_t pid, pid_t tid, Gone gone) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));  // how often to look, not a bound
   }
 }
+
+// A poller thread of this process: its poll, and the thread's id while it runs.
+class Poller {
+ public:
+  using Clock = std::chrono::steady_clock;
+  template <class F>
+  explicit Poller(F poll) : thread_([this, poll] {
+    tid_.store(::gettid());
+    started_ = Clock::now();
+    status_ = poll();
+    returned_ = Clock::now();
+    done_.store(true);
+  }) {}
+  ~Poller() { join(); }
+  // Blocks until the poll sleeps in the kernel (announced, after its
+  // re-check): from then on only a wake-up, its slice or its deadline can
+  // end that sleep. False if the poll returned first.
+  bool wait_until_asleep() {
+    while (tid_.load() == 0) std::this_thread::yield();
+    return wait_until_asleep_in_poll(::getpid(), tid_.load(), [this] { return done_.load(); });
+  }
+  // True while the poll sleeps in the kernel now.
+  bool asleep() const { return tid_.load() != 0 && asleep_in_poll(::getpid(), tid_.load()); }
+  bool done() const { return done_.load(); }
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  int status() const { return status_; }
+  Clock::duration took() const { return returned_ - started_; }
+
+ private:
+  std::atomic<pid_t> tid_{0};
+  std::atomic<bool> done_{false};
+  int status_ = 0;
+  Clock::time_point started_, returned_;
+  std::thread thread_;
+};
+
+// The safety slice of this process's polls (src/test_hooks.h) for a scope.
+// A test that asserts that a set woke a poll lengthens it, so that only the
+// set -- or the poll's own deadline, which the test then tells apart -- can
+// end the poll's sleep; a test of the slice itself pins it to
+// SPLINTER_POLL_SLICE_MS. Inherited by processes forked in the scope.
+class PollSlice {
+ public:
+  static constexpr std::int64_t kLong = 3600 * 1000;  // an hour: "no slice" for any test
+  explicit PollSlice(std::int64_t ms) { test::set_poll_slice_ms(ms); }
+  ~PollSlice() { test::set_poll_slice_ms(0); }
+  PollSlice(const PollSlice &) = delete;
+  PollSlice &operator=(const PollSlice &) = delete;
+};
 
 // The seed of a test's random choices: $SPLINTER_TEST_SEED when set, else
 // gtest's --gtest_random_seed when given, else a fresh one. Printed (and

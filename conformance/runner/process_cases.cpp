@@ -183,8 +183,10 @@ std::uint64_t waiters(AdapterProcess &w) {
   return info.value("waiters", std::uint64_t{0});
 }
 
-// Asks until at least `n` readers are registered as blocked in poll (a state
-// another process reaches when it gets there, however busy the machine).
+// Asks until at least `n` wait words hold an announcement (FORMAT.md 2.5: a
+// poll announces itself on its key's bucket or the bus word before it
+// sleeps; a state another process reaches when it gets there, however busy
+// the machine).
 std::uint64_t wait_for_waiters(AdapterProcess &w, std::uint64_t n, const std::string &who) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(answer_bound_ms());
   for (;;) {
@@ -209,16 +211,20 @@ void killed_poller_harmless(Ctx &ctx) {
   // Killed while blocked in poll: once it shows as a waiter.
   wait_for_waiters(w, 1, "the poller");
   ctx.kill_adapter("poller");
-  // The writer goes on; another reader's poll still wakes. (A reader killed
-  // while registered may leave the count one too high, FORMAT.md 2.6: count
-  // from what is there now.)
+  // Its announcement outlives it (FORMAT.md 2.6): the next set of k wakes
+  // its word once, for nobody, and clears it.
+  const json first = w.call(set_req("w", "k", "1"));
+  expect_status(first, "OK", "set after a poller was killed");
+  if (const std::uint64_t left = waiters(w); left != 0)
+    throw Fail("info.waiters is " + std::to_string(left) + " after a set woke the killed poller's word, expected 0");
+  // The writer goes on; another reader's poll of the same key still wakes.
   auto &q = ctx.adapter("q");
   expect_status(q.call(open_req("r", "shm", name, "reader")), "OK", "open reader");
   const std::uint64_t before = waiters(w);
-  const auto id = q.send({{"op", "poll"}, {"bus", "r"}, {"key", "k"}, {"since", 0}, {"timeout_ms", -1}});
+  // Since the epoch the adapter reported for k (not the numbering of epochs).
+  const auto id = q.send({{"op", "poll"}, {"bus", "r"}, {"key", "k"}, {"since", first["epoch"]}, {"timeout_ms", -1}});
   wait_for_waiters(w, before + 1, "the second reader's poll");
-  const json s = w.call(set_req("w", "k", "v"));
-  expect_status(s, "OK", "set after a poller was killed");
+  expect_status(w.call(set_req("w", "k", "v")), "OK", "set while a second reader polls");
   const json r = q.receive(id, answer_bound_ms());
   expect_status(r, "OK", "poll of a live reader after another was killed");
 }

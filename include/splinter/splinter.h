@@ -44,12 +44,13 @@
  *   writer role is a lock on the open file description, which a child
  *   would share with its parent.)
  * - Readers never write the slot table, keys or values: those are mapped
- *   read-only in a reader. The one thing a reader writes is the waiter count
- *   in a separate page, and only while it blocks in splinter_poll, so that a
- *   set can skip the wake-up system call when nobody waits.
+ *   read-only in a reader. The one thing a reader writes is the waiter page,
+ *   a separate page of wait words: a poll about to sleep announces itself
+ *   there, so that a set wakes only the pollers of what it changed, and
+ *   makes no wake-up system call when nobody sleeps on it.
  * - A reader whose process has no write permission on the backing object can
- *   get, list, read epochs and poll; its blocking polls cannot register as
- *   waiters, so they wait in the kernel in slices of at most
+ *   get, list, read epochs and poll; its blocking polls cannot announce
+ *   themselves, so they wait in the kernel in slices of at most
  *   SPLINTER_UNREGISTERED_WAIT_MS and re-check between slices (they never
  *   spin). Such a reader sees a change up to that long after it happens.
  *
@@ -132,8 +133,20 @@ extern "C" {
 /* Longest shared-memory name, in bytes, not counting a leading '/'. */
 #define SPLINTER_SHM_NAME_MAX 200
 
-/* Longest kernel wait slice of a reader that cannot register as a waiter. */
+/* Longest kernel wait slice of a reader that cannot announce its polls (no
+ * write permission on the backing object). */
 #define SPLINTER_UNREGISTERED_WAIT_MS 5
+
+/* Longest kernel wait slice of a poll that announced itself: it re-checks at
+ * least this often even when nobody wakes it. The slice is only a safety
+ * net: on an intact waiter page every change wakes its pollers at once, so
+ * the slice never delays one. But any process that can open the bus
+ * read-write can overwrite the waiter page and erase announcements; a
+ * change then reaches a poll at most one slice late, never later (see
+ * splinter_poll). 1000 ms is the largest bound the design allows: it keeps
+ * the cost to every sleeping poll at one wake-up a second, for a delay that
+ * only a misbehaving process can cause. */
+#define SPLINTER_POLL_SLICE_MS 1000
 
 /* Status codes. Each says when it happens and what the caller should do. */
 enum {
@@ -301,7 +314,9 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_destroy(splinter_backing backing, c
 /* Sets key to the len bytes at value (value may be NULL when len is 0).
  * On OK the new value is committed and visible to every reader, and
  * *out_epoch (optional, may be NULL) receives its epoch. No system call is
- * made unless some reader is blocked in poll.
+ * made unless some poll of this key (or of its wait bucket, see
+ * splinter_poll) or of the whole bus has gone to sleep since the last
+ * wake-up: then one FUTEX_WAKE per word woken, at most two.
  * Returns OK, INVALID, KEY_TOO_LONG, TOO_LARGE, FULL (new key, all slots
  * live; or the epoch space is exhausted), READ_ONLY (reader handle), CORRUPT
  * (the writer found the region damaged under it; run recovery). */
@@ -413,6 +428,21 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_history(const splinter_bus *bus, co
  * the epoch that get returned. Waiting blocks in the kernel (futex on the
  * shared mapping, CLOCK_MONOTONIC deadline); it does not spin unless a spin
  * budget was set with splinter_set_spin.
+ *
+ * What wakes a sleeping poll: a set or unset of its key wakes it at once,
+ * and so does a mutation of another key that shares its wait bucket (one of
+ * 512, by key hash; the poll then re-checks and sleeps on without
+ * returning). A mutation of a key in another bucket does not wake it at all.
+ * A poll of the whole bus (key == NULL) wakes on every mutation; sets that
+ * come faster than it returns are coalesced: it returns the newest epoch.
+ * A writer taking the role (open, recovery) wakes every poll. Apart from
+ * these, a poll that could announce itself wakes once per
+ * SPLINTER_POLL_SLICE_MS to re-check, a poll that could not (read-only
+ * reader) once per SPLINTER_UNREGISTERED_WAIT_MS. Hence the bound: a change
+ * reaches a poll within SPLINTER_POLL_SLICE_MS however the waiter page has
+ * been overwritten by another process (on an intact page, at once), and
+ * within SPLINTER_UNREGISTERED_WAIT_MS for a read-only reader -- plus the
+ * time the poller takes to be scheduled.
  * Returns OK, TIMEOUT, INVALID, KEY_TOO_LONG, AGAIN (the writer kept
  * changing the key while its epoch was read; retry). */
 SPLINTER_NODISCARD SPLINTER_API int splinter_poll(const splinter_bus *bus, const char *key,
@@ -446,7 +476,14 @@ typedef struct splinter_info {
   uint64_t bus_epoch;        /* current bus epoch */
   int32_t writer_pid;        /* pid recorded by the writer holding the bus,
                                 0 when no writer holds it */
-  uint32_t waiters;          /* readers registered as blocked in poll now */
+  uint32_t waiters;          /* wait words (the bus word and 512 key
+                                buckets) with an announcement not yet woken,
+                                counted now: each poll sleeping on a word
+                                keeps it announced (pollers of one word count
+                                once); a poll that returns without being
+                                woken (timeout; the change seen just after
+                                announcing) leaves its word announced until
+                                the next mutation that wakes that word. */
   uint32_t change_ring;      /* entries the change feed holds (options) */
   uint32_t history_depth;    /* earlier values kept per key (options) */
   uint32_t probe_limit;      /* lookups stop after this many slots: one more

@@ -1,6 +1,7 @@
 /*
- * protocol.pml -- the Splinter write/read/wait protocol (docs/FORMAT.md
- * sections 2.2-2.6, 3 and the F13 part of 4) as a Promela model for SPIN.
+ * protocol.pml -- the Splinter write/read protocol (docs/FORMAT.md sections
+ * 2.2-2.4, 3 and the F13 part of 4) as a Promela model for SPIN. Waiting
+ * (2.5, 2.6: poll, wake and the waiter page) is modelled in wake.pml.
  *
  * Read props/README.md first: it says what is abstracted, how the C++ memory
  * orders map onto SPIN's sequentially consistent interleavings, and why that
@@ -11,14 +12,10 @@
  *   Writer   WARMUP mutations before the readers start (atomically), then
  *            MAXOPS more, each a nondeterministic set or unset of key 1 or 2;
  *            it may die (SIGKILL) after any store, once; the next writer then
- *            opens (recovery, section 4, then a wake) and carries on.
- * Configurations: -DREADER=0 / -DPOLLER=0 leave a process out (ctest runs
- * writer+reader and writer+poller; see props/CMakeLists.txt).
+ *            opens (recovery, section 4) and carries on.
  *   Reader   two gets of key 1 (retry protocol of 2.4).
- *   Poller   poll(key 2, since = the key's epoch at its start, as a get just
- *            before would return it; no timeout) with the waiter-count /
- *            futex handshake of 2.5/2.6.
- *   Monitor  checks for lost wake-ups once the writers are done.
+ * Configuration: -DREADER=0 leaves the reader out (ctest runs writer+reader;
+ * see props/CMakeLists.txt).
  *
  * Properties (assert / invalid end state)
  *   P1  a get returns only a value that was committed for that key, with its
@@ -31,22 +28,15 @@
  *       state (every key its last committed value; the in-flight key old or
  *       new, whichever its commit store decided) and validates (F11, F13,
  *       F14, F15); the bus epoch rises by exactly 1 per commit.
- *   P4  no lost wake-up: once the writers are done, a poller is never asleep
- *       while its key's epoch differs from the one it waits to see change.
- *   P5  no deadlock: every process ends or is asleep in FUTEX_WAIT (an end
- *       state that P4 then judges).
+ *   P5  no deadlock: every process ends.
  *
  * Negative controls (compile with -D<NAME>; each must yield a counterexample)
- *   BUG_WAKE_BEFORE_PUBLISH   set wakes (2.6) before its commit (2.2 step 6).
  *   BUG_PUBLISH_BEFORE_VALUE  set commits the slot word before the value.
  *   BUG_NO_RECHECK            get skips the seqlock re-check (2.4 step 6).
  *   BUG_NO_TOMBSTONE          unset stores EMPTY instead of TOMBSTONE.
- *   BUG_POLL_NO_RECHECK       poll sleeps without re-reading the key's epoch
- *                             after registering (2.5 step 3).
  *   BUG_WRITE_ACTIVE_BUFFER   set writes the value into the active buffer.
- *   BUG_RECOVERY_NO_WAKE      the recovering writer does not wake pollers
- *                             (a commit whose writer died before its wake
- *                             would then be missed by a poller forever).
+ * (The waiting controls, BUG_WAKE_BEFORE_COMMIT, BUG_POLL_NO_RECHECK and
+ * BUG_RECOVERY_NO_WAKE among them, are wake.pml's.)
  */
 
 #ifndef NSLOTS
@@ -66,9 +56,6 @@
 #endif
 #ifndef READER
 #define READER 1          /* run the Reader process */
-#endif
-#ifndef POLLER
-#define POLLER 1          /* run the Poller (and Monitor) processes */
 #endif
 #define HOME (NSLOTS - 1) /* both keys hash to the last slot: probe chains wrap */
 #define NONE 255
@@ -93,8 +80,7 @@ byte skey[NSLOTS];           /* key bytes, abstracted to one word: 0 none, 1, 2 
 byte mep[2 * NSLOTS];        /* buffer meta: epoch (len and check: see README) */
 byte val0[2 * NSLOTS];       /* value bytes, abstracted to two words so that */
 byte val1[2 * NSLOTS];       /*   a torn copy (one old word, one new) can happen */
-byte bus_epoch;              /* header bus_epoch; also the futex word */
-byte waiters;                /* waiter page */
+byte bus_epoch;              /* header bus_epoch */
 
 /* ---- Ghost state (not in the region; the oracle) ----------------------- */
 byte ncommit;                /* commits so far = epoch of the last commit */
@@ -104,8 +90,6 @@ byte nextval = 1;            /* value ids: one fresh id per set attempt */
 bool can_crash;              /* the writer may still die (once) */
 bool started;                /* warm-up done: readers may run */
 bool writer_done;
-bool asleep;                 /* the poller is blocked in FUTEX_WAIT */
-byte poll_since;             /* what the poller waits to see change */
 
 #define HEP(k, c) hep[((k) - 1) * NH + (c)]
 #define HVAL(k, c) hval[((k) - 1) * NH + (c)]
@@ -130,15 +114,6 @@ inline commit(s, neww, k, e, v) {
     ncommit = e;
     c = 0
   }
-}
-
-/* 2.6 wake: seq_cst fence (a no-op under SC), then FUTEX_WAKE all if any
- * reader registered. */
-inline wake() {
-  if
-  :: waiters > 0 -> asleep = false
-  :: else -> skip
-  fi
 }
 
 /* 2.2 step 1 / 2.3 step 1: the writer's probe. Only the writer stores into
@@ -188,11 +163,8 @@ inline do_set(k) {
   }
   if
   :: s != NONE ->
-     /* step 3: release fence (no-op under SC) */
+     /* step 4: release fence (no-op under SC) */
      CRASH;
-#ifdef BUG_WAKE_BEFORE_PUBLISH
-     wake();
-#endif
 #ifdef BUG_PUBLISH_BEFORE_VALUE
      if
      :: isnew -> skey[s] = k; CRASH
@@ -200,26 +172,23 @@ inline do_set(k) {
      fi;
      commit(s, WORD(LIVE, b, e), k, e, v); CRASH;
 #else
-     /* step 4: the key, for a new key */
+     /* step 5: the key, for a new key */
      if
      :: isnew -> skey[s] = k; CRASH
      :: else -> skip
      fi;
 #endif
-     /* step 5: value words, then meta (relaxed) */
+     /* step 6: value words, then meta (relaxed) */
      val0[BUF(s, b)] = v; CRASH;
      val1[BUF(s, b)] = v; CRASH;
      mep[BUF(s, b)] = e; CRASH;
 #ifndef BUG_PUBLISH_BEFORE_VALUE
-     /* step 6: commit (release) */
+     /* step 7: commit (release) */
      commit(s, WORD(LIVE, b, e), k, e, v); CRASH;
 #endif
-     /* step 7: bus epoch (release) */
-     bus_epoch = e; CRASH;
-#ifndef BUG_WAKE_BEFORE_PUBLISH
-     /* step 8 */
-     wake()
-#endif
+     /* step 8, the feed entry, is not modelled; step 9: bus epoch
+      * (release); step 10, the wake, is wake.pml's */
+     bus_epoch = e; CRASH
   :: else -> skip
   fi
 }
@@ -241,9 +210,9 @@ inline do_unset(k) {
      /* step 2: commit the tombstone (release) */
      commit(s, WORD(TOMB, ACT(word[s]), e), k, e, 0); CRASH;
 #endif
-     /* step 3 */
+     /* step 3: bus epoch (release); the feed entry and the wake are not
+      * modelled here (wake.pml models the wake) */
      bus_epoch = e; CRASH;
-     wake();
      /* step 4: reclaim tombstones that end a probe path */
      if
      :: ST(word[NEXT(s)]) == EMPTY ->
@@ -310,8 +279,8 @@ inline validate() {
 }
 
 /* Section 4 on a writer open: the lossless repairs this model can need
- * (F13: raise bus_epoch to the largest slot epoch), then a wake so that a
- * poller that missed the dead writer's wake-up sees the commit. */
+ * (F13: raise bus_epoch to the largest slot epoch). Its wake of every word
+ * (2.6 step 3) is wake.pml's. */
 inline recover() {
   d_step {
     i = 0;
@@ -323,9 +292,6 @@ inline recover() {
     od;
     i = 0
   }
-#ifndef BUG_RECOVERY_NO_WAKE
-  wake();
-#endif
   validate()
 }
 
@@ -457,29 +423,6 @@ inline get(k, want_value) {
   }
 }
 
-/* The key epoch read of 2.5 ("as in 2.4 without copying the value"), as one
- * atomic step on the real table. Sound because the Reader proves (P1) that
- * the 2.4 read is linearisable at its slot-word loads: its result is the
- * table's state at one instant between the poller's neighbouring steps,
- * which is exactly what one atomic step placed there can observe. */
-inline key_epoch(k) {
-  d_step {
-    re = 0; i = 0; s = HOME;
-    do
-    :: i < NSLOTS ->
-       if
-       :: ST(word[s]) == EMPTY -> break
-       :: ST(word[s]) == LIVE && skey[s] == k -> re = EP(word[s]); break
-       :: else -> s = NEXT(s); i++
-       fi
-    :: else -> break
-    od;
-    s = 0; i = 0;
-    /* P1 for poll: the epoch is the key's committed epoch now */
-    assert(re == HEP(k, ncommit))
-  }
-}
-
 #if READER
 active proctype Reader() {
   byte s, i, b, w, me, c0, c1, r, re, rv, gs, tries, c, last;
@@ -490,68 +433,5 @@ active proctype Reader() {
   get(1, true);
   /* P2 */
   assert(r != R_OK || re >= last)
-}
-#endif
-
-#if POLLER
-active proctype Poller() {
-  byte s, i, re, since, f;
-  /* since: the key's epoch at some instant, as a get just before the poll
-   * would return it (its value is checked by Reader, not here). */
-  started;
-  since = HEP(2, ncommit);
-  /* 2.5: poll(2, since, no timeout). Step 1: the key's epoch as in 2.4. */
-  key_epoch(2);
-  if
-  :: re != since -> goto done
-  :: else -> skip
-  fi;
-  poll_since = since;
-  /* step 2: register (fetch_add seq_cst + seq_cst fence) */
-  waiters++;
-wait:
-  /* step 3 */
-  f = bus_epoch;                                         /* acquire */
-#ifndef BUG_POLL_NO_RECHECK
-  key_epoch(2);
-  if
-  :: re != since -> goto unregister
-  :: else -> skip
-  fi;
-#endif
-  /* step 4: FUTEX_WAIT(&bus_epoch, f): compare and sleep, atomically */
-  atomic {
-    if
-    :: bus_epoch == f -> asleep = true
-    :: else -> skip                                      /* EAGAIN */
-    fi
-  }
-end_asleep:
-  !asleep;
-#ifdef BUG_POLL_NO_RECHECK
-  key_epoch(2);
-  if
-  :: re != since -> goto unregister
-  :: else -> skip
-  fi;
-#endif
-  goto wait;
-unregister:
-  /* step 5 */
-  waiters--;
-done:
-  skip
-}
-#endif
-
-/* P4: once no writer will ever run again, a poller must not be asleep while
- * its key has changed since `since`. */
-#if POLLER
-active proctype Monitor() {
-end_watch:
-  atomic {
-    (writer_done && asleep) ->
-    assert(HEP(2, ncommit) == poll_since)
-  }
 }
 #endif

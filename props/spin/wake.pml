@@ -1,9 +1,9 @@
 /*
  * wake.pml -- the format-4 wake protocol (issue 13): per-key wait buckets and
  * an eventcount handshake in a waiter page that any reader may scribble on.
- * Lead's design: FORMAT-v4-design.md 1.2, 2.5 (poll) and 2.6 (wake); once
- * format 4 lands, docs/FORMAT.md 1.2, 2.5 and 2.6. Read props/README.md
- * section 3 first (memory orders, abstractions, configurations, controls).
+ * docs/FORMAT.md 1.2, 2.5 (poll) and 2.6 (wake); the code: src/wait.cpp and
+ * src/eventcount.h. Read props/README.md section 3 first (memory orders,
+ * abstractions, configurations, controls).
  *
  * The slot table is abstracted to one committed epoch per key (ke[k]): the
  * key-epoch read of 2.5 is linearisable (protocol.pml's reader configuration
@@ -28,8 +28,8 @@
  *            returned: 2.5 step 1 check, then the loop of step 3: fetch_or(1)
  *            (seq_cst) + fence, re-check, FUTEX_WAIT(word, v, slice) (compare
  *            and sleep atomically, as the kernel does); on a wake, EAGAIN or
- *            the slice's expiry, loop. The slice is a timeout transition that
- *            is enabled whenever the poller is asleep.
+ *            the slice's expiry, re-check, then loop. The slice is a timeout
+ *            transition that is enabled whenever the poller is asleep.
  *   Hostile  (HOSTILE > 0) up to HOSTILE writes, at any time, to the first
  *            poller's bucket word or the bus word: 0, set bit 0, clear bit 0,
  *            the value minus 1 (undoes a writer's advance: ABA) or plus 2.
@@ -375,9 +375,10 @@ end_asleep:
 #endif
   fi;
 woken:
-#ifdef BUG_POLL_NO_RECHECK
+  /* Look before announcing again (the code re-checks as soon as FUTEX_WAIT
+   * returns): a poll that a wake ends then leaves no announcement behind
+   * for the next set to clear. Only a return on a changed epoch is added. */
   RECHECK;
-#endif
 #ifdef BUG_NO_REANNOUNCE
   v = W[w];
   goto announced;

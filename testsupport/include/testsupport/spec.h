@@ -59,8 +59,18 @@ inline constexpr std::size_t kFixedEnd = 64;    // bytes [0, kFixedEnd) are writ
 inline constexpr std::size_t kFieldsEnd = 260;  // no field lies at or past this offset but the copy
 inline constexpr std::size_t kCopyEnd = kCopy + kFixedEnd;  // the copy of bytes [0, kFixedEnd)
 }  // namespace hdr
-// 1.2: the waiter count.
-inline constexpr std::size_t kWaiters = kWaiterPage;
+// 1.2: the waiter page's eventcount words (u32; bit 0 announced, bits 1..31
+// a sequence): bus_wait, and key_wait[j] for the keys with key_hash & 511 == j.
+namespace waitf {
+inline constexpr std::uint64_t kBusWait = kWaiterPage;
+inline constexpr std::uint64_t kKeyWait = kWaiterPage + 64;  // key_wait[0]
+inline constexpr std::uint32_t kBuckets = 512;
+inline constexpr std::uint32_t kAnnounced = 1;
+}  // namespace waitf
+// The offset of the key_wait word of a key with this key_hash.
+constexpr std::uint64_t key_wait_offset(std::uint64_t key_hash) {
+  return waitf::kKeyWait + 4 * (key_hash & (waitf::kBuckets - 1));
+}
 
 // 1.3: slot fields, byte offsets within a slot.
 namespace slotf {

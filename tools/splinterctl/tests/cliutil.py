@@ -107,8 +107,9 @@ class Bus:
         return json.loads(self.ok("info", "--json"))
 
     def wait_for_waiters(self, n=1, timeout=TIMEOUT):
-        """Waits until n readers are blocked in poll (a watch is ready): an
-        observable state, never a pause; the timeout is a liveness bound."""
+        """Waits until n wait words hold an announcement -- n watches of
+        different words (the bus, a key's bucket) are blocked in poll, ready:
+        an observable state, never a pause; the timeout is a liveness bound."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.info()["waiters"] >= n:
