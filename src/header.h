@@ -38,6 +38,8 @@ class HeaderView {
   std::uint64_t header_check() const { return at(layout::kOffHeaderCheck); }
   // The two reserved words, 40 and 56 (F3).
   bool reserved_zero() const { return at(layout::kOffHeaderReserved) == 0 && at(layout::kOffHeaderReserved2) == 0; }
+  // The reserved word at 56, outside the check (F6, F16).
+  std::uint64_t at_reserved2() const { return at(layout::kOffHeaderReserved2); }
   // XXH3-64 of bytes 0..47, as they are now (F6).
   std::uint64_t computed_check() const;
   // The header copy at 2048 (F16), read as a header of its own: only its

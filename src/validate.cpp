@@ -84,7 +84,13 @@ std::string fmt(const char *f, ...) {
 
 // ---- The header: F1-F6, F16, F17 ----
 
-bool intact(const HeaderView &h) { return h.header_check() == h.computed_check(); }
+// A header (the primary or its copy) is intact when its check matches bytes
+// 0..47 and bytes 56..63, the one reserved word outside the check, are zero
+// (F6, F16): so one damaged byte anywhere in 0..63 makes that header, not
+// the bus, damaged, and the other one is believed.
+bool intact(const HeaderView &h) {
+  return h.header_check() == h.computed_check() && h.at_reserved2() == 0;
+}
 
 bool same_fixed(const HeaderView &a, const HeaderView &b) {
   std::uint64_t x[layout::kHeaderFixedBytes / 8], y[layout::kHeaderFixedBytes / 8];
@@ -210,7 +216,8 @@ FeedScan scan_feed(const RegionView &r, Reporter &rep, RepairPlan &plan) {
       bool zero = check == 0;
       for (std::uint64_t word : k.words) zero = zero && word == 0;
       if (!zero) problem = "a removed entry (op 0) whose check or key bytes are not zero";
-    } else if (!k.well_formed()) problem = "its key is not 1..63 non-NUL bytes followed by NULs";
+    } else if (op > layout::kOpExpire) problem = fmt("op %u is not 1..3", op);
+    else if (!k.well_formed()) problem = "its key is not 1..63 non-NUL bytes followed by NULs";
     else if (check != layout::feed_check(k.hash, w)) problem = "its check does not match its word and key";
     if (!problem.empty()) {
       rep.add(20, SPLINTER_SEV_RECOVERABLE, SPLINTER_FIX_REPAIR, -1,
@@ -593,7 +600,9 @@ void epoch_rules(const RegionView &r, const std::vector<SlotVerdict> &slots, con
   for (std::uint32_t i = 0; i < n && !rep.stopped(); ++i) {
     const SlotVerdict &s = slots[i];
     const bool counts = s.tombstone || (s.live_ok && s.verified && !s.mutated);
-    if (!counts || s.epoch <= bus) continue;
+    // Above the bus epoch as it will be: F21 may lower it to `target`, and a
+    // tombstone above that is handled now, not by a second recovery round.
+    if (!counts || s.epoch <= std::min(bus, target)) continue;
     if (s.tombstone && s.epoch > target) {
       // Nothing backs a tombstone's epoch this high: its epoch bytes are damaged.
       rep.add(13, SPLINTER_SEV_RECOVERABLE, SPLINTER_FIX_REPAIR, i, "",

@@ -88,7 +88,10 @@ Header View::header(std::size_t base) const {
 
 namespace {
 bool header_intact(View im, std::size_t base) {
-  return im.has(base, hdr::kFixedEnd) && im.get64(base + hdr::kCheck) == header_check(im.data() + base);
+  // Intact: the check matches bytes 0..47 and the reserved word at 56, which
+  // the check does not cover, is zero (FORMAT.md F6, F16).
+  return im.has(base, hdr::kFixedEnd) && im.get64(base + hdr::kCheck) == header_check(im.data() + base) &&
+         im.get64(base + hdr::kReserved2) == 0;
 }
 }  // namespace
 
@@ -380,6 +383,7 @@ namespace {
 // F20's shape of a non-zero entry at index j: intact (op 1..3) or removed (op 0).
 bool entry_ok(const Entry &e, const Geometry &g, std::uint64_t j) {
   if ((e.word & 0xF8) != 0 || e.epoch() < 1 || e.epoch() % g.ring != j) return false;
+  if (e.op() > kOpExpire) return false;
   if (e.op() == kOpNone)
     return e.check == 0 && std::all_of(e.key_bytes.begin(), e.key_bytes.end(), [](std::uint8_t c) { return c == 0; });
   const auto key = well_formed_key(e.key_bytes);

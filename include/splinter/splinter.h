@@ -276,8 +276,8 @@ typedef struct splinter_options {
  * larger size is accepted when every byte past the fields this library
  * knows is zero, so a program built against a later header runs on this
  * library as long as it leaves the newer fields at their defaults.
- * Returns as splinter_create; INVALID also for a NULL opts, a size below 24,
- * a non-zero unknown field, history_depth above SPLINTER_HISTORY_MAX or
+ * Returns as splinter_create; INVALID also for a NULL opts, a size below 24
+ * or above 4096, a non-zero unknown field, history_depth above SPLINTER_HISTORY_MAX or
  * change_ring above SPLINTER_RING_MAX. */
 SPLINTER_NODISCARD SPLINTER_API int splinter_create_ex(splinter_bus **out, splinter_backing backing,
                                                        const char *name, const splinter_options *opts);
@@ -367,7 +367,9 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_list(const splinter_bus *bus,
                                                             size_t value_len, uint64_t epoch),
                                                   void *ctx);
 
-/* The operations of the change feed and of histories. */
+/* The operations of the change feed and of histories. Op 3 is reserved for
+ * expiry (a later format); a follower treats any op other than SET as the
+ * key's removal. */
 enum { SPLINTER_OP_SET = 1, SPLINTER_OP_UNSET = 2 };
 
 /* A change of splinter_changes: the mutation of `epoch` was `op`
@@ -385,8 +387,14 @@ typedef int (*splinter_change_fn)(void *ctx, uint64_t epoch, int op, const char 
  * CORRUPT and when fn stops the walk, so a follower resumes with
  * since = *out_last. To follow the bus without missing a change:
  *     last = since;
- *     for (;;) { splinter_poll(bus, NULL, last, -1, NULL);
- *                splinter_changes(bus, last, fn, ctx, &last); }
+ *     for (;;) {
+ *       if (splinter_poll(bus, NULL, last, -1, NULL) != SPLINTER_OK) break;
+ *       int st = splinter_changes(bus, last, fn, ctx, &last);
+ *       if (st == SPLINTER_E_COMPACTED) {   resynchronise: take the epoch
+ *         last = splinter_epoch(bus);        first, then list every key
+ *         splinter_list(bus, ...);          (changes after it come again)
+ *       } else if (st != SPLINTER_OK) break;
+ *     }
  * A change that overwrites a key k times shows k entries, however fast.
  * Never blocks and never writes the region. Any handle, any thread.
  * Returns OK; COMPACTED (the change with epoch since + 1 is no longer held:
@@ -487,10 +495,14 @@ typedef struct splinter_info {
   uint32_t change_ring;      /* entries the change feed holds (options) */
   uint32_t history_depth;    /* earlier values kept per key (options) */
   uint32_t probe_limit;      /* lookups stop after this many slots: one more
-                                than the furthest any key was ever placed
-                                from its home slot (docs/FORMAT.md F22) */
+                                than the furthest any key was placed from
+                                its home slot since the bus was created or
+                                last recovered (recovery may lower it to the
+                                live keys' need; docs/FORMAT.md F22) */
   uint32_t reserved;         /* 0 */
-  uint64_t feed_oldest;      /* oldest epoch the feed holds, 0 when none */
+  uint64_t feed_oldest;      /* oldest epoch the feed's ring covers, 0 when
+                                none (an entry recovery removed there still
+                                answers COMPACTED) */
 } splinter_info;
 
 /* Fills *out. Counting walks the slot table (O(slots)).
