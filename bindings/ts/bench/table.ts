@@ -29,7 +29,9 @@ if (results.length === 0) throw new Error(`${resultsPath}: no results`);
 /** The C median cpu_time (ns) of splinter/OP for the results' case, if C.json has it. */
 function cMedian(op: "get" | "set"): number | undefined {
   if (!cPath) return undefined;
-  const runs = (JSON.parse(readFileSync(cPath, "utf8")) as { benchmarks: GBenchRun[] }).benchmarks;
+  // Google Benchmark writes NaN (and inf) for counters' spreads, which JSON has not: read them as null.
+  const text = readFileSync(cPath, "utf8").replace(/:\s*-?(?:nan|NaN|inf|Infinity)\b/g, ": null");
+  const runs = (JSON.parse(text) as { benchmarks: GBenchRun[] }).benchmarks;
   const want = `splinter/${op}/${results[0]!.case}`;
   const r = runs.find((b) => b.run_type === "aggregate" && b.aggregate_name === "median" && b.name.startsWith(want + "_"));
   return r ? r.cpu_time * (UNIT[r.time_unit] ?? NaN) : undefined;
