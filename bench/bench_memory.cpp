@@ -11,6 +11,7 @@
 //       rss_bytes_per_key. The kernel maps pages of a shared file around a
 //       faulting one ("fault-around"), so this can exceed the pages touched.
 #include "common.h"
+#include "testsupport/spec.h"
 
 #include <fstream>
 #include <set>
@@ -20,11 +21,11 @@
 namespace bench {
 namespace {
 
+// docs/FORMAT.md section 1 for splinter_create's defaults (history_depth 0,
+// the default change ring), through the independent reader of the format.
 std::uint64_t formula(std::uint64_t slots, std::uint64_t max_value) {
-  const std::uint64_t stride = (max_value + 7) / 8 * 8;
-  const std::uint64_t value_offset = 8192 + slots * 128;
-  const std::uint64_t end = value_offset + 2 * slots * stride;
-  return (end + 4095) / 4096 * 4096;
+  const auto g = spec::geometry(slots, max_value, 0, spec::default_ring(static_cast<std::uint32_t>(slots)));
+  return g ? g->region_size : 0;
 }
 
 void bm_region(benchmark::State &st, std::uint32_t slots, std::uint32_t max_value) {
