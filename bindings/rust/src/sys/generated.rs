@@ -14,6 +14,7 @@ pub const SPLINTER_HISTORY_MAX: u32 = 62;
 pub const SPLINTER_RING_MAX: u32 = 16777216;
 pub const SPLINTER_SHM_NAME_MAX: u32 = 200;
 pub const SPLINTER_UNREGISTERED_WAIT_MS: u32 = 5;
+pub const SPLINTER_POLL_SLICE_MS: u32 = 1000;
 pub type __int32_t = ::std::os::raw::c_int;
 pub type __uint32_t = ::std::os::raw::c_uint;
 pub type __int64_t = ::std::os::raw::c_long;
