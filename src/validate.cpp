@@ -563,17 +563,7 @@ void epoch_rules(const RegionView &r, const std::vector<SlotVerdict> &slots, con
   const bool damaged_there = feed.nonzero[at] && feed.epoch[at] == 0;
   const bool backed = raised == 0 ? !any_entry : (feed.epoch[at] == raised || damaged_there || pending);
   std::uint64_t target = raised;
-  if (!backed) {
-    target = std::max({feed.max_epoch, verified_max, flushed});
-    for (const SlotVerdict &s : slots)
-      if (s.tombstone && s.epoch <= std::max(target, feed.max_epoch)) target = std::max(target, s.epoch);
-    rep.add(21, SPLINTER_SEV_RECOVERABLE, SPLINTER_FIX_REPAIR, -1, "",
-            feed.nonzero[at] ? fmt("bus_epoch %" PRIu64 " is not backed by the feed (entry %" PRIu32
-                                   " holds epoch %" PRIu64 "): set to %" PRIu64,
-                                   bus, at, feed.epoch[at], target)
-                             : fmt("bus_epoch %" PRIu64 " is not backed by the feed (entry %" PRIu32
-                                   " is empty): set to %" PRIu64,
-                                   bus, at, target));
+  auto back_target = [&] {
     // The new bus epoch must be backed too (a power loss can leave the feed
     // page older than the header and the slots): its entry is written from
     // the slot whose word holds that epoch, else marked removed (op 0:
@@ -588,8 +578,30 @@ void epoch_rules(const RegionView &r, const std::vector<SlotVerdict> &slots, con
       if (from) plan.feed_fill.push_back(*from);
       else plan.feed_remove.push_back(tat);
     }
+  };
+  if (!backed) {
+    target = std::max({feed.max_epoch, verified_max, flushed});
+    for (const SlotVerdict &s : slots)
+      if (s.tombstone && s.epoch <= std::max(target, feed.max_epoch)) target = std::max(target, s.epoch);
+    rep.add(21, SPLINTER_SEV_RECOVERABLE, SPLINTER_FIX_REPAIR, -1, "",
+            feed.nonzero[at] ? fmt("bus_epoch %" PRIu64 " is not backed by the feed (entry %" PRIu32
+                                   " holds epoch %" PRIu64 "): set to %" PRIu64,
+                                   bus, at, feed.epoch[at], target)
+                             : fmt("bus_epoch %" PRIu64 " is not backed by the feed (entry %" PRIu32
+                                   " is empty): set to %" PRIu64,
+                                   bus, at, target));
+    back_target();
   } else {
     target = std::max({raised, feed.max_epoch, verified_max});
+    // F13 raises the bus epoch to `target`: its entry must hold it too, or
+    // the raised bus epoch would be F21's in a second round.
+    if (target != raised && target > 0 && feed.epoch[r.geo().feed_index(target)] != target) {
+      rep.add(21, SPLINTER_SEV_RECOVERABLE, SPLINTER_FIX_REPAIR, -1, "",
+              fmt("bus_epoch %" PRIu64 " is raised to %" PRIu64 ", which the feed does not hold (entry %" PRIu32
+                  "): written from its slot or marked removed",
+                  bus, target, r.geo().feed_index(target)));
+      back_target();
+    }
   }
   // F13: epochs above the bus epoch.
   for (std::uint32_t j = 0; j < feed.epoch.size() && backed; ++j)
