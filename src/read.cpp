@@ -49,7 +49,7 @@ bool meta_ok(const RegionView &r, const Meta &m, std::uint64_t w) {
   return meta_shape_ok(r, m) && m.epoch == layout::word_epoch(w);
 }
 
-// Pairs with the writer's release fence (2.2 step 3), then re-reads the word.
+// Pairs with the writer's release fence (2.2 step 4), then re-reads the word.
 bool stable(const RegionView &r, std::uint32_t i, std::uint64_t w) {
   std::atomic_thread_fence(std::memory_order_acquire);
   if constexpr (mutant::kNoRecheck) return true;

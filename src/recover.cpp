@@ -66,7 +66,7 @@ int mutate(Region &r, const RepairPlan::Mutation &m, std::vector<std::uint8_t> &
   const std::uint64_t e = r.header().bus_epoch(std::memory_order_relaxed) + 1;
   if (e > layout::kEpochMax) return fail(SPLINTER_E_CORRUPT, "epoch space exhausted during recovery");
   const Key k = slot_key(r, m.slot);
-  // Pairs with a reader's acquire fence before its re-check (2.4 step 4).
+  // Pairs with a reader's acquire fence before its re-check (2.4 step 5).
   std::atomic_thread_fence(std::memory_order_release);
   if (m.drop) {
     // As unset (2.3 step 1): no intact buffer of the key may carry the

@@ -200,6 +200,9 @@ FeedScan scan_feed(const RegionView &r, Reporter &rep, RepairPlan &plan) {
       w = r.feed_word(j, std::memory_order_acquire);
       check = r.feed_check_word(j);
       r.load_feed_key(j, &k);
+      // Pairs with the writer's release fence after it cleared the word (2.2
+      // step 8), as in changes() (2.9 step 3): an unchanged word on the
+      // re-read below means the check and key above are that entry's.
       std::atomic_thread_fence(std::memory_order_acquire);
       if (r.feed_word(j, std::memory_order_relaxed) == w) break;
     }
@@ -245,6 +248,7 @@ struct SlotVerdict {
   bool mutated = false;         // recovery rolls it back or drops it (takes a new epoch)
   std::uint64_t epoch = 0;      // its epoch after recovery (F13, F15)
   std::uint64_t hash = 0;       // its key_hash after recovery
+  bool key_ok = false;          // its key is well formed (F9's shape): a feed entry can name it
   unsigned op = 0;              // the feed op of its word's mutation
   std::string key;              // escaped
 };
@@ -369,6 +373,13 @@ void check_history(const SlotContext &c, std::uint32_t i, const Buffers &bufs, u
   }
 }
 
+// A TOMBSTONE word's sel after F7: its op when it is one (0, 2 or 3), else 0.
+// Every fix that rewrites a tombstone's word keeps this sel, so two fixes of
+// one word (F7's and F13's) compose in one recovery round.
+unsigned tombstone_sel(unsigned sel) {
+  return sel == layout::kOpNone || sel == layout::kOpUnset || sel == layout::kOpExpire ? sel : layout::kOpNone;
+}
+
 // Examines one slot once. Fills the verdict and the slot's findings.
 void examine_slot(const SlotContext &c, std::uint32_t i, SlotVerdict *out, std::vector<PendingFinding> *found) {
   const RegionView &r = c.r;
@@ -379,6 +390,7 @@ void examine_slot(const SlotContext &c, std::uint32_t i, SlotVerdict *out, std::
   Key k;
   r.load_key(i, &k);
   const bool shape_ok = k.well_formed();
+  out->key_ok = shape_ok;
   const std::uint64_t computed = shape_ok ? key_hash(k.bytes(), k.len) : 0;
   const bool hash_ok = shape_ok && computed == k.hash;
   out->key = escape_key(k.bytes(), shape_ok ? k.len : std::min<std::size_t>(k.len, SPLINTER_KEY_MAX));
@@ -408,10 +420,10 @@ void examine_slot(const SlotContext &c, std::uint32_t i, SlotVerdict *out, std::
     out->op = sel == layout::kOpNone ? layout::kOpUnset : sel;
     if (!mutant::kNoSlotWordCrossCheck && hash_ok && !removed_after(c, k, e))
       if (const auto b = bufs.find(e, sel)) return restore(*b, "TOMBSTONE");
-    if (sel != layout::kOpNone && sel != layout::kOpUnset && sel != layout::kOpExpire)
+    if (tombstone_sel(sel) != sel)
       found->push_back({7, SPLINTER_SEV_RECOVERABLE, SPLINTER_FIX_REPAIR,
                         fmt("TOMBSTONE word %#" PRIx64 ": sel %u is not an op (0, 2 or 3)", w, sel),
-                        RepairPlan::SlotFix{Kind::set_word, i, layout::make_word(State::tombstone, 0, e), 0, 0},
+                        RepairPlan::SlotFix{Kind::set_word, i, layout::make_word(State::tombstone, tombstone_sel(sel), e), 0, 0},
                         std::nullopt});
     return;
   }
@@ -561,8 +573,20 @@ void epoch_rules(const RegionView &r, const std::vector<SlotVerdict> &slots, con
   bool any_entry = false;
   for (bool nz : feed.nonzero) any_entry = any_entry || nz;
   const bool damaged_there = feed.nonzero[at] && feed.epoch[at] == 0;
-  const bool backed = raised == 0 ? !any_entry : (feed.epoch[at] == raised || damaged_there || pending);
+  // No entry can hold an epoch above kEpochMax (56 bits): such a bus epoch is
+  // never backed, whatever its index holds.
+  const bool backed = raised == 0 ? !any_entry
+                                  : raised <= layout::kEpochMax &&
+                                        (feed.epoch[at] == raised || damaged_there || pending);
   std::uint64_t target = raised;
+  // A committed mutation's feed entry is written from its slot; when there is
+  // no such slot, or its key is not one a feed entry can hold (a tombstone's
+  // key bytes are not checked by F9), the entry is marked removed instead (op
+  // 0: followers asking for it get COMPACTED).
+  auto fill_or_remove = [&](std::optional<std::uint32_t> from, std::uint32_t index) {
+    if (from && slots[*from].key_ok) plan.feed_fill.push_back(*from);
+    else plan.feed_remove.push_back(index);
+  };
   auto back_target = [&] {
     // The new bus epoch must be backed too (a power loss can leave the feed
     // page older than the header and the slots): its entry is written from
@@ -575,12 +599,14 @@ void epoch_rules(const RegionView &r, const std::vector<SlotVerdict> &slots, con
         if ((slots[i].tombstone || (slots[i].live_ok && slots[i].verified && !slots[i].mutated)) &&
             slots[i].epoch == target)
           from = i;
-      if (from) plan.feed_fill.push_back(*from);
-      else plan.feed_remove.push_back(tat);
+      fill_or_remove(from, tat);
     }
   };
   if (!backed) {
-    target = std::max({feed.max_epoch, verified_max, flushed});
+    // The last flush backs an epoch only when it is one (56 bits, like every
+    // epoch the feed or a word can hold): a damaged flushed_epoch above
+    // kEpochMax would make a target no feed entry can back, and F13 lowers it.
+    target = std::max({feed.max_epoch, verified_max, flushed <= layout::kEpochMax ? flushed : 0});
     for (const SlotVerdict &s : slots)
       if (s.tombstone && s.epoch <= std::max(target, feed.max_epoch)) target = std::max(target, s.epoch);
     rep.add(21, SPLINTER_SEV_RECOVERABLE, SPLINTER_FIX_REPAIR, -1, "",
@@ -621,7 +647,7 @@ void epoch_rules(const RegionView &r, const std::vector<SlotVerdict> &slots, con
               fmt("TOMBSTONE epoch %" PRIu64 " is above every epoch the bus holds (%" PRIu64 "): set to 0", s.epoch,
                   target));
       plan.slot_fixes.push_back(
-          {Kind::set_word, i, layout::make_word(State::tombstone, layout::word_sel(s.word), 0), 0, 0});
+          {Kind::set_word, i, layout::make_word(State::tombstone, tombstone_sel(layout::word_sel(s.word)), 0), 0, 0});
       continue;
     }
     rep.add(13, SPLINTER_SEV_RECOVERABLE, SPLINTER_FIX_REPAIR, i, s.live_ok ? s.key : "",
@@ -630,7 +656,7 @@ void epoch_rules(const RegionView &r, const std::vector<SlotVerdict> &slots, con
     // Only when it is the newest mutation: a slot that merely happens to hold
     // epoch bus + 1 under a damaged bus epoch must not overwrite newer entries.
     if (backed && s.epoch == bus + 1 && target == bus + 1 && feed.epoch[r.geo().feed_index(s.epoch)] != s.epoch)
-      plan.feed_fill.push_back(i);
+      fill_or_remove(i, r.geo().feed_index(s.epoch));
   }
   if (target != bus) plan.bus_epoch = target;
   if (flushed > target) {
@@ -679,7 +705,11 @@ Validation validate(const std::uint8_t *base, std::size_t size, std::uint64_t ob
       found.clear();
       slots[i] = SlotVerdict{};
       examine_slot(ctx, i, &slots[i], &found);
-      if (r.word(i, std::memory_order_acquire) == slots[i].word || attempt == 16) break;
+      // Pairs with the writer's release fence before it stores a value (2.2
+      // step 4), as a get's re-check (2.4 steps 5-6): an unchanged word means
+      // the buffers examined above were not being rewritten by a live writer.
+      std::atomic_thread_fence(std::memory_order_acquire);
+      if (r.word(i, std::memory_order_relaxed) == slots[i].word || attempt == 16) break;
     }
     for (auto &f : found) {
       if (f.slot_fix) plan.slot_fixes.push_back(*f.slot_fix);

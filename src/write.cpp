@@ -159,7 +159,7 @@ int set(Region &r, Writer &w, const Key &k, const void *value, std::size_t len, 
     if (need > r.header().probe_limit(std::memory_order_relaxed))
       r.header().set_probe_limit(need, std::memory_order_release);
   }
-  // Pairs with the reader's acquire fence before its re-check (2.4 step 4):
+  // Pairs with the reader's acquire fence before its re-check (2.4 step 5):
   // a reader that sees any store below also sees every slot word stored
   // before it, so its re-check fails instead of returning mixed bytes.
   std::atomic_thread_fence(std::memory_order_release);
@@ -205,9 +205,10 @@ int unset(Region &r, Writer &w, const Key &k, std::uint64_t *out_epoch) {
   // 2.3 step 1: a set of this key that died before its commit (section 3,
   // 2.2 steps 1-6) may have left the spare buffer intact with this very
   // epoch; the tombstone must not name an intact value of its key (F18 would
-  // take it for a LIVE word whose state byte was damaged). No reader reads
-  // the spare, and the release store of the word below orders this store
-  // before the commit.
+  // take it for a LIVE word whose state byte was damaged). No read of the
+  // committed word reads the spare (a get reads buffer a, a history a-1 ..
+  // a-history_depth; the spare is a+1 = a-history_depth-1 mod K), and the
+  // release store of the word below orders this store before the commit.
   const unsigned spare = r.buffer_add(layout::word_sel(p.word) % r.buffers(), 1);
   if (r.meta(p.slot, spare).epoch == next) r.set_meta(p.slot, spare, Meta{});
   // 2.3 step 2 (the mutant leaves an EMPTY slot, cutting the probe paths through it).
