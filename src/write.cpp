@@ -214,8 +214,8 @@ int unset(Region &r, Writer &w, const Key &k, std::uint64_t *out_epoch) {
   r.set_word(p.slot, mutant::kNoTombstone ? 0 : layout::make_word(State::tombstone, layout::kOpUnset, next),
              std::memory_order_release);
   SPLINTER_CRASH_POINT(test::kUnsetCommitted);
-  // 2.3 step 3.
-  append_feed(r, next, layout::kOpUnset, k);
+  // 2.3 step 3 (the mutant records the removal as a SET).
+  append_feed(r, next, mutant::kFeedUnsetAsSet ? layout::kOpSet : layout::kOpUnset, k);
   SPLINTER_CRASH_POINT(test::kUnsetFeedWritten);
   r.header().set_bus_epoch(next, std::memory_order_release);
   SPLINTER_CRASH_POINT(test::kUnsetEpochPublished);
