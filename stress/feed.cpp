@@ -5,9 +5,12 @@
 #include "roles.h"
 #include "shared.h"
 
-#include <testsupport/files.h>
 #include <testsupport/spec.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cinttypes>
 #include <cstring>
 #include <vector>
@@ -75,11 +78,26 @@ void check_feed(const splinter_bus *view, const Model &m, const Universe &u, con
 void check_feed_raw(splinter_backing backing, const std::string &name, const Model &m, const Universe &u,
                     const char *when, FeedCounts &c) {
   const std::string path = backing == SPLINTER_FILE ? name : "/dev/shm/" + (name[0] == '/' ? name.substr(1) : name);
-  const auto bytes = testsupport::slurp_bytes(path);
-  if (!bytes) setup_error("feed %s: cannot read %s", when, path.c_str());
-  const spec::View im(*bytes);
-  const auto g = im.geometry();
+  // Only the header page and the feed are read (the values can be large);
+  // the image keeps their offsets, with zeros between.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) setup_error("feed %s: open %s: %s", when, path.c_str(), std::strerror(errno));
+  auto read_at = [&](std::vector<std::uint8_t> &img, std::uint64_t off, std::uint64_t len) {
+    if (img.size() < off + len) img.resize(off + len);
+    std::uint64_t done = 0;
+    while (done < len) {
+      const ssize_t n = ::pread(fd, img.data() + off + done, len - done, static_cast<off_t>(off + done));
+      if (n <= 0) setup_error("feed %s: read %s: %s", when, path.c_str(), n < 0 ? std::strerror(errno) : "short");
+      done += static_cast<std::uint64_t>(n);
+    }
+  };
+  std::vector<std::uint8_t> bytes;
+  read_at(bytes, 0, spec::kPage);
+  const auto g = spec::View(bytes).geometry();
   if (!g) violation("feed %s: the bus header names no geometry", when);
+  read_at(bytes, g->feed_offset, std::uint64_t{g->ring} * spec::kFeedEntry);
+  ::close(fd);
+  const spec::View im(bytes);
   const std::uint64_t committed = m.bus_epoch(), b = im.bus_epoch();
   for (std::uint64_t i = 0; i < g->ring; ++i) {
     const spec::Entry en = im.entry(*g, i);

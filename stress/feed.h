@@ -17,6 +17,7 @@ namespace stress {
 struct FeedCounts {
   std::uint64_t feed_checks = 0, feed_entries = 0, raw_checks = 0, in_flight_in_feed = 0, history_checks = 0,
                 history_values = 0;
+  std::uint64_t ns = 0;  // time the parent spent in these checks
 };
 
 // With no writer mutating: splinter_changes from the oldest epoch the feed

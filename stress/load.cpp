@@ -317,10 +317,12 @@ void Parent::check_after_crash() {
   // The in-flight mutation is now resolved: committed (slot, and the feed
   // entry if written; recovery writes it otherwise, checked at takeover) or
   // in no entry of the feed.
+  const std::uint64_t t0 = now_ns();
   const std::string when = "after kill " + std::to_string(kills_);
   check_feed(view_, model_, u_, when.c_str(), feed_);
   check_feed_raw(o_.backing, o_.bus, model_, u_, when.c_str(), feed_);
   check_histories(view_, model_, u_, when.c_str(), feed_);
+  feed_.ns += now_ns() - t0;
 }
 
 void Parent::check_after_takeover() {
@@ -336,9 +338,11 @@ void Parent::check_after_takeover() {
     violation("validator after takeover by writer gen %u: %s, %u findings; first: %s", gen_, splinter_status_name(st),
               rep.findings, first.c_str());
   (void)model_.verify(view_, true);
+  const std::uint64_t t0 = now_ns();
   const std::string when = "after takeover by writer gen " + std::to_string(gen_);
   check_feed(view_, model_, u_, when.c_str(), feed_);
   check_histories(view_, model_, u_, when.c_str(), feed_);
+  feed_.ns += now_ns() - t0;
   f13_unrepaired_ = false;
   ++takeovers_;
 }
@@ -470,9 +474,9 @@ void Parent::report(double s) {
               feed_reads, feed_entries - feed_unchecked, feed_unchecked, feed_compacted);
   std::printf("  parent (change_ring %u, history_depth %u): %" PRIu64 " feed checks against the journal (%" PRIu64
               " entries), %" PRIu64 " raw feed checks after kills (%" PRIu64
-              " in-flight entries past the bus epoch), %" PRIu64 " history checks (%" PRIu64 " values)\n",
+              " in-flight entries past the bus epoch), %" PRIu64 " history checks (%" PRIu64 " values); %.2f s\n",
               ring_, o_.history_depth, feed_.feed_checks, feed_.feed_entries, feed_.raw_checks,
-              feed_.in_flight_in_feed, feed_.history_checks, feed_.history_values);
+              feed_.in_flight_in_feed, feed_.history_checks, feed_.history_values, static_cast<double>(feed_.ns) / 1e9);
   if (o_.mode == "killloop")
     std::printf("  kill loop: %" PRIu64 " writer deaths (%" PRIu64 " during takeover, %" PRIu64
                 " at crash hooks), %" PRIu64 " post-crash checks (%" PRIu64 " F13 in flight), %" PRIu64
