@@ -47,9 +47,9 @@ void check_feed(const splinter_bus *view, const Model &m, const Universe &u, con
                 x.when, e, x.next);
     const Change *want = x.m->change(e);
     if (!want) violation("feed %s: epoch %" PRIu64 " is not in the committed history kept", x.when, e);
-    if (want->op != op || x.u->name(want->id) != key)
+    if (want->op != op || x.m->name(want->id) != key)
       violation("feed %s: epoch %" PRIu64 " is %s %s, but the journal committed %s %s at that epoch", x.when, e,
-                op_name(op), key, op_name(want->op), x.u->name(want->id).c_str());
+                op_name(op), key, op_name(want->op), x.m->name(want->id).c_str());
     ++x.next;
     return 0;
   };
@@ -75,7 +75,7 @@ void check_feed(const splinter_bus *view, const Model &m, const Universe &u, con
   ++c.feed_checks;
 }
 
-void check_feed_raw(splinter_backing backing, const std::string &name, const Model &m, const Universe &u,
+void check_feed_raw(splinter_backing backing, const std::string &name, const Model &m, const Universe & /*u*/,
                     const char *when, FeedCounts &c) {
   const std::string path = backing == SPLINTER_FILE ? name : "/dev/shm/" + (name[0] == '/' ? name.substr(1) : name);
   // Only the header page and the feed are read (the values can be large);
@@ -109,11 +109,11 @@ void check_feed_raw(splinter_backing backing, const std::string &name, const Mod
                 when, i, e, op_name(static_cast<int>(en.op())), en.key_prefix().c_str(), committed);
     if (e > b) {  // written, not yet covered by the bus epoch: the commit in flight at the kill
       const Change *want = m.change(e);
-      if (!want || static_cast<int>(en.op()) != want->op || en.key_prefix() != u.name(want->id))
+      if (!want || static_cast<int>(en.op()) != want->op || en.key_prefix() != m.name(want->id))
         violation("feed %s: the entry of epoch %" PRIu64 " (past the bus epoch %" PRIu64 ") is %s %s; the "
                   "committed mutation of that epoch is %s %s",
                   when, e, b, op_name(static_cast<int>(en.op())), en.key_prefix().c_str(),
-                  want ? op_name(want->op) : "none", want ? u.name(want->id).c_str() : "");
+                  want ? op_name(want->op) : "none", want ? m.name(want->id).c_str() : "");
       ++c.in_flight_in_feed;
     }
   }
@@ -130,9 +130,9 @@ void check_histories(const splinter_bus *view, const Model &m, const Universe &u
     static_cast<std::vector<Got> *>(p)->push_back({e, std::vector<unsigned char>(b, b + len)});
     return 0;
   };
+  std::vector<Got> got;
   for (std::uint32_t id = 0; id < u.total(); ++id) {
-    const std::string name = u.name(id);
-    std::vector<Got> got;
+    const std::string &name = m.name(id);
     int st;
     int tries = 0;
     do {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace stress {
@@ -40,7 +41,11 @@ struct Version {
 
 class Model {
  public:
-  explicit Model(const Universe &u) : u_(u), keys_(u.total()), versions_(u.total()) {}
+  explicit Model(const Universe &u) : u_(u), keys_(u.total()), versions_(u.total()) {
+    for (std::uint32_t id = 0; id < u.total(); ++id) names_.push_back(u.name(id));
+  }
+  // The key's name (made once: the checks compare thousands of them).
+  const std::string &name(std::uint32_t id) const { return names_[id]; }
   // How much of the past to keep: the last `log` committed mutations (at
   // least the feed's ring) and the last `depth` + 1 values of each key.
   void keep(std::uint32_t log, std::uint32_t depth) { log_cap_ = log, depth_ = depth; }
@@ -76,6 +81,7 @@ class Model {
   std::uint64_t acked_ = 0;
   std::deque<Change> log_;  // consecutive epochs, oldest first
   std::vector<std::deque<Version>> versions_;
+  std::vector<std::string> names_;
   std::uint32_t log_cap_ = 1u << 16, depth_ = 0;
 };
 
