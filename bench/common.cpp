@@ -90,7 +90,8 @@ void cleanup_all() {
 std::string BusSpec::id() const {
   return "s" + std::to_string(slots) + "m" + std::to_string(max_value) + "v" + std::to_string(value_len) +
          "k" + std::to_string(key_len) + "l" + std::to_string(live_pct) + "t" + std::to_string(tomb_pct) + "c" +
-         std::to_string(churn) + tag;
+         std::to_string(churn) + (history_depth ? "h" + std::to_string(history_depth) : "") +
+         (change_ring ? "r" + std::to_string(change_ring) : "") + tag;
 }
 
 Fixture *fixture(const BusSpec &spec, std::string *why) {
@@ -101,7 +102,14 @@ Fixture *fixture(const BusSpec &spec, std::string *why) {
   auto f = std::make_unique<Fixture>();
   f->spec = spec;
   f->name = unique_bus_name(id);
-  int rc = splinter_create(&f->writer, SPLINTER_SHM, f->name.c_str(), spec.slots, spec.max_value, 0600);
+  splinter_options opt{};
+  opt.size = sizeof opt;
+  opt.slots = spec.slots;
+  opt.max_value_size = spec.max_value;
+  opt.mode = 0600;
+  opt.history_depth = spec.history_depth;
+  opt.change_ring = spec.change_ring;
+  int rc = splinter_create_ex(&f->writer, SPLINTER_SHM, f->name.c_str(), &opt);
   if (rc != SPLINTER_OK) {
     *why = std::string("splinter_create: ") + splinter_status_name(rc) + " " + splinter_last_error();
     return nullptr;

@@ -53,6 +53,8 @@ struct BusSpec {
                                  // filling live+tomb, then unsetting)
   std::uint32_t churn = 0;       // then this many (unset a random live key,
                                  // set a new key) pairs: same live count
+  std::uint32_t history_depth = 0;  // splinter_options (0: none)
+  std::uint32_t change_ring = 0;    // splinter_options (0: the default)
   std::string tag;               // distinguishes fixtures a benchmark mutates
   std::string id() const;
 };

@@ -501,6 +501,62 @@ def section_other(res):
             "\n\n`list` walks every slot, so its cost per live key includes the empty slots between them.\n")
 
 
+def section_feed(res):
+    """The change feed and histories (issue 14), bench_feed.cpp."""
+    names = [n for n in res.runs if n.startswith("feed/")]
+    if not names and not any(n.startswith("feed/") for n in res.errors):
+        return ""
+
+    def per_item(name):
+        ips = res.c(name, "items_per_second")
+        return fmt_ns(1e9 / ips) if ips else "n/a"
+
+    def ratio_row(label, name, base):
+        r = div(res.t(name), res.t(base))
+        s1, s2 = res.spread(name), res.spread(base)
+        noise = (s1 or 0) + (s2 or 0)
+        if r is None:
+            verdict = "n/a"
+        elif abs(r - 1) <= noise:
+            verdict = f"within the repetitions' spread (±{noise * 100:.0f}%)"
+        else:
+            verdict = f"outside the repetitions' spread (±{noise * 100:.0f}%)"
+        return (label, cell(res, name), fmt_ratio(r), verdict)
+
+    rows = []
+    for ring in (1024, 65536):
+        n = f"feed/changes/ring:{ring}"
+        rows.append((f"`splinter_changes` over the {ring} entries of a ring of {ring}, per entry", per_item(n)))
+    for depth in (0, 4):
+        n = f"feed/history/depth:{depth}"
+        t = res.t(n)
+        per_value = f" ({fmt_ns(t / (depth + 1))} per value)" if t is not None and depth else ""
+        rows.append((f"`splinter_history`, history_depth {depth} ({depth + 1} value{'s' if depth else ''}), per call",
+                     cell(res, n) + per_value))
+    cost = [
+        ratio_row("set, history_depth 4 / 0", "feed/set/depth:4", "feed/set/depth:0"),
+        ratio_row("get, history_depth 4 / 0 (default ring)", "feed/get/depth:4/ring:default",
+                  "feed/get/depth:0/ring:default"),
+        ratio_row("get, ring 65536 / the default (1024 here), history_depth 0", "feed/get/depth:0/ring:65536",
+                  "feed/get/depth:0/ring:default"),
+    ]
+    base = [("set, history_depth 0", cell(res, "feed/set/depth:0")),
+            ("get, history_depth 0, default ring", cell(res, "feed/get/depth:0/ring:default"))]
+    return ("## Change feed and histories (issue 14)\n\n"
+            "1024 slots, load 50 %, 16-byte keys, 64-byte values (the headline case), one thread, reads through "
+            "a reader handle. The ring is full of recent changes and every history holds its depth + 1 values "
+            "before timing. `splinter_changes` calls a callback per entry (counted here); `splinter_history` "
+            "copies the values out and verifies each checksum before its callback sees them.\n\n"
+            + table(["call", "median"], rows + base) + "\n\n"
+            "What the options cost the other calls, as ratios within this run. A set with a history writes "
+            "its value to the spare buffer as without one (2.2), in a region with more buffers per slot; a get "
+            "reads neither the feed nor the earlier values, so neither the depth nor the ring's size should "
+            "change its cost: a ratio within the repetitions' spread of 1 says a get does not pay for a history "
+            "of 4 or a ring 64 times the default, as it pays nothing for depth 0 and the default ring "
+            "(the get's path, FORMAT.md 2.4, touches neither):\n\n"
+            + table(["comparison", "numerator", "ratio", "vs noise"], cost) + "\n")
+
+
 def section_floor(res):
     rows = []
     for op, name in (("get", "limits/get_protocol/value:64/key:16"), ("set", "limits/set_protocol/value:64/key:16")):
@@ -803,11 +859,18 @@ def main():
     ap.add_argument("--markdown", required=True)
     ap.add_argument("--chart")
     ap.add_argument("--notes", help="a markdown file appended as the run's notes (optional)")
+    ap.add_argument("--only", choices=["feed"],
+                    help="write only that section to --markdown (a run of a subset of the suite)")
     a = ap.parse_args()
     with open(a.results) as f:
         res = Results(json.load(f))
     meta = read_meta(a.meta)
     ctx = res.context
+    if a.only:
+        with open(a.markdown, "w") as f:
+            f.write(SECTIONS[a.only](res))
+        print(f"wrote the {a.only} section to {a.markdown}", file=sys.stderr)
+        return
     chart_err = write_chart(res, a.chart, meta)
 
     tgt = targets(res, meta)
@@ -860,7 +923,8 @@ def main():
         for r in missed:
             out.append(f"- **{r[0]}** -- {r[3]}")
         out.append("")
-    for s in (section_ratios, section_values, section_keys, section_loads, section_other, section_floor, section_limits,
+    for s in (section_ratios, section_values, section_keys, section_loads, section_other, section_feed, section_floor,
+              section_limits,
               section_wake, section_watchers, section_scaling, section_memory, section_errors):
         text = s(res)
         if text:
@@ -870,12 +934,16 @@ def main():
                "build/release/bench/splinter_bench --benchmark_list_tests   # every benchmark name\n```\n\n"
                "Sources: `bench/` (one file per subject: `bench_splinter_ops.cpp`, `bench_limits.cpp`, "
                "`bench_protocol.cpp`, `bench_wake.cpp`, `bench_watchers.cpp`, `bench_scaling.cpp`, `bench_memory.cpp`, "
+               "`bench_feed.cpp`, "
                "`bench_lmdb.cpp`, `bench_redis.cpp`); the report generator is `bench/report.py`.\n")
     with open(a.markdown, "w") as f:
         f.write("\n".join(out))
     print(f"wrote {a.markdown}" + (f" and {a.chart}" if a.chart and not chart_err else ""), file=sys.stderr)
     if chart_err:
         print(chart_err, file=sys.stderr)
+
+
+SECTIONS = {"feed": section_feed}
 
 
 if __name__ == "__main__":

@@ -28,6 +28,9 @@ enum class Id {
   no_checksum_verify,          // get returns values without checking them
   no_slot_word_cross_check,    // the validator trusts every TOMBSTONE/EMPTY/invalid word and a LIVE word's sel (F18 off)
   feed_no_recheck,             // changes() skips the feed entry's re-check (2.9 step 3): a wrapped entry is read torn
+  feed_unset_as_set,           // unset's feed entry records op SET (2.3 step 3): followers see a removed key as set
+  feed_before_commit,          // set writes its feed entry before the commit (2.2 steps 7, 8 swapped): a crash between leaves an entry of no mutation
+  history_drops_oldest,        // history() stops one value short when history_depth > 0: the oldest kept value is lost
   // END MUTANTS
 };
 
@@ -51,6 +54,9 @@ inline constexpr bool kNoPollSlice = kActive == Id::no_poll_slice;
 inline constexpr bool kNoChecksumVerify = kActive == Id::no_checksum_verify;
 inline constexpr bool kNoSlotWordCrossCheck = kActive == Id::no_slot_word_cross_check;
 inline constexpr bool kFeedNoRecheck = kActive == Id::feed_no_recheck;
+inline constexpr bool kFeedUnsetAsSet = kActive == Id::feed_unset_as_set;
+inline constexpr bool kFeedBeforeCommit = kActive == Id::feed_before_commit;
+inline constexpr bool kHistoryDropsOldest = kActive == Id::history_drops_oldest;
 
 }  // namespace splinter::mutant
 

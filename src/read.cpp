@@ -200,7 +200,10 @@ int history(const RegionView &r, const Key &k, HistoryFn fn, void *ctx) {
     h.metas.clear();
     h.offsets.clear();
     h.bytes.clear();
-    for (unsigned j = 0; j <= r.geo().history_depth; ++j) {
+    // (The mutant stops one short: the oldest value of a full history is lost.)
+    const unsigned depth = r.geo().history_depth;
+    const unsigned count = mutant::kHistoryDropsOldest && depth > 0 ? depth : depth + 1;
+    for (unsigned j = 0; j < count; ++j) {
       const unsigned b = r.buffer_add(a, -static_cast<int>(j));
       const Meta m = r.meta(i, b);
       if (j > 0 && m.zero()) break;  // the history began here

@@ -180,12 +180,16 @@ int set(Region &r, Writer &w, const Key &k, const void *value, std::size_t len, 
   r.write_value_words(i, t, value, len, words / 2, words);
   SPLINTER_CRASH_POINT(test::kSetValueWritten);
   r.set_meta(i, t, Meta{static_cast<std::uint32_t>(len), 0, next, check, 0});
+  // (The mutant writes the feed entry before the commit: a crash between
+  // the two leaves an entry for a mutation that never happened.)
+  if constexpr (mutant::kFeedBeforeCommit)
+    if (!keep_epoch) append_feed(r, next, layout::kOpSet, k);
   SPLINTER_CRASH_POINT(test::kSetMetaWritten);
   // The commit point: pairs with the reader's acquire load of the word (2.4 step 2).
   r.set_word(i, new_word, std::memory_order_release);
   SPLINTER_CRASH_POINT(test::kSetCommitted);
   if (!keep_epoch) {
-    append_feed(r, next, layout::kOpSet, k);
+    if constexpr (!mutant::kFeedBeforeCommit) append_feed(r, next, layout::kOpSet, k);
     SPLINTER_CRASH_POINT(test::kSetFeedWritten);
     r.header().set_bus_epoch(next, std::memory_order_release);
     SPLINTER_CRASH_POINT(test::kSetEpochPublished);
@@ -215,8 +219,8 @@ int unset(Region &r, Writer &w, const Key &k, std::uint64_t *out_epoch) {
   r.set_word(p.slot, mutant::kNoTombstone ? 0 : layout::make_word(State::tombstone, layout::kOpUnset, next),
              std::memory_order_release);
   SPLINTER_CRASH_POINT(test::kUnsetCommitted);
-  // 2.3 step 3.
-  append_feed(r, next, layout::kOpUnset, k);
+  // 2.3 step 3 (the mutant records the removal as a SET).
+  append_feed(r, next, mutant::kFeedUnsetAsSet ? layout::kOpSet : layout::kOpUnset, k);
   SPLINTER_CRASH_POINT(test::kUnsetFeedWritten);
   r.header().set_bus_epoch(next, std::memory_order_release);
   SPLINTER_CRASH_POINT(test::kUnsetEpochPublished);

@@ -1,6 +1,7 @@
 // load.cpp -- the parent of load and kill-loop runs (load.h).
 #include "load.h"
 
+#include "feed.h"
 #include "model.h"
 #include "shared.h"
 #include "value.h"
@@ -142,6 +143,8 @@ class Parent {
   std::vector<char> partial_;
   bool ready_ = false;
   bool f13_unrepaired_ = false;  // an F13 left by a crash that no takeover has repaired yet
+  std::uint32_t ring_ = 0;       // the bus's change_ring
+  FeedCounts feed_;
   std::uint32_t gen_ = 0;
   std::uint64_t kills_ = 0, startup_kills_ = 0, hook_deaths_ = 0, takeovers_ = 0, resolved_old_ = 0,
                 resolved_new_ = 0, crash_checks_ = 0, f13_after_crash_ = 0;
@@ -149,18 +152,31 @@ class Parent {
 
 void Parent::create_bus() {
   splinter_bus *w = nullptr;
-  int st = splinter_create(&w, o_.backing, o_.bus.c_str(), o_.slots, o_.max_value, 0600);
+  splinter_options opt{};
+  opt.size = sizeof opt;
+  opt.slots = o_.slots;
+  opt.max_value_size = o_.max_value;
+  opt.mode = 0600;
+  opt.change_ring = o_.change_ring;
+  opt.history_depth = o_.history_depth;
+  int st = splinter_create_ex(&w, o_.backing, o_.bus.c_str(), &opt);
   if (st != SPLINTER_OK) setup_error("create %s: %s (%s)", o_.bus.c_str(), splinter_status_name(st), splinter_last_error());
+  splinter_info info{};
+  if (splinter_info_get(w, &info) != SPLINTER_OK) setup_error("info_get: %s", splinter_last_error());
+  ring_ = info.change_ring;
+  // The model keeps more of the past than the feed holds, and as many
+  // values per key as a history gives.
+  model_.keep(ring_ + 64, info.history_depth);
   std::vector<unsigned char> buf(o_.max_value + 1);
   for (std::uint32_t i = 0; i < u_.beacons; ++i) {
     for (std::uint32_t id : {u_.beacon_id(i), u_.ack_id(i)}) {
       const std::uint64_t e = splinter_epoch(w) + 1;
       const std::size_t len = encode(u_, id, e, ValueFacts{}, buf.data());
       std::uint64_t got = 0;
+      record_intent(e, SPLINTER_OP_SET, id);
       st = splinter_set(w, u_.name(id).c_str(), buf.data(), len, &got);
       if (st != SPLINTER_OK || got != e) violation("initial set %s: %s", u_.name(id).c_str(), splinter_status_name(st));
-      model_.set_key(id, {true, e, 0, 0});
-      model_.set_bus_epoch(e);
+      model_.initial_set(id, e);
     }
   }
   splinter_close(w);
@@ -298,6 +314,15 @@ void Parent::check_after_crash() {
   const int how = model_.verify(view_, false);
   if (how == 1) ++resolved_old_;
   if (how == 2) ++resolved_new_;
+  // The in-flight mutation is now resolved: committed (slot, and the feed
+  // entry if written; recovery writes it otherwise, checked at takeover) or
+  // in no entry of the feed.
+  const std::uint64_t t0 = now_ns();
+  const std::string when = "after kill " + std::to_string(kills_);
+  check_feed(view_, model_, u_, when.c_str(), feed_);
+  check_feed_raw(o_.backing, o_.bus, model_, u_, when.c_str(), feed_);
+  check_histories(view_, model_, u_, when.c_str(), feed_);
+  feed_.ns += now_ns() - t0;
 }
 
 void Parent::check_after_takeover() {
@@ -313,6 +338,11 @@ void Parent::check_after_takeover() {
     violation("validator after takeover by writer gen %u: %s, %u findings; first: %s", gen_, splinter_status_name(st),
               rep.findings, first.c_str());
   (void)model_.verify(view_, true);
+  const std::uint64_t t0 = now_ns();
+  const std::string when = "after takeover by writer gen " + std::to_string(gen_);
+  check_feed(view_, model_, u_, when.c_str(), feed_);
+  check_histories(view_, model_, u_, when.c_str(), feed_);
+  feed_.ns += now_ns() - t0;
   f13_unrepaired_ = false;
   ++takeovers_;
 }
@@ -407,13 +437,15 @@ int Parent::main() {
 void Parent::report(double s) {
   ProcStats &w = r_.page->proc[0];
   std::uint64_t get_ok = 0, get_absent = 0, list_ok = 0, entries = 0, poll_ok = 0, poll_to = 0, bus_poll = 0,
-                again = 0, skipped = 0;
+                again = 0, skipped = 0, feed_reads = 0, feed_entries = 0, feed_unchecked = 0, feed_compacted = 0;
   Histogram *lat = new Histogram();
   for (int p = 0; p <= static_cast<int>(o_.readers); ++p) {
     ProcStats &st = r_.page->proc[p];
     get_ok += st.get_ok, get_absent += st.get_absent, list_ok += st.list_ok, entries += st.list_entries;
     poll_ok += st.poll_ok, poll_to += st.poll_timeout, bus_poll += st.bus_poll_ok, again += st.again;
     skipped += st.latency_samples_skipped;
+    feed_reads += st.feed_reads, feed_entries += st.feed_entries, feed_unchecked += st.feed_unchecked;
+    feed_compacted += st.feed_compacted;
     lat->merge(st.poll_latency);
   }
   const std::uint64_t writes = w.sets + w.unsets;
@@ -436,6 +468,15 @@ void Parent::report(double s) {
               " without an identifiable first change): p50 %.0f us, p99 %.0f us, max %.0f us\n",
               lat->count.load(), skipped, lat->quantile_us(0.5), lat->quantile_us(0.99),
               static_cast<double>(lat->max_ns.load()) / 1000.0);
+  std::printf("  feed followers (poll + changes): %" PRIu64 " reads, %" PRIu64 " entries checked against the "
+              "writer's intents (%" PRIu64 " unchecked: the reader lagged the intent ring), %" PRIu64
+              " COMPACTED + resync\n",
+              feed_reads, feed_entries - feed_unchecked, feed_unchecked, feed_compacted);
+  std::printf("  parent (change_ring %u, history_depth %u): %" PRIu64 " feed checks against the journal (%" PRIu64
+              " entries), %" PRIu64 " raw feed checks after kills (%" PRIu64
+              " in-flight entries past the bus epoch), %" PRIu64 " history checks (%" PRIu64 " values); %.2f s\n",
+              ring_, o_.history_depth, feed_.feed_checks, feed_.feed_entries, feed_.raw_checks,
+              feed_.in_flight_in_feed, feed_.history_checks, feed_.history_values, static_cast<double>(feed_.ns) / 1e9);
   if (o_.mode == "killloop")
     std::printf("  kill loop: %" PRIu64 " writer deaths (%" PRIu64 " during takeover, %" PRIu64
                 " at crash hooks), %" PRIu64 " post-crash checks (%" PRIu64 " F13 in flight), %" PRIu64

@@ -6,6 +6,34 @@
 
 namespace stress {
 
+void Model::commit(const JournalRecord &p, std::uint64_t epoch) {
+  const bool set = p.type == Rec::intent_set;
+  keys_[p.key] = set ? KeyState{true, epoch, p.gen, p.seq} : KeyState{};
+  bus_epoch_ = epoch;
+  if (!log_.empty() && log_.back().epoch + 1 != epoch) log_.clear();  // never: epochs are consecutive
+  log_.push_back({epoch, set ? SPLINTER_OP_SET : SPLINTER_OP_UNSET, p.key});
+  while (log_.size() > log_cap_) log_.pop_front();
+  auto &v = versions_[p.key];
+  if (!set) {
+    v.clear();
+    return;
+  }
+  v.push_back({epoch, p.gen, p.seq});
+  while (v.size() > depth_ + 1) v.pop_front();
+}
+
+void Model::initial_set(std::uint32_t id, std::uint64_t epoch) {
+  JournalRecord r;
+  r.type = Rec::intent_set;
+  r.key = id;
+  commit(r, epoch);
+}
+
+const Change *Model::change(std::uint64_t e) const {
+  if (log_.empty() || e < log_.front().epoch || e > log_.back().epoch) return nullptr;
+  return &log_[e - log_.front().epoch];
+}
+
 void Model::apply(const JournalRecord &r) {
   switch (r.type) {
     case Rec::ready:
@@ -30,10 +58,7 @@ void Model::apply(const JournalRecord &r) {
       ++acked_;
       if (r.status != SPLINTER_OK) return;  // FULL / NOT_FOUND: nothing changed
       if (r.epoch != p.epoch) violation("journal: acked epoch %" PRIu64 " != intended %" PRIu64, r.epoch, p.epoch);
-      KeyState &k = keys_[r.key];
-      if (p.type == Rec::intent_set) k = {true, r.epoch, r.gen, r.seq};
-      else k = {};
-      bus_epoch_ = r.epoch;
+      commit(p, r.epoch);
       return;
     }
   }
@@ -74,8 +99,7 @@ int Model::verify(const splinter_bus *bus, bool bus_epoch_exact) {
                           ? KeyState{true, pending_->epoch, pending_->gen, pending_->seq}
                           : KeyState{};
       if (same(next)) {
-        keys_[id] = next;
-        bus_epoch_ = pending_->epoch;
+        commit(*pending_, pending_->epoch);
         pending_.reset();
         resolved = 2;
         continue;

@@ -11,7 +11,9 @@
 #include <splinter/splinter.h>
 
 #include <cstdint>
+#include <deque>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace stress {
@@ -23,9 +25,32 @@ struct KeyState {
   std::uint64_t seq = 0;
 };
 
+// One committed mutation, as the change feed must show it.
+struct Change {
+  std::uint64_t epoch = 0;
+  int op = 0;  // SPLINTER_OP_SET / SPLINTER_OP_UNSET
+  std::uint32_t id = 0;
+};
+
+// One committed value of a key (its history entry).
+struct Version {
+  std::uint64_t epoch = 0;
+  std::uint32_t gen = 0;
+  std::uint64_t seq = 0;
+};
+
 class Model {
  public:
-  explicit Model(const Universe &u) : u_(u), keys_(u.total()) {}
+  explicit Model(const Universe &u) : u_(u), keys_(u.total()), versions_(u.total()) {
+    for (std::uint32_t id = 0; id < u.total(); ++id) names_.push_back(u.name(id));
+  }
+  // The key's name (made once: the checks compare thousands of them).
+  const std::string &name(std::uint32_t id) const { return names_[id]; }
+  // How much of the past to keep: the last `log` committed mutations (at
+  // least the feed's ring) and the last `depth` + 1 values of each key.
+  void keep(std::uint32_t log, std::uint32_t depth) { log_cap_ = log, depth_ = depth; }
+  // A set made before any writer ran (the parent's initial keys).
+  void initial_set(std::uint32_t id, std::uint64_t epoch);
   // Applies one journal record; violations of the journal's own order exit.
   void apply(const JournalRecord &r);
   // Compares the bus (read through `bus`, with no writer mutating) with the
@@ -38,13 +63,26 @@ class Model {
   std::uint64_t bus_epoch() const { return bus_epoch_; }
   bool pending() const { return pending_.has_value(); }
   std::uint64_t acked() const { return acked_; }
+  // The mutation in flight (its intent), if any.
+  const std::optional<JournalRecord> &in_flight() const { return pending_; }
+  // The committed mutation of epoch e, if still kept.
+  const Change *change(std::uint64_t e) const;
+  // The key's values since it was last created, oldest first (at most
+  // depth + 1); empty when absent.
+  const std::deque<Version> &versions(std::uint32_t id) const { return versions_[id]; }
 
  private:
+  void commit(const JournalRecord &intent, std::uint64_t epoch);
+
   const Universe &u_;
   std::vector<KeyState> keys_;
   std::uint64_t bus_epoch_ = 0;
   std::optional<JournalRecord> pending_;
   std::uint64_t acked_ = 0;
+  std::deque<Change> log_;  // consecutive epochs, oldest first
+  std::vector<std::deque<Version>> versions_;
+  std::vector<std::string> names_;
+  std::uint32_t log_cap_ = 1u << 16, depth_ = 0;
 };
 
 }  // namespace stress

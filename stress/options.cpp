@@ -22,6 +22,7 @@ namespace {
                "flags: --backing shm|file --slots N --max-value N --readers N --threads N\n"
                "       --duration S --kills N --kill-min-ms N --kill-max-ms N --hook-kills PPM\n"
                "       --states N --poll-timeout-ms N --seed N --verbose\n"
+               "       --history-depth N --change-ring N (the bus's options, load and killloop)\n"
                "exit: 0 no violation, 1 violation, 2 usage or setup error, 3 a child crashed\n",
                why);
   std::exit(2);
@@ -77,6 +78,8 @@ Options parse_options(int argc, char **argv) {
     else if (f == "--states") o.states = u32("--states", v);
     else if (f == "--poll-timeout-ms") o.poll_timeout_ms = u32("--poll-timeout-ms", v);
     else if (f == "--seed") o.seed = number("--seed", v);
+    else if (f == "--history-depth") o.history_depth = u32("--history-depth", v);
+    else if (f == "--change-ring") o.change_ring = u32("--change-ring", v);
     else if (f == "--ignore-rule") o.ignore_rule = u32("--ignore-rule", v);
     else if (f == "--bus") o.bus = v;
     else if (f == "--stats") o.stats = v;
@@ -92,6 +95,8 @@ Options parse_options(int argc, char **argv) {
   if (o.readers > 30) usage("--readers is 0..30");
   if (o.kill_max_ms < o.kill_min_ms) usage("--kill-max-ms < --kill-min-ms");
   if (o.duration <= 0) usage("--duration must be positive");
+  if (o.history_depth > SPLINTER_HISTORY_MAX) usage("--history-depth is 0..SPLINTER_HISTORY_MAX");
+  if (o.change_ring > SPLINTER_RING_MAX) usage("--change-ring is 0..SPLINTER_RING_MAX");
   return o;
 }
 

@@ -23,6 +23,8 @@ struct Options {
   std::uint32_t hook_kill_per_million = 0;   // --hook-kills: chance per crash point (test hooks)
   std::uint32_t states = 1000;               // --states (powerloss): hybrid files to try
   std::uint32_t poll_timeout_ms = 2000;      // --poll-timeout-ms; half of it is the wake latency bound
+  std::uint32_t history_depth = 0;           // --history-depth: the bus's history_depth (load, killloop)
+  std::uint32_t change_ring = 0;             // --change-ring: the bus's change_ring (0: the default)
   std::uint64_t seed = 0;                    // --seed (0: from the clock; printed)
   bool verbose = false;                      // --verbose
   // --ignore-rule N (powerloss, negative control only): drop the validator's

@@ -1,7 +1,7 @@
 // reader.cpp -- reader threads and the reader process: every observation is
 // checked (value.h encoding, per-key and bus epoch monotonicity, key epoch
 // at most one ahead of the bus epoch, list entries, poll never missing an
-// update within its timeout).
+// update within its timeout; the feed follower is in feed.cpp).
 #include "roles.h"
 
 #include <unistd.h>
@@ -227,7 +227,9 @@ void reader_thread_body(Observer &obs, bool poller) {
   while (!page->stop.load(std::memory_order_relaxed)) {
     obs.heartbeat();
     if (poller) {
-      if (++n % 4 == 0) obs.poll_bus();
+      ++n;
+      if (n % 4 == 0) obs.poll_bus();
+      else if (n % 4 == 2) obs.follow_feed();
       else obs.poll_beacon();
     } else {
       obs.getter_step();

@@ -31,6 +31,7 @@ class Observer {
   void list();                 // splinter_list + per-entry checks
   void poll_beacon();          // poll on a beacon: never misses an update; latency
   void poll_bus();             // poll on the bus epoch
+  void follow_feed();          // poll + changes from the last change seen (feed.cpp)
   void getter_step();          // one random get (or a list)
   void heartbeat();
   std::mt19937_64 &rng() { return rng_; }
@@ -47,6 +48,7 @@ class Observer {
   std::string label_;
   std::vector<std::uint64_t> seen_;  // highest non-zero epoch seen per key
   std::uint64_t bus_seen_ = 0;
+  std::uint64_t feed_last_ = 0;  // the last change the feed gave this thread
   std::vector<unsigned char> buf_;
   std::uint64_t steps_ = 0;
   std::uint32_t poll_timeout_ms_;
@@ -56,7 +58,8 @@ class Observer {
 };
 
 // Runs reader threads until the shared stop flag is raised. Thread 0 polls
-// when there are at least two threads; the others get and list.
+// (a beacon, the bus, and follows the change feed) when there are at least
+// two threads; the others get and list.
 void reader_thread_body(Observer &obs, bool poller);
 
 }  // namespace stress

@@ -57,6 +57,14 @@ void set_violation_cleanup(void (*fn)()) { g_cleanup = fn; }
 void set_shared(SharedPage *page) { g_page = page; }
 SharedPage *shared() { return g_page; }
 
+void record_intent(std::uint64_t epoch, int op, std::uint32_t id) {
+  if (!g_page) return;
+  if (id >> kIntentIdBits) setup_error("key id %u does not fit an intent record", id);
+  // Pairs with the acquire load of a feed follower (reader.cpp), through the
+  // library's release stores that publish the feed entry after this.
+  g_page->intent[epoch % kIntentRing].store(pack_intent(epoch, op, id), std::memory_order_release);
+}
+
 void violation(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -42,11 +42,27 @@ struct ProcStats {
   static constexpr int kMaxThreads = 17;
   std::atomic<std::uint64_t> get_ok{0}, get_absent{0}, list_ok{0}, list_entries{0}, poll_ok{0},
       poll_timeout{0}, bus_poll_ok{0}, again{0}, sets{0}, unsets{0}, full{0}, unset_absent{0},
-      self_checks{0}, flushes{0}, fills{0}, latency_samples_skipped{0};
+      self_checks{0}, flushes{0}, fills{0}, latency_samples_skipped{0}, feed_reads{0}, feed_entries{0},
+      feed_unchecked{0}, feed_compacted{0};
   std::atomic<std::uint64_t> heartbeat_ns[kMaxThreads];
   std::atomic<std::uint32_t> threads{0};
   Histogram poll_latency;
 };
+
+// The writer's intents, for the readers that follow the change feed: before
+// each set or unset the writer stores (predicted epoch, op, key id) at
+// intent[epoch mod kIntentRing] with release order, so a reader that gets
+// the feed entry of epoch e (published after that store) finds there the
+// intent of e -- the last one, if a writer died before committing an
+// earlier intent of e -- or a later epoch's when it lags the whole ring.
+inline constexpr std::uint32_t kIntentRing = 1u << 16;
+inline constexpr std::uint32_t kIntentIdBits = 22;
+constexpr std::uint64_t pack_intent(std::uint64_t epoch, int op, std::uint32_t id) {
+  return epoch << 24 | std::uint64_t(op & 3) << kIntentIdBits | id;
+}
+constexpr std::uint64_t intent_epoch(std::uint64_t w) { return w >> 24; }
+constexpr int intent_op(std::uint64_t w) { return static_cast<int>(w >> kIntentIdBits & 3); }
+constexpr std::uint32_t intent_id(std::uint64_t w) { return static_cast<std::uint32_t>(w & ((1u << kIntentIdBits) - 1)); }
 
 struct SharedPage {
   static constexpr int kMaxProcs = 32;  // proc 0: the writer; 1..: readers
@@ -54,7 +70,10 @@ struct SharedPage {
   std::atomic<std::uint32_t> violations{0};
   std::atomic<std::uint64_t> pad[6];
   ProcStats proc[kMaxProcs];
+  std::atomic<std::uint64_t> intent[kIntentRing];
 };
+// Records the intent of the mutation about to take `epoch` (see above).
+void record_intent(std::uint64_t epoch, int op, std::uint32_t id);
 
 // Creates (parent) or maps (child) the stats page at path.
 SharedPage *create_shared(const std::string &path);
