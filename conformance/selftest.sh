@@ -23,9 +23,21 @@ keys=$("$runner" --list --run 'script/keys/*' | wc -l)
   || bad "--list/--run/--skip: total $total, keys $keys, keys minus one $n"
 
 # Every case belongs to a guarantee class the runner knows (runner/classes.cpp).
-known="keys values table epochs lifetime roles waiting durability checks resources model format damaged"
+known="keys values table epochs lifetime roles waiting durability checks resources model feed history format damaged"
 stray=$("$runner" --list | awk -F'\t' -v known=" $known " 'index(known, " " $2 " ") == 0 {print $1 " (" $2 ")"}')
 [ -z "$stray" ] && ok "every case has a guarantee class" || bad "cases without a known class: $stray"
+
+# Every deliberately broken mode of the reference adapter is a negative control
+# (a ctest in CMakeLists.txt, through negative_control.sh): a broken variant no
+# control runs proves nothing.
+modes=$("$adapter" --broken list 2>&1 | sed -n 's/.*--broken \([^]]*\)\].*/\1/p' | tr '|' ' ')
+cmake_file="$(dirname "$0")/CMakeLists.txt"
+unchecked=""
+for m in $modes; do
+  grep -Eq "(splc_negative\($m |--broken $m\")" "$cmake_file" || unchecked="$unchecked $m"
+done
+[ -n "$modes" ] && [ -z "$unchecked" ] && ok "every --broken mode has a negative control ($(wc -w <<<"$modes") modes)" \
+  || bad "--broken modes without a negative control in CMakeLists.txt:${unchecked:- (no modes found)}"
 
 # A clean run: exit 0, summary last line, skipped count, JUnit report.
 run --adapter "$adapter" --run "$one" --junit "$tmp/r.xml" --json "$tmp/r.json"

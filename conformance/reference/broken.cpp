@@ -27,7 +27,10 @@ using nlohmann::json;
 const std::vector<std::string> &broken_names() {
   static const std::vector<std::string> names = {"",          "flip-byte",       "wrong-status", "spin-poll",
                                                  "sleepy-poll", "wall-clock-poll", "leak-fd",      "leak-map",
-                                                 "create-in-place", "miss-scan",   "hash-sentinel"};
+                                                 "create-in-place", "miss-scan",   "hash-sentinel",
+                                                 "feed-skip", "feed-duplicate", "feed-swap", "feed-wrong-op",
+                                                 "feed-no-compacted", "feed-stale-epoch", "feed-torn",
+                                                 "history-reversed", "history-survives-unset", "info-feed-oldest"};
   return names;
 }
 
@@ -178,6 +181,107 @@ std::optional<json> ReferenceHandler::broken_dispatch(const std::string &op, con
           if (!edge_hash(base64_decode(e.at("key_b64").get<std::string>()).value_or(""))) kept.push_back(e);
         r["entries"] = kept;
       }
+      return r;
+    }
+    case Broken::feed_skip:
+    case Broken::feed_duplicate:
+    case Broken::feed_swap:
+    case Broken::feed_wrong_op: {
+      if (op != "changes") return std::nullopt;
+      json r = plain();
+      if (!r.contains("changes")) return r;
+      json &c = r["changes"];
+      if (broken_ == Broken::feed_skip && c.size() >= 2) c.erase(1);
+      if (broken_ == Broken::feed_duplicate && !c.empty()) c.insert(c.begin(), c[0]);
+      if (broken_ == Broken::feed_swap && c.size() >= 2) std::swap(c[0], c[1]);
+      if (broken_ == Broken::feed_wrong_op)
+        for (auto &e : c) e["op"] = "set";
+      return r;
+    }
+    case Broken::feed_no_compacted: {
+      if (op != "changes") return std::nullopt;
+      json r = plain();
+      if (r.value("status", "") != "COMPACTED") return r;
+      // What a feed that drops lost changes silently would give: the rest.
+      splinter::Bus &b = bus(req);
+      auto info = b.info();
+      if (!info.ok()) return r;
+      json rest = req;
+      rest["since"] = std::max<std::uint64_t>(info->feed_oldest, 1) - 1;
+      if (rest["since"].get<std::uint64_t>() > info->bus_epoch) rest["since"] = info->bus_epoch;
+      const Broken mode = broken_;
+      broken_ = Broken::none;
+      json out = dispatch("changes", rest);
+      broken_ = mode;
+      return out;
+    }
+    case Broken::feed_stale_epoch: {
+      if (op != "changes") return std::nullopt;
+      json r = plain();
+      if (!r.contains("changes")) return r;
+      const std::string handle = req.at("bus").get<std::string>();
+      const std::uint64_t seen = broken_seen_epoch_[handle];  // 0 for the handle's first call
+      broken_seen_epoch_[handle] = r.value("last", std::uint64_t{0});
+      json kept = json::array();
+      std::uint64_t last = req.at("since").get<std::uint64_t>();
+      for (const auto &e : r["changes"])
+        if (e["epoch"].get<std::uint64_t>() <= seen) kept.push_back(e), last = e["epoch"].get<std::uint64_t>();
+      r["changes"] = kept;
+      r["last"] = last;
+      return r;
+    }
+    case Broken::feed_torn: {
+      if (op != "changes") return std::nullopt;
+      json r = plain();
+      if (r.value("status", "") != "OK" || r["changes"].empty()) return r;
+      // The first entry's word was read; the reader is descheduled before it
+      // copies the key, and the writer wraps the ring over that entry
+      // meanwhile (waited for here, when a writer is writing). Without the
+      // re-check the copy pairs the old word with the new key.
+      splinter::Bus &b = bus(req);
+      auto info = b.info();
+      if (!info.ok()) return r;
+      const std::uint64_t e = r["changes"][0]["epoch"].get<std::uint64_t>(), over = e + info->change_ring;
+      for (std::uint64_t now = b.epoch(); now < over;) {
+        auto p = b.poll_bus(now, 200);
+        if (!p.ok()) return r;  // no writer is writing: no race to lose
+        now = p.value();
+      }
+      auto newer = b.changes(over - 1);
+      if (newer.ok() && !newer->changes.empty() && newer->changes[0].epoch == over)
+        r["changes"][0]["key_b64"] = base64_encode(newer->changes[0].key);
+      return r;
+    }
+    case Broken::history_reversed: {
+      if (op != "history") return std::nullopt;
+      json r = plain();
+      if (r.contains("history")) std::reverse(r["history"].begin(), r["history"].end());
+      return r;
+    }
+    case Broken::history_survives_unset: {
+      if (op != "history" && op != "unset") return std::nullopt;
+      const std::string key = key_of(req);
+      if (op == "unset") {
+        const Broken mode = broken_;
+        broken_ = Broken::none;
+        json before = dispatch("history", req);
+        broken_ = mode;
+        json r = plain();
+        if (r.value("status", "") == "OK" && before.contains("history")) broken_ended_history_[key] = before["history"];
+        return r;
+      }
+      json r = plain();
+      auto ended = broken_ended_history_.find(key);
+      if (!r.contains("history") || ended == broken_ended_history_.end()) return r;
+      auto info = bus(req).info();
+      for (const auto &v : ended->second)
+        if (info.ok() && r["history"].size() < info->history_depth + 1u) r["history"].push_back(v);
+      return r;
+    }
+    case Broken::info_feed_oldest: {
+      if (op != "info") return std::nullopt;
+      json r = plain();
+      if (r.value("feed_oldest", std::uint64_t{0}) > 1) r["feed_oldest"] = 1;
       return r;
     }
     default:

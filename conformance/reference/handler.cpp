@@ -128,9 +128,12 @@ json ReferenceHandler::dispatch(const std::string &op, const json &req) {
     if (buses_.contains(handle) && buses_[handle].is_open()) throw BadRequest("handle " + handle + " is open");
     const std::string name = req.at("name").get<std::string>();
     auto r = op == "create"
-                 ? splinter::Bus::create(backing_of(req), name, req.at("slots").get<std::uint32_t>(),
-                                         req.at("max_value_size").get<std::uint32_t>(),
-                                         req.value("mode", std::uint32_t{0}))
+                 ? splinter::Bus::create(backing_of(req), name,
+                                         splinter::Options{.slots = req.at("slots").get<std::uint32_t>(),
+                                                           .max_value_size = req.at("max_value_size").get<std::uint32_t>(),
+                                                           .mode = req.value("mode", std::uint32_t{0}),
+                                                           .change_ring = req.value("change_ring", std::uint32_t{0}),
+                                                           .history_depth = req.value("history_depth", std::uint32_t{0})})
                  : splinter::Bus::open(backing_of(req), name, role_of(req));
     json resp = answer(r.status());
     if (r.ok()) buses_[handle] = std::move(r).value();
@@ -195,6 +198,35 @@ json ReferenceHandler::dispatch(const std::string &op, const json &req) {
     resp["entries"] = std::move(entries);
     return resp;
   }
+  if (op == "changes") {
+    json changes = json::array();
+    std::uint64_t last = 0;
+    auto s = bus(req).changes(
+        req.at("since").get<std::uint64_t>(),
+        [&](std::uint64_t epoch, splinter::Op o, std::string_view key) {
+          // "set", "unset", or the number of an op this protocol does not name.
+          json name = o == splinter::Op::set ? json("set") : o == splinter::Op::unset ? json("unset") : json(static_cast<int>(o));
+          changes.push_back({{"epoch", epoch}, {"op", std::move(name)}, {"key_b64", base64_encode(key)}});
+          return true;
+        },
+        &last);
+    json resp = answer(s);
+    // splinter_changes gives the changes it passed and *out_last with COMPACTED too.
+    if (s.ok() || s.code() == splinter::Code::compacted) {
+      resp["changes"] = std::move(changes);
+      resp["last"] = last;
+    }
+    return resp;
+  }
+  if (op == "history") {
+    auto r = bus(req).history(key_of(req));
+    json resp = answer(r.status());
+    if (!r.ok()) return resp;
+    json values = json::array();
+    for (const auto &v : r.value()) values.push_back({{"epoch", v.epoch}, {"value_b64", base64_encode(v.text())}});
+    resp["history"] = std::move(values);
+    return resp;
+  }
   if (op == "poll") {
     const auto since = req.at("since").get<std::uint64_t>();
     const auto timeout = req.at("timeout_ms").get<std::int64_t>();
@@ -220,7 +252,11 @@ json ReferenceHandler::dispatch(const std::string &op, const json &req) {
                  {"region_size", i.region_size},
                  {"bus_epoch", i.bus_epoch},
                  {"writer_pid", i.writer_pid},
-                 {"waiters", i.waiters}});
+                 {"waiters", i.waiters},
+                 {"change_ring", i.change_ring},
+                 {"history_depth", i.history_depth},
+                 {"probe_limit", i.probe_limit},
+                 {"feed_oldest", i.feed_oldest}});
     return resp;
   }
   if (op == "flush") return answer(bus(req).flush());

@@ -34,6 +34,17 @@ enum class Broken {
   create_in_place,  // create makes the bus under its final name, then initialises it
   miss_scan,        // a get that finds nothing scans the whole table first
   hash_sentinel,    // keys whose hash has 32 high (or low) bits all 0 or all 1 are taken for absent
+  feed_skip,        // changes leaves out the second change it has
+  feed_duplicate,   // changes gives its first change twice
+  feed_swap,        // changes gives its first two changes in the wrong order
+  feed_wrong_op,    // changes reports an unset as a set
+  feed_no_compacted,  // changes answers a since the feed lost with OK and the changes it still holds
+  feed_stale_epoch,   // changes stops at the bus epoch this handle's previous changes call saw
+  feed_torn,          // changes copies an entry without re-checking it: racing the wrap, it pairs an
+                      // entry's epoch and op with the key the writer wrote over it
+  history_reversed,   // history gives the oldest value first
+  history_survives_unset,  // an unset does not end a history: the values before it come after the new ones
+  info_feed_oldest,        // info's feed_oldest stays at the first epoch the feed ever held
 };
 
 // The --broken names, in the order of the enum (none = "").
@@ -62,6 +73,10 @@ class ReferenceHandler {
   std::string adapter_name_;
   Broken broken_;
   std::map<std::string, splinter::Bus> buses_;
+  // State of the broken modes that need one (broken.cpp): per handle, the
+  // bus epoch of its last changes call; per key, the history an unset ended.
+  std::map<std::string, std::uint64_t> broken_seen_epoch_;
+  std::map<std::string, nlohmann::json> broken_ended_history_;
 };
 
 }  // namespace splc

@@ -95,7 +95,7 @@ bool AdapterProcess::read_line(std::string *line, int timeout_ms) {
       return true;
     }
     const std::int64_t left = deadline - now_ms();
-    if (left <= 0) return false;
+    if (left < 0) return false;  // (a timeout of 0 still takes what has arrived)
     pollfd pfd{from_child_, POLLIN, 0};
     const int rc = ::poll(&pfd, 1, static_cast<int>(left));
     if (rc < 0 && errno == EINTR) continue;

@@ -267,6 +267,7 @@ int main(int argc, char **argv) {
   add_waiting_cases(all);
   add_resource_cases(all);
   add_creation_cases(all);
+  add_feed_cases(all);
 
   std::vector<Row> rows;
   std::size_t selected = 0, skipped = 0, unclassified = 0;

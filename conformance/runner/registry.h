@@ -28,6 +28,7 @@ void add_process_cases(std::vector<Case> &out);
 void add_waiting_cases(std::vector<Case> &out);
 void add_resource_cases(std::vector<Case> &out);
 void add_creation_cases(std::vector<Case> &out);
+void add_feed_cases(std::vector<Case> &out);
 
 }  // namespace splc
 

@@ -153,6 +153,37 @@ void check_answer(const json &expect, const json &answer, const std::string &whe
             fail("entries[" + std::to_string(i) + "]." + f + ": expected " + w[f].dump() + ", got " +
                  (got[i].contains(f) ? got[i][f].dump() : "nothing"));
       }
+    } else if (k == "changes" || k == "history") {
+      // A changes or history answer, in order: each expected element's
+      // "key" / "value" text (or "key_b64" / "value_b64") against the
+      // answer's base64 field, every other field (epoch, op) as it is.
+      const char *b64 = k == "changes" ? "key_b64" : "value_b64";
+      const char *text = k == "changes" ? "key" : "value";
+      if (!answer.contains(k) || !answer[k].is_array()) {
+        fail(k + ": no " + k + " array in the answer");
+        continue;
+      }
+      const json &got = answer[k];
+      if (got.size() != want.size())
+        fail(k + ": expected " + std::to_string(want.size()) + ", got " + std::to_string(got.size()));
+      for (std::size_t i = 0; i < want.size() && i < got.size(); ++i) {
+        const std::string at = k + "[" + std::to_string(i) + "]";
+        for (auto f = want[i].begin(); f != want[i].end(); ++f) {
+          if (f.key() == text || f.key() == b64) {
+            const std::string wbytes = f.key() == text ? f.value().get<std::string>()
+                                                       : base64_decode(f.value().get<std::string>()).value_or("");
+            const auto gbytes = got[i].contains(b64) && got[i][b64].is_string()
+                                    ? base64_decode(got[i][b64].get<std::string>())
+                                    : std::optional<std::string>();
+            if (!gbytes) fail(at + ": no valid " + b64);
+            else if (*gbytes != wbytes)
+              fail(at + "." + text + ": expected \"" + show_bytes(wbytes) + "\", got \"" + show_bytes(*gbytes) + "\"");
+          } else if (!got[i].contains(f.key()) || !match_value(f.value(), got[i][f.key()])) {
+            fail(at + "." + f.key() + ": expected " + f.value().dump() + ", got " +
+                 (got[i].contains(f.key()) ? got[i][f.key()].dump() : "nothing"));
+          }
+        }
+      }
     } else if (k == "rules") {
       if (!answer.contains("findings") || !answer["findings"].is_array()) {
         fail("rules: no findings array in the answer");

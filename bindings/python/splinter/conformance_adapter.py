@@ -20,6 +20,7 @@ import splinter
 
 BACKING = {"shm": splinter.Backing.SHM, "file": splinter.Backing.FILE}
 ROLE = {"reader": splinter.Role.READER, "writer": splinter.Role.WRITER}
+OP = {splinter.Op.SET: "set", splinter.Op.UNSET: "unset"}
 buses: Dict[str, splinter.Bus] = {}
 
 
@@ -57,7 +58,9 @@ def handle(req: Dict[str, Any]) -> Dict[str, Any]:
                 "format_version": splinter.FORMAT_VERSION}
     if op == "create":
         buses[req["bus"]] = splinter.Bus.create(req["name"], req["slots"], req["max_value_size"],
-                                                backing=BACKING[req["backing"]], mode=req.get("mode", 0))
+                                                backing=BACKING[req["backing"]], mode=req.get("mode", 0),
+                                                change_ring=req.get("change_ring", 0),
+                                                history_depth=req.get("history_depth", 0))
         return {}
     if op == "open":
         buses[req["bus"]] = splinter.Bus.open(req["name"], ROLE[req["role"]], backing=BACKING[req["backing"]])
@@ -88,6 +91,15 @@ def handle(req: Dict[str, Any]) -> Dict[str, Any]:
         return {"value_b64": b64(value), "epoch": epoch}
     if op == "list":
         return {"entries": [{"key_b64": b64(e.key), "len": e.value_len, "epoch": e.epoch} for e in bus.list()]}
+    if op == "changes":
+        changes, last = bus.changes(req["since"])
+        return {"changes": [{"epoch": c.epoch, "op": OP.get(c.op, int(c.op)), "key_b64": b64(c.key)}
+                            for c in changes], "last": last}
+    if op == "history":
+        values = bus.history(key_of(req))
+        if not values:  # a live key has at least its current value: [] is the binding's "absent"
+            return {"status": "NOT_FOUND"}
+        return {"history": [{"epoch": v.epoch, "value_b64": b64(v.value)} for v in values]}
     if op == "poll":
         ms = req["timeout_ms"]
         key = key_of(req) if ("key" in req or "key_b64" in req) else None
@@ -100,7 +112,8 @@ def handle(req: Dict[str, Any]) -> Dict[str, Any]:
                 "role": i.role.name.lower(), "slots": i.slots, "max_value_size": i.max_value_size,
                 "live_keys": i.live_keys, "tombstones": i.tombstones, "longest_probe": i.longest_probe,
                 "region_size": i.region_size, "bus_epoch": i.bus_epoch, "writer_pid": i.writer_pid,
-                "waiters": i.waiters}
+                "waiters": i.waiters, "change_ring": i.change_ring, "history_depth": i.history_depth,
+                "probe_limit": i.probe_limit, "feed_oldest": i.feed_oldest}
     if op == "flush":
         bus.flush()
         return {}

@@ -99,6 +99,8 @@ export class Adapter {
         this.#buses.set(str(req, "bus"), S.Bus.create(str(req, "name"), {
           slots: int(req, "slots"), maxValueSize: int(req, "max_value_size"), backing: backingOf(req),
           mode: "mode" in req ? int(req, "mode") : 0,
+          changeRing: "change_ring" in req ? int(req, "change_ring") : 0,
+          historyDepth: "history_depth" in req ? int(req, "history_depth") : 0,
         }));
         return {};
       case "open": {
@@ -137,6 +139,16 @@ export class Adapter {
       }
       case "list":
         return { entries: [...this.#bus(req).list()].map((e) => ({ key_b64: toB64(e.keyBytes), len: e.valueLength, epoch: e.epoch })) };
+      case "changes": {
+        const c = this.#bus(req).changes(epoch(req, "since"));
+        return { changes: c.changes.map((e) => ({ epoch: e.epoch, op: e.op, key_b64: toB64(e.keyBytes) })), last: c.last };
+      }
+      case "history": {
+        const values = this.#bus(req).history(keyOf(req));
+        // A live key has at least its current value: empty is the binding's "absent".
+        if (values.length === 0) return { status: "NOT_FOUND" };
+        return { history: values.map((v) => ({ epoch: v.epoch, value_b64: toB64(v.value) })) };
+      }
       case "poll": {
         const key = "key" in req || "key_b64" in req ? keyOf(req) : null;
         return { epoch: await this.#bus(req).poll(key, epoch(req, "since"), int(req, "timeout_ms")) };
@@ -148,7 +160,8 @@ export class Adapter {
         return {
           format_version: i.formatVersion, backing: i.backing, role: i.role, slots: i.slots, max_value_size: i.maxValueSize,
           live_keys: i.liveKeys, tombstones: i.tombstones, longest_probe: i.longestProbe, region_size: i.regionSize,
-          bus_epoch: i.busEpoch, writer_pid: i.writerPid, waiters: i.waiters,
+          bus_epoch: i.busEpoch, writer_pid: i.writerPid, waiters: i.waiters, change_ring: i.changeRing,
+          history_depth: i.historyDepth, probe_limit: i.probeLimit, feed_oldest: i.feedOldest,
         };
       }
       case "flush":

@@ -10,7 +10,7 @@ mod base64;
 mod json;
 
 use json::{Json, Out};
-use splinter::{sys, Backing, Bus, CreateOptions, Error, Key, Reader, Report, Writer};
+use splinter::{sys, Backing, Bus, CreateOptions, Error, Key, Op, Reader, Report, Writer};
 use std::collections::HashMap;
 use std::ffi::CString;
 use std::io::{BufRead, Write};
@@ -210,6 +210,12 @@ impl Adapter {
                 if req.get("mode").is_some() {
                     opts = opts.mode(int_field(req, "mode")?);
                 }
+                if req.get("change_ring").is_some() {
+                    opts = opts.change_ring(int_field(req, "change_ring")?);
+                }
+                if req.get("history_depth").is_some() {
+                    opts = opts.history_depth(int_field(req, "history_depth")?);
+                }
                 if self.handles.contains_key(str_field(req, "bus")?) {
                     return Err(bad("handle is open"));
                 }
@@ -298,6 +304,37 @@ impl Adapter {
                     .collect();
                 out.raw("entries", format!("[{}]", entries.join(",")));
             }
+            "changes" => {
+                let since: u64 = int_field(req, "since")?;
+                let c = on_any!(self.handle(req)?, b => b.changes(since))?;
+                let changes: Vec<String> = c
+                    .changes
+                    .iter()
+                    .map(|ch| {
+                        let mut e = Out::new();
+                        e.num("epoch", ch.epoch);
+                        match ch.op {
+                            Op::Set => e.str("op", "set"),
+                            Op::Unset => e.str("op", "unset"),
+                        };
+                        e.str("key_b64", &base64::encode(ch.key.as_bytes())).finish()
+                    })
+                    .collect();
+                out.raw("changes", format!("[{}]", changes.join(","))).num("last", c.last);
+            }
+            "history" => {
+                let key = key_bytes(req)?;
+                let values = on_any!(self.handle(req)?, b => b.history(&key))?;
+                // A live key has at least its current value: empty is the binding's "absent".
+                if values.is_empty() {
+                    return Err(Fail::Status("NOT_FOUND"));
+                }
+                let history: Vec<String> = values
+                    .iter()
+                    .map(|v| Out::new().num("epoch", v.epoch).str("value_b64", &base64::encode(&v.bytes)).finish())
+                    .collect();
+                out.raw("history", format!("[{}]", history.join(",")));
+            }
             "poll" => {
                 let since: u64 = int_field(req, "since")?;
                 let ms: i64 = int_field(req, "timeout_ms")?;
@@ -332,7 +369,11 @@ impl Adapter {
                     .num("region_size", i.region_size)
                     .num("bus_epoch", i.bus_epoch)
                     .num("writer_pid", i.writer_pid.unwrap_or(0))
-                    .num("waiters", i.waiters);
+                    .num("waiters", i.waiters)
+                    .num("change_ring", i.change_ring)
+                    .num("history_depth", i.history_depth)
+                    .num("probe_limit", i.probe_limit)
+                    .num("feed_oldest", i.feed_oldest.unwrap_or(0));
             }
             "set_spin" => {
                 let us: u64 = int_field(req, "spin_us")?;
