@@ -60,7 +60,7 @@ void declare(Args &args, Options &opt) {
               "Earlier values kept per key besides the current one (splinterctl history); 0 = none")
       .show_default().type("N").range(0, SPLINTER_HISTORY_MAX);
   args.option("--change-ring", &opt.change_ring,
-              "Changes the change feed keeps (watch --since resumes within them); 0 = the default: the slots "
+              "Changes the change feed keeps (how far back a watch can resume); 0 = the default: the slots "
               "rounded up to a power of two, within 1024..65536; any other N is rounded up to a power of two")
       .show_default().type("N").range(0, SPLINTER_RING_MAX);
   args.footer(
