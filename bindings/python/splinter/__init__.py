@@ -643,7 +643,7 @@ class Bus:
         """Every live key with an epoch up to ``epoch`` (a resynchronisation)."""
         out: Dict[bytes, Value] = {}
         for e in self.list():
-            for attempt in range(4):
+            for _ in range(4):
                 try:
                     v = self.get_entry(e.key)
                 except NotFoundError:
