@@ -90,7 +90,9 @@ def test_watch_misses_no_mutation_of_a_concurrent_writer(shm_name):
         assert writer.stdout.readline() == "ready\n"
         seen = []
         with splinter.Bus.open(shm_name) as reader:
-            w = reader.watch(since=start)
+            # timeout: a liveness bound, never reached unless a change is
+            # missed (the watch then ends and the comparison below fails).
+            w = reader.watch(since=start, timeout=30)
             for r in range(rounds):
                 # The writer mutates while the reader follows: the reader asks
                 # for the round's changes as soon as it said go, so its polls
