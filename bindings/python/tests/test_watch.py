@@ -15,6 +15,11 @@ import splinter
 from splinter import Change, Op, Resync, Value
 
 
+# The longest wait of a watch in these tests: a liveness bound, never reached
+# unless a change is missed (the watch then ends and the test fails).
+LIVENESS = 30
+
+
 def take(iterator, n):
     return list(itertools.islice(iterator, n))
 
@@ -30,13 +35,13 @@ def test_watch_yields_each_change_after_since_in_epoch_order(bus):
     bus.set("b", b"2")
     bus.unset("a")
     bus.set("a", b"3")
-    assert take(bus.watch(since=1), 3) == [Change(2, Op.SET, b"b"), Change(3, Op.UNSET, b"a"),
+    assert take(bus.watch(since=1, timeout=LIVENESS), 3) == [Change(2, Op.SET, b"b"), Change(3, Op.UNSET, b"a"),
                                            Change(4, Op.SET, b"a")]
 
 
 def test_watch_without_since_starts_from_the_epoch_when_it_is_called(bus):
     bus.set("before", b"x")
-    w = bus.watch()
+    w = bus.watch(timeout=LIVENESS)
     bus.set("after", b"y")  # after the call, before the first next(): it is a change after "now"
     assert next(w) == Change(2, Op.SET, b"after")
 
@@ -51,7 +56,7 @@ def test_watch_ends_when_the_timeout_passes_without_a_change(bus):
 def test_a_resumed_watch_repeats_nothing_and_misses_nothing(bus):
     for i in range(10):
         bus.set("k%d" % (i % 3), str(i))
-    first = take(bus.watch(since=0), 4)
+    first = take(bus.watch(since=0, timeout=LIVENESS), 4)
     rest = list(bus.watch(since=first[-1].epoch, timeout=0))
     assert [c.epoch for c in first + rest] == list(range(1, 11))
 
@@ -92,7 +97,7 @@ def test_watch_misses_no_mutation_of_a_concurrent_writer(shm_name):
         with splinter.Bus.open(shm_name) as reader:
             # timeout: a liveness bound, never reached unless a change is
             # missed (the watch then ends and the comparison below fails).
-            w = reader.watch(since=start, timeout=30)
+            w = reader.watch(since=start, timeout=LIVENESS)
             for r in range(rounds):
                 # The writer mutates while the reader follows: the reader asks
                 # for the round's changes as soon as it said go, so its polls
@@ -116,23 +121,23 @@ def test_watch_raises_compacted_once_the_ring_has_wrapped_past_since(small_ring)
     for i in range(6):  # the ring holds 4: epochs 3..6
         small_ring.set("k", str(i))
     with pytest.raises(splinter.CompactedError) as info:
-        next(small_ring.watch(since=1))
+        next(small_ring.watch(since=1, timeout=LIVENESS))
     assert info.value.since == 1 and info.value.status == splinter.Status.COMPACTED
-    assert [c.epoch for c in take(small_ring.watch(since=2), 4)] == [3, 4, 5, 6]  # the oldest held is 3
+    assert [c.epoch for c in take(small_ring.watch(since=2, timeout=LIVENESS), 4)] == [3, 4, 5, 6]  # oldest held: 3
 
 
 def test_watch_with_resync_yields_a_listing_then_follows_on(small_ring):
     small_ring.set("a", b"x")
     for i in range(6):
         small_ring.set("k", str(i))  # epochs 2..7; the ring holds 4..7
-    w = small_ring.watch(since=0, resync=True)
+    w = small_ring.watch(since=0, timeout=LIVENESS, resync=True)
     assert next(w) == Resync(0, 7, {b"a": Value(b"x", 1), b"k": Value(b"5", 7)})
     small_ring.unset("a")
     assert next(w) == Change(8, Op.UNSET, b"a")
 
 
 def test_a_watch_that_falls_behind_the_ring_resyncs(small_ring):
-    w = small_ring.watch(resync=True)
+    w = small_ring.watch(timeout=LIVENESS, resync=True)
     small_ring.set("k", b"0")
     assert next(w) == Change(1, Op.SET, b"k")
     for i in range(1, 7):  # while the watch is not reading: the ring (4) laps
@@ -145,5 +150,5 @@ def test_a_watch_that_falls_behind_the_ring_resyncs(small_ring):
 def test_watch_ahead_of_the_bus_is_compacted(bus):
     bus.set("k", b"v")
     with pytest.raises(splinter.CompactedError):
-        next(bus.watch(since=5))
-    assert next(bus.watch(since=5, resync=True)) == Resync(5, 1, {b"k": Value(b"v", 1)})
+        next(bus.watch(since=5, timeout=LIVENESS))
+    assert next(bus.watch(since=5, timeout=LIVENESS, resync=True)) == Resync(5, 1, {b"k": Value(b"v", 1)})
