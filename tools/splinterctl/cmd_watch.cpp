@@ -204,9 +204,9 @@ class Follower {
     std::uint64_t since = opt_.since ? *opt_.since : bus_.epoch();
     const Deadline deadline(opt_.timeout_ms);
     // The first round reads the feed without waiting (--since may be behind).
-    bool waited = opt_.since.has_value();
+    bool skip_wait = opt_.since.has_value();
     while (!g_stop && !out_.done()) {
-      if (!waited) {
+      if (!skip_wait) {
         if (deadline.passed()) return End::timed_out;
         auto polled = bus_.poll_bus(since, deadline.slice());
         if (!polled) {
@@ -216,7 +216,7 @@ class Follower {
           return End::error;
         }
       }
-      waited = false;
+      skip_wait = false;
       std::vector<splinter::Change> batch;
       std::uint64_t last = since;
       const splinter::Status st = bus_.changes(
