@@ -62,24 +62,30 @@ def test_a_resumed_watch_repeats_nothing_and_misses_nothing(bus):
 
 
 # The writer of test_watch_misses_no_mutation_of_a_concurrent_writer, in its
-# own process: it opens the bus as writer, says "ready", and on each "go" line
-# makes `per_round` random mutations; at the end it prints its journal.
+# own process: it opens the bus as writer and says "ready"; then per round, on
+# "go" it makes half of the round's random mutations and says "half", on
+# "more" the other half and says "done". At the end it prints its journal.
 WRITER = r"""
 import json, random, sys
 import splinter
 name, rounds, per_round = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rnd = random.Random(7)
 journal = []
+def mutate(w, n):
+    for _ in range(n):
+        key = "key-%d" % rnd.randrange(24)
+        if rnd.random() < 0.3 and w.get(key) is not None:
+            journal.append([w.unset(key), int(splinter.Op.UNSET), key])
+        else:
+            journal.append([w.set(key, "v%d" % len(journal)), int(splinter.Op.SET), key])
 with splinter.Bus.open(name, splinter.Role.WRITER) as w:
     print("ready", flush=True)
     for _ in range(rounds):
         assert sys.stdin.readline() == "go\n"
-        for _ in range(per_round):
-            key = "key-%d" % rnd.randrange(24)
-            if rnd.random() < 0.3 and w.get(key) is not None:
-                journal.append([w.unset(key), int(splinter.Op.UNSET), key])
-            else:
-                journal.append([w.set(key, "v%d" % len(journal)), int(splinter.Op.SET), key])
+        mutate(w, per_round // 2)
+        print("half", flush=True)
+        assert sys.stdin.readline() == "more\n"
+        mutate(w, per_round - per_round // 2)
         print("done", flush=True)
 print(json.dumps(journal), flush=True)
 """
@@ -87,25 +93,39 @@ print(json.dumps(journal), flush=True)
 
 def test_watch_misses_no_mutation_of_a_concurrent_writer(shm_name):
     rounds, per_round = 8, 250
+    half = per_round // 2
     with splinter.Bus.create(shm_name, slots=64, max_value_size=16, change_ring=rounds * per_round) as created:
         start = created.epoch
     writer = subprocess.Popen([sys.executable, "-c", WRITER, shm_name, str(rounds), str(per_round)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+
+    def tell(word):
+        writer.stdin.write(word + "\n")
+        writer.stdin.flush()
+
     try:
         assert writer.stdout.readline() == "ready\n"
         seen = []
         with splinter.Bus.open(shm_name) as reader:
-            # timeout: a liveness bound, never reached unless a change is
-            # missed (the watch then ends and the comparison below fails).
             w = reader.watch(since=start, timeout=LIVENESS)
             for r in range(rounds):
-                # The writer mutates while the reader follows: the reader asks
-                # for the round's changes as soon as it said go, so its polls
-                # and reads race the writer's sets and unsets.
-                writer.stdin.write("go\n")
-                writer.stdin.flush()
-                seen += take(w, per_round)
-                assert writer.stdout.readline() == "done\n"
+                # The first half is written before the watch reads it: it comes
+                # as one batch of changes, and the watch stops at its end ...
+                tell("go")
+                assert writer.stdout.readline() == "half\n"
+                seen += take(w, half)
+                tell("more")
+                if r % 2 == 0:
+                    # ... so the second half, written while the watch is
+                    # stopped there, must follow from that batch's last epoch
+                    # (not from the bus epoch read later, which is past it);
+                    assert writer.stdout.readline() == "done\n"
+                    seen += take(w, per_round - half)
+                else:
+                    # in odd rounds the watch polls and reads while the writer
+                    # goes on.
+                    seen += take(w, per_round - half)
+                    assert writer.stdout.readline() == "done\n"
             journal = json.loads(writer.stdout.readline())
             assert list(reader.watch(timeout=0)) == []  # nothing beyond the journal
         assert writer.wait(timeout=60) == 0
