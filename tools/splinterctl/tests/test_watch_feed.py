@@ -83,6 +83,28 @@ class WatchFeed(cliutil.CliTest):
         epochs = [int(l[0]) for l in head + backlog + lines_of(out)]
         self.assertEqual(epochs, list(range(1, len(journal) + 1)))
 
+    def test_changes_made_while_the_watch_prints_a_batch_follow_it(self):
+        # The watch reads a batch of 40 changes (its first line is out), then
+        # blocks writing the rest: they are 160 KB and the pipe holds 64 KiB
+        # until this test reads. Changes made meanwhile must follow the batch,
+        # i.e. the watch goes on from the batch's last epoch, not from a bus
+        # epoch read after it.
+        b = self.new_bus(create=False)
+        b.ok("create", "--slots", 64, "--max-value", "4K")
+        doc = {"format": "splinter-dump", "version": 1,
+               "entries": [{"key": "big-%02d" % i, "value": "%02d" % i + "x" * 3998} for i in range(40)]}
+        b.ok("load", "-", input=json.dumps(doc))
+        w = self.track(b.popen("watch", "--since", 0, "--count", 43, "--timeout", cliutil.WATCH_MS))
+        first = w.stdout.readline()
+        self.assertTrue(first.startswith(b"1\tset\tbig-00\t00xxx"), first[:40])
+        for k in ("late-1", "late-2", "late-3"):
+            b.ok("set", k, "v")
+        out, err = w.communicate(timeout=cliutil.TIMEOUT)
+        self.assertEqual(w.returncode, 0, err)
+        lines = lines_of(out)
+        self.assertEqual([int(l[0]) for l in lines], list(range(2, 44)))
+        self.assertEqual([l[2] for l in lines[-3:]], ["late-1", "late-2", "late-3"])
+
     def test_key_watch_since_prints_only_that_keys_changes_after_the_epoch(self):
         b = self.feed_bus("--history", 8)
         journal = apply(b, FIRST)
