@@ -37,6 +37,9 @@ int run(const Context &ctx, const Options &opt) {
       j["writer_held"] = held;
       j["writer_pid"] = held ? nlohmann::json(in.writer_pid) : nlohmann::json(nullptr);
       j["waiters"] = in.waiters;
+      j["change_ring"] = in.change_ring;
+      j["feed_oldest"] = in.feed_oldest != 0 ? nlohmann::json(in.feed_oldest) : nlohmann::json(nullptr);
+      j["history_depth"] = in.history_depth;
       j["library_version"] = splinter_version();
       return output(j.dump(2) + "\n");
     }
@@ -63,16 +66,23 @@ int run(const Context &ctx, const Options &opt) {
     line("bus_epoch", std::to_string(in.bus_epoch));
     line("writer", held ? "held by pid " + std::to_string(in.writer_pid) : std::string("none"));
     line("waiters", std::to_string(in.waiters));
+    line("change_feed", std::to_string(in.change_ring) + " entries, " +
+                            (in.feed_oldest != 0 ? "oldest epoch held " + std::to_string(in.feed_oldest)
+                                                 : std::string("empty")));
+    line("history_depth", std::to_string(in.history_depth) + " earlier values per key");
     return output(out);
   });
 }
 
 void declare(Args &args, Options &opt) {
   args.flag("--json", &opt.json, "Print one JSON object");
-  args.footer("Example:\n  splinterctl --file /var/lib/app.bus info");
+  args.footer(
+      "change_feed is the feed's size (create --change-ring) and the oldest epoch it holds: watch --since E\n"
+      "resumes without a resync when E + 1 is at least that epoch. history_depth is create --history.\n"
+      "Example:\n  splinterctl --file /var/lib/app.bus info");
 }
 
-const Register<Options> kInfo({"info", 80, "Describe a bus: geometry, size, counts, epoch, writer"}, declare, run);
+const Register<Options> kInfo({"info", 80, "Describe a bus: geometry, size, counts, epoch, writer, change feed, history depth"}, declare, run);
 }  // namespace
 
 }  // namespace splinterctl

@@ -1,12 +1,15 @@
 // cmd_watch.cpp -- `splinterctl watch`: print every change as it happens.
 //
-// No change is missed between two prints: each wait is a splinter_poll with
-// the epoch of what was printed last, which returns at once if anything
-// changed since (splinter.h: "no update can be missed between a get and the
-// poll that follows it with the epoch that get returned"). A key watch polls
-// the key's epoch; a bus watch polls the bus epoch and diffs `list` against
-// the epochs it has already reported. Values overwritten before the watcher
-// could read them are not observable by anyone and show as one change.
+// The watch follows the bus's change feed (splinter_changes): it waits with
+// splinter_poll on the bus epoch from the epoch of the last change read, then
+// reads every change after it, in epoch order, each once -- no rescans of
+// the slots, and a key set k times shows k lines. A SET's value is read with
+// get (or, when overwritten since, from the key's history); a value gone
+// from both is printed as `overwritten`, and a later change of the key
+// follows. When the feed no longer holds the changes after the epoch the
+// watch follows from (COMPACTED: the ring wrapped past it, or --since is
+// ahead of the bus) the watch says so on stderr and resynchronises from a
+// listing marked `resync` (splinter.h, splinter_changes).
 // Waits are bounded slices so that SIGINT / SIGTERM end the watch cleanly.
 #include "codec.h"
 #include "command.h"
@@ -19,9 +22,10 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
-#include <limits>
-#include <map>
-#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
 
 namespace splinterctl {
 
@@ -51,12 +55,28 @@ void install_signal_handlers() {
 
 constexpr std::int64_t kSliceMs = 100;  // longest wait before re-checking for a signal
 
-struct Change {
+// What a printed line says: a change of the feed (set with its value; set
+// whose value is no longer readable; unset), or a resynchronisation (its
+// start at a bus epoch; then one key as it is).
+enum class Kind { set, overwritten, unset, resync_start, resync };
+
+struct Line {
   std::uint64_t epoch = 0;
-  bool is_set = true;
+  Kind kind = Kind::set;
   std::string key;
   std::string value;
 };
+
+const char *op_name(Kind k) {
+  switch (k) {
+    case Kind::set:
+    case Kind::overwritten: return "set";
+    case Kind::unset: return "unset";
+    case Kind::resync_start:
+    case Kind::resync: return "resync";
+  }
+  return "?";
+}
 
 // The wall-clock time now, local, as RFC 3339 with milliseconds:
 // "2025-03-01T14:07:09.042+01:00".
@@ -78,25 +98,30 @@ class Printer {
  public:
   Printer(bool json, bool time, std::optional<std::uint64_t> limit) : json_(json), time_(time), limit_(limit) {}
   bool done() const { return limit_ && printed_ >= *limit_; }
-  // Prints one change line and flushes it; false on an output error.
-  bool print(const Change &c) {
+  // Prints one line and flushes it; false on an output error. --count
+  // counts changes, not the lines of a resynchronisation.
+  bool print(const Line &c) {
     if (done()) return true;
+    const bool has_key = c.kind != Kind::resync_start;
+    const bool has_value = c.kind == Kind::set || c.kind == Kind::resync;
     std::string line;
     if (json_) {
       nlohmann::json obj;
       if (time_) obj["time"] = wall_time();
       obj["epoch"] = c.epoch;
-      obj["op"] = c.is_set ? "set" : "unset";
-      put_bytes(obj, "key", c.key);
-      if (c.is_set) put_bytes(obj, "value", c.value);
+      obj["op"] = op_name(c.kind);
+      if (has_key) put_bytes(obj, "key", c.key);
+      if (has_value) put_bytes(obj, "value", c.value);
+      if (c.kind == Kind::overwritten) obj["overwritten"] = true;
       line = obj.dump();
     } else {
       if (time_) line = wall_time() + '\t';
-      line += std::to_string(c.epoch) + (c.is_set ? "\tset\t" : "\tunset\t") + escape(c.key);
-      if (c.is_set) line += '\t' + escape(c.value);
+      line += std::to_string(c.epoch) + '\t' + op_name(c.kind);
+      if (has_key) line += '\t' + escape(c.key);
+      if (has_value) line += '\t' + escape(c.value);
     }
     line += '\n';
-    ++printed_;
+    if (c.kind != Kind::resync_start && c.kind != Kind::resync) ++printed_;
     return write_stdout(line) && std::fflush(stdout) == 0;
   }
 
@@ -127,110 +152,165 @@ class Deadline {
 
 enum class End { stopped, timed_out, error };
 
-End watch_key(const splinter::Bus &bus, const BusAddress &addr, const std::string &key,
-              const Options &opt, Printer &out) {
-  std::uint64_t since = 0;
-  if (opt.since) {
-    since = *opt.since;
-  } else {
-    // The key's current epoch (0 when absent): no epoch is UINT64_MAX, so the
-    // poll returns it at once.
-    auto now = bus.poll(key, std::numeric_limits<std::uint64_t>::max(), 0);
-    if (!now) { fail("cannot watch '" + escape(key) + "' on", addr, now.status()); return End::error; }
-    since = now.value();
-  }
-  const Deadline deadline(opt.timeout_ms);
-  while (!g_stop && !out.done()) {
-    if (deadline.passed()) return End::timed_out;
-    auto polled = bus.poll(key, since, deadline.slice());
-    if (!polled) {
-      const auto code = polled.status().code();
-      if (code == splinter::Code::timeout || code == splinter::Code::again) continue;
-      fail("cannot watch '" + escape(key) + "' on", addr, polled.status());
-      return End::error;
-    }
+// The value a SET of `key` at `epoch` wrote, if it can still be read: the
+// key's current value when its epoch is still `epoch`, else the history's
+// (splinter_history, on a bus created with --history). nullopt when the
+// value was overwritten (or the key removed) before the watcher read it: a
+// later change of the key then follows in the feed. Any other failure of
+// the read is returned as *failure.
+std::optional<std::string> value_of(const splinter::Bus &bus, const std::string &key, std::uint64_t epoch,
+                                    bool has_history, splinter::Status *failure) {
+  // AGAIN: the writer kept changing the key during the read, so a later
+  // change of it exists; a few tries, then the value counts as overwritten.
+  for (int attempt = 0; attempt < 4; ++attempt) {
     auto got = bus.get(key);
     if (got) {
-      if (got->epoch == since) continue;
-      since = got->epoch;
-      if (!out.print({got->epoch, true, key, std::string(got->text())})) return End::error;
-    } else if (got.status().code() == splinter::Code::not_found) {
-      if (since == 0) continue;  // set and removed again before we looked: no net change
-      since = 0;
-      if (!out.print({bus.epoch(), false, key, {}})) return End::error;
-    } else if (got.status().code() != splinter::Code::again) {
-      fail("cannot read '" + escape(key) + "' from", addr, got.status());
-      return End::error;
+      if (got->epoch == epoch) return std::string(got->text());
+      break;  // newer (a later set): look in the history
     }
+    const auto code = got.status().code();
+    if (code == splinter::Code::not_found) return std::nullopt;  // unset since: the unset follows
+    if (code != splinter::Code::again) { *failure = got.status(); return std::nullopt; }
   }
-  return End::stopped;
+  if (!has_history) return std::nullopt;
+  std::optional<std::string> found;
+  const splinter::Status st = bus.history(key, [&](std::uint64_t e, std::span<const std::byte> v) {
+    if (e > epoch) return true;  // newer: go on to older values
+    if (e == epoch) found.emplace(reinterpret_cast<const char *>(v.data()), v.size());
+    return false;
+  });
+  const auto code = st.code();
+  if (!st && code != splinter::Code::not_found && code != splinter::Code::again) *failure = st;
+  return found;
 }
 
-End watch_bus(const splinter::Bus &bus, const BusAddress &addr, const Options &opt, Printer &out) {
-  // known: the epoch of every key as last reported (or as found at start).
-  std::map<std::string, std::uint64_t> known;
-  std::uint64_t since = opt.since ? *opt.since : bus.epoch();  // read before listing
-  auto initial = bus.list();
-  if (!initial) { fail("cannot list", addr, initial.status()); return End::error; }
-  for (const auto &e : initial.value()) {
-    if (!opt.filter.matches(e.key)) continue;
-    if (!opt.since || e.epoch <= *opt.since) known[e.key] = e.epoch;
-  }
-  const Deadline deadline(opt.timeout_ms);
-  while (!g_stop && !out.done()) {
-    if (deadline.passed()) return End::timed_out;
-    auto polled = bus.poll_bus(since, deadline.slice());
-    if (!polled) {
-      const auto code = polled.status().code();
-      if (code == splinter::Code::timeout || code == splinter::Code::again) continue;
-      fail("cannot watch", addr, polled.status());
-      return End::error;
+// Follows the change feed (splinter_changes) from `since`: poll the bus
+// epoch, then read every change after the last one printed. A key watch is a
+// bus watch of that one key. On COMPACTED (the feed no longer holds the
+// changes after `since`) it says so on stderr and resynchronises: it reads
+// the bus epoch E, prints a `resync` line, then the keys it watches as they
+// are (with epochs <= E; a later one comes again from the feed), and follows
+// the feed from E.
+class Follower {
+ public:
+  Follower(const splinter::Bus &bus, const BusAddress &addr, const Options &opt, Printer &out)
+      : bus_(bus), addr_(addr), opt_(opt), out_(out) {}
+
+  End run() {
+    auto in = bus_.info();
+    if (!in) { fail("cannot watch", addr_, in.status()); return End::error; }
+    has_history_ = in->history_depth > 0;
+    // From now unless --since: every change after the epoch read here.
+    std::uint64_t since = opt_.since ? *opt_.since : bus_.epoch();
+    const Deadline deadline(opt_.timeout_ms);
+    // The first round reads the feed without waiting (--since may be behind).
+    bool skip_wait = opt_.since.has_value();
+    while (!g_stop && !out_.done()) {
+      if (!skip_wait) {
+        if (deadline.passed()) return End::timed_out;
+        auto polled = bus_.poll_bus(since, deadline.slice());
+        if (!polled) {
+          const auto code = polled.status().code();
+          if (code == splinter::Code::timeout || code == splinter::Code::again) continue;
+          fail("cannot watch", addr_, polled.status());
+          return End::error;
+        }
+      }
+      skip_wait = false;
+      std::vector<splinter::Change> batch;
+      std::uint64_t last = since;
+      const splinter::Status st = bus_.changes(
+          since,
+          [&](std::uint64_t epoch, splinter::Op op, std::string_view key) {
+            batch.push_back({epoch, op, std::string(key)});
+            return true;
+          },
+          &last);
+      if (st.code() == splinter::Code::compacted) {
+        const auto resumed = resync(since);
+        if (!resumed) return End::error;
+        since = *resumed;
+        continue;
+      }
+      if (!st) { fail("cannot read the change feed of", addr_, st); return End::error; }
+      for (const splinter::Change &c : batch) {
+        if (g_stop || out_.done()) break;
+        if (!watched(c.key)) continue;
+        if (!print(c)) return End::error;
+      }
+      since = last;
     }
-    // Every mutation after `now` will wake the next poll, so listing after
-    // reading `now` misses nothing; `known` suppresses repeats.
-    const std::uint64_t now = polled.value();
-    auto listed = bus.list();
-    if (!listed) { fail("cannot list", addr, listed.status()); return End::error; }
-    std::vector<Change> changes;
-    std::map<std::string, bool> live;
-    for (const auto &e : listed.value()) {
-      if (!opt.filter.matches(e.key)) continue;
-      live[e.key] = true;
-      const auto it = known.find(e.key);
-      if (it != known.end() && it->second == e.epoch) continue;
-      auto got = bus.get(e.key);
-      if (got) {
-        if (it != known.end() && it->second == got->epoch) continue;
-        // A change after `now` waits for the next round: `list` is no snapshot,
-        // so an earlier change in a slot already passed would print after it.
-        if (got->epoch > now) continue;
-        known[e.key] = got->epoch;
-        changes.push_back({got->epoch, true, e.key, std::string(got->text())});
-      } else if (got.status().code() == splinter::Code::not_found) {
-        live.erase(e.key);  // removed since the list: reported below if it was known
-      } else if (got.status().code() != splinter::Code::again) {
-        fail("cannot read '" + escape(e.key) + "' from", addr, got.status());
-        return End::error;
+    return End::stopped;
+  }
+
+ private:
+  bool watched(const std::string &key) const { return opt_.key ? key == *opt_.key : opt_.filter.matches(key); }
+
+  bool print(const splinter::Change &c) {
+    if (c.op != splinter::Op::set) return out_.print({c.epoch, Kind::unset, c.key, {}});
+    splinter::Status failure;
+    auto value = value_of(bus_, c.key, c.epoch, has_history_, &failure);
+    if (!failure) { fail("cannot read '" + escape(c.key) + "' from", addr_, failure); return false; }
+    if (!value) return out_.print({c.epoch, Kind::overwritten, c.key, {}});
+    return out_.print({c.epoch, Kind::set, c.key, std::move(*value)});
+  }
+
+  // The resynchronisation after COMPACTED at `since`: the epoch to follow
+  // the feed from, or nullopt on a failure (printed).
+  std::optional<std::uint64_t> resync(std::uint64_t since) {
+    const std::uint64_t now = bus_.epoch();  // read before the listing: later changes come again
+    std::string why;
+    if (since > now) {
+      why = "epoch " + std::to_string(since) + " is ahead of the bus (epoch " + std::to_string(now) +
+            "; recreated, or changes lost before a flush)";
+    } else {
+      auto in = bus_.info();
+      const std::string held = in && in->feed_oldest != 0
+                                   ? " (it holds the last " + std::to_string(in->change_ring) +
+                                         " changes, from epoch " + std::to_string(in->feed_oldest) + ")"
+                                   : std::string();
+      why = "the change feed no longer holds the changes after epoch " + std::to_string(since) + held;
+    }
+    message("watch " + addr_.display() + ": " + why + "; resynchronising: a full listing at epoch " +
+            std::to_string(now) + " follows, marked resync");
+    if (!out_.print({now, Kind::resync_start, {}, {}})) return std::nullopt;
+    std::vector<std::string> keys;
+    if (opt_.key) {
+      keys.push_back(*opt_.key);
+    } else {
+      auto listed = bus_.list();
+      if (!listed) { fail("cannot list", addr_, listed.status()); return std::nullopt; }
+      for (const auto &e : listed.value()) {
+        if (opt_.filter.matches(e.key)) keys.push_back(e.key);
+      }
+      std::sort(keys.begin(), keys.end());
+    }
+    for (const std::string &key : keys) {
+      for (int attempt = 0;; ++attempt) {
+        auto got = bus_.get(key);
+        if (got) {
+          // Set after `now`: the feed brings it next.
+          if (got->epoch <= now && !out_.print({got->epoch, Kind::resync, key, std::string(got->text())}))
+            return std::nullopt;
+          break;
+        }
+        const auto code = got.status().code();
+        if (code == splinter::Code::not_found) break;  // removed after `now`: the feed brings it
+        if (code == splinter::Code::again && attempt < 3) continue;
+        if (code == splinter::Code::again) break;  // changing right now: the feed brings it
+        fail("cannot read '" + escape(key) + "' from", addr_, got.status());
+        return std::nullopt;
       }
     }
-    const std::uint64_t removal_epoch = bus.epoch();  // at or after every removal seen
-    for (auto it = known.begin(); it != known.end();) {
-      if (live.count(it->first) == 0) {
-        changes.push_back({removal_epoch, false, it->first, {}});
-        it = known.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    std::stable_sort(changes.begin(), changes.end(),
-                     [](const Change &a, const Change &b) { return a.epoch < b.epoch; });
-    for (const auto &c : changes) {
-      if (!out.print(c)) return End::error;
-    }
-    since = now;
+    return now;
   }
-  return End::stopped;
-}
+
+  const splinter::Bus &bus_;
+  const BusAddress &addr_;
+  const Options &opt_;
+  Printer &out_;
+  bool has_history_ = false;
+};
 
 int run(const Context &ctx, const Options &opt) {
   if (opt.key && opt.filter.active()) {
@@ -240,7 +320,7 @@ int run(const Context &ctx, const Options &opt) {
   return with_bus(ctx, splinter::Role::reader, [&](const BusAddress &addr, splinter::Bus &reader) {
     install_signal_handlers();
     Printer out(opt.json, opt.time, opt.count);
-    const End end = opt.key ? watch_key(reader, addr, *opt.key, opt, out) : watch_bus(reader, addr, opt, out);
+    const End end = Follower(reader, addr, opt, out).run();
     if (end == End::error) return kExitFailure;
     if (end == End::timed_out && opt.count && !out.done()) {
       message("watch " + addr.display() + ": timed out before " + std::to_string(*opt.count) + " changes");
@@ -253,8 +333,8 @@ int run(const Context &ctx, const Options &opt) {
 void declare(Args &args, Options &opt) {
   args.option("key", &opt.key, "Key to watch; without it, the whole bus").type("KEY");
   args.option("--since", &opt.since,
-              "Report changes after this epoch (default: from now); a key watch prints the "
-              "current value at once if its epoch differs")
+              "Report every change after this epoch (default: from now): a watch that printed EPOCH last "
+              "resumes with --since EPOCH, missing nothing and repeating nothing")
       .type("EPOCH");
   args.option("--timeout", &opt.timeout_ms, "Stop after this many milliseconds").type("MS").range(0, INT64_MAX);
   args.option("--count", &opt.count, "Stop after N changes (exit 5 if the timeout comes first)")
@@ -263,16 +343,21 @@ void declare(Args &args, Options &opt) {
   args.flag("--time", &opt.time,
             "Start each line with the local time the change was seen, e.g. 2025-03-01T14:07:09.042+01:00");
   args.flag("--json", &opt.json,
-            "One JSON object per change: {\"epoch\", \"op\", \"key\", \"value\"} (and \"time\" with --time)");
+            "One JSON object per line: {\"epoch\", \"op\", \"key\", \"value\"} (and \"time\" with --time)");
   args.footer(
       "Each change is one line: EPOCH<TAB>set<TAB>KEY<TAB>VALUE or EPOCH<TAB>unset<TAB>KEY (escaped as in C),\n"
-      "flushed at once; --time puts TIME<TAB> first. No change is missed between two lines; a value\n"
-      "overwritten before the watcher could read it shows as one change. For an unset, EPOCH is the bus\n"
-      "epoch when it was seen. --prefix and --match watch only the keys they match (and --count counts\n"
-      "only those).\n"
+      "flushed at once; --time puts TIME<TAB> first. The watch follows the bus's change feed: every change\n"
+      "after --since (default: from now) is printed once, in epoch order, with its own epoch. A set whose\n"
+      "value was overwritten before the watch read it (and that no history holds: create --history) is\n"
+      "EPOCH<TAB>set<TAB>KEY, no VALUE (JSON: \"overwritten\": true); the key's later change follows.\n"
+      "When the feed no longer holds the changes after the epoch the watch follows from (the ring wrapped,\n"
+      "see create --change-ring; or --since is ahead of the bus), the watch says so on stderr and\n"
+      "resynchronises: a line EPOCH<TAB>resync (the bus epoch E), then EPOCH<TAB>resync<TAB>KEY<TAB>VALUE for\n"
+      "each watched key as it is (epochs up to E), then the changes after E. --count does not count resync\n"
+      "lines. --prefix and --match watch only the keys they match (and --count counts only those).\n"
       "Examples:\n  splinterctl --shm demo watch greeting\n"
       "  splinterctl --shm demo watch --match 'sensor.*' --time\n"
-      "  splinterctl --shm demo watch --count 10 --timeout 5000 --json\n"
+      "  splinterctl --shm demo watch --since 1200 --count 10 --timeout 5000 --json\n"
       "Ctrl-C (SIGINT) or SIGTERM ends the watch with exit status 0.");
 }
 

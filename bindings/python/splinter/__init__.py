@@ -23,8 +23,9 @@ reason. A ``pathlib.Path`` as a bus name means a file bus.
 import ctypes
 import enum
 import os
+import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, List, NamedTuple, Optional, Tuple, TypeVar, Union, overload
+from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple, TypeVar, Union, overload
 
 from . import _lib
 
@@ -32,7 +33,7 @@ __version__ = "1.0.0"
 
 __all__ = [
     "__version__", "Backing", "Role", "Status", "Severity", "Fix", "Op", "Bus", "Info", "Entry", "Value", "Change",
-    "Changes", "Finding", "Report",
+    "Changes", "Resync", "Finding", "Report",
     "SplinterError", "NotFoundError", "InvalidArgumentError", "KeyTooLongError", "TooLargeError",
     "BufferTooSmallError", "FullError", "BusyError", "ReadOnlyError", "PollTimeout", "ExistsError",
     "NoBusError", "CorruptError", "VersionError", "AgainError", "SystemCallError", "CompactedError",
@@ -212,7 +213,10 @@ class SystemCallError(SplinterError):
 class CompactedError(SplinterError):
     """changes: the feed no longer holds the change after ``since`` (or ``since``
     is ahead of the bus). Resynchronise: note the bus epoch, read the whole bus
-    (list/get), then follow the feed from that epoch."""
+    (list/get), then follow the feed from that epoch. Raised by watch (without
+    ``resync=True``) with ``since`` set to the epoch the watch followed from."""
+
+    since: Optional[int] = None
 
 
 _ERRORS = {
@@ -255,6 +259,18 @@ class Change(NamedTuple):
     epoch: int
     op: "Op"
     key: bytes
+
+
+class Resync(NamedTuple):
+    """What ``watch(resync=True)`` yields when the feed no longer holds the
+    changes after the epoch it followed from (``since``): the bus epoch read
+    first (``epoch``), then every live key as listed after it, as
+    ``{key: Value(value, epoch)}`` with epochs up to ``epoch`` (a key changed
+    later is left out: the feed brings that change next). Replace what you know
+    of the bus with ``entries``; the changes after ``epoch`` follow."""
+    since: int
+    epoch: int
+    entries: Dict[bytes, "Value"]
 
 
 class Changes(NamedTuple):
@@ -574,6 +590,70 @@ class Bus:
         last = _lib.c_uint64()
         _check(_lib.lib.splinter_changes(self._handle(), since, callback, None, ctypes.byref(last)))
         return Changes(out, last.value)
+
+    def watch(self, since: Optional[int] = None, *, timeout: Optional[float] = None,
+              resync: bool = False) -> Iterator[Union[Change, Resync]]:
+        """A generator of every committed mutation after ``since`` (default: the
+        bus epoch now, when watch is called), as ``Change(epoch, op, key)``, in
+        epoch order, each once, built on poll and changes: it waits with
+        ``poll(since=last)`` and then reads ``changes(last)``, so no mutation is
+        missed however fast the writer goes, as long as the feed still holds it.
+        ``timeout`` (seconds, None = no limit): the longest wait for the next
+        change; when it passes with none the generator ends. Waits are sliced so
+        that Ctrl-C (KeyboardInterrupt) reaches a blocked watch.
+
+        When the feed no longer holds the changes after the epoch the watch
+        follows from (the ring wrapped past it, or ``since`` is ahead of the
+        bus): without ``resync`` the generator raises CompactedError, whose
+        ``since`` is that epoch; with ``resync=True`` it yields a Resync (the
+        bus epoch, then a listing of every key) and follows on from that epoch."""
+        start = self.epoch if since is None else since
+        return self._watch(start, since is not None, timeout, resync)
+
+    def _watch(self, last: int, read_first: bool, timeout: Optional[float],
+               resync: bool) -> Iterator[Union[Change, Resync]]:
+        slice_s = 0.25  # longest single wait, so that signals are seen between slices
+        while True:
+            if not read_first:
+                deadline = None if timeout is None else time.monotonic() + timeout
+                while True:
+                    left = slice_s if deadline is None else min(slice_s, max(0.0, deadline - time.monotonic()))
+                    try:
+                        self.poll(since=last, timeout=left)
+                        break
+                    except (PollTimeout, AgainError):
+                        if deadline is not None and time.monotonic() >= deadline:
+                            return
+            read_first = False
+            try:
+                changes, new_last = self.changes(last)
+            except CompactedError as e:
+                if not resync:
+                    e.since = last
+                    raise
+                epoch = self.epoch  # first: changes after it come again from the feed
+                yield Resync(last, epoch, self._listing(epoch))
+                last = epoch
+                continue
+            for c in changes:
+                yield c
+            last = new_last
+
+    def _listing(self, epoch: int) -> Dict[bytes, Value]:
+        """Every live key with an epoch up to ``epoch`` (a resynchronisation)."""
+        out: Dict[bytes, Value] = {}
+        for e in self.list():
+            for _ in range(4):
+                try:
+                    v = self.get_entry(e.key)
+                except NotFoundError:
+                    break  # removed after epoch: the feed brings the unset
+                except AgainError:
+                    continue  # being changed: retried, else the feed brings the change
+                if v.epoch <= epoch:
+                    out[e.key] = v
+                break
+        return out
 
     def history(self, key: Key) -> List[Value]:
         """The key's current value and up to history_depth earlier ones, newest

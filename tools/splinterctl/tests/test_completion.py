@@ -73,8 +73,12 @@ class Completion(cliutil.CliTest):
         self.assertEqual(sorted(bash_complete(b.flags + ["get", "al"])), ["alpha", "alpine"])
         self.assertEqual(sorted(bash_complete(b.flags + ["get", "beta", "al"])), ["alpha", "alpine"])  # several keys
         self.assertEqual(bash_complete(b.flags + ["unset", "b"]), ["beta"])
+        self.assertEqual(bash_complete(b.flags + ["history", "be"]), ["beta"])
+        self.assertEqual(bash_complete(b.flags + ["history", "beta", "al"]), [])  # one key only
+        self.assertEqual(bash_complete(b.flags + ["create", "--change-ring", ""]), [])  # a number
         self.assertEqual(bash_complete(b.flags + ["set", "alpha", ""]), [])  # a value: nothing to offer
         self.assertEqual(bash_complete(b.flags + ["watch", "--prefix", "be"]), ["beta"])
+        self.assertEqual(bash_complete(b.flags + ["watch", "--since", "al"]), [])  # an epoch
         env = dict(os.environ, SPLINTER_BUS=b.env_spec)
         self.assertEqual(bash_complete(["get", "alph"], env=env), ["alpha"])
 

@@ -36,6 +36,31 @@ class CreateDestroy(cliutil.CliTest):
         self.assertEqual(r.returncode, 64)
         self.assertFalse(b.exists())
 
+    def test_create_takes_the_history_depth_and_the_change_ring(self):
+        b = self.new_bus(create=False)
+        r = b.run("create", "--slots", 16, "--max-value", 64, "--history", 3, "--change-ring", 5)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"3 earlier values per key, a change feed of 8 entries", r.stderr)
+        info = b.info()
+        self.assertEqual((info["history_depth"], info["change_ring"]), (3, 8))  # rounded up to a power of two
+        plain = self.new_bus(create=False)
+        plain.ok("create", "--slots", 16, "--max-value", 64, "--change-ring", 8)
+        self.assertGreater(info["region_size"], plain.info()["region_size"])  # 5 buffers per slot, not 2
+
+    def test_create_defaults_to_no_history_and_the_default_ring(self):
+        info = self.new_bus(slots=16, max_value=64).info()
+        self.assertEqual((info["history_depth"], info["change_ring"]), (0, 1024))  # 16 slots: clamped up to 1024
+        info = self.new_bus(slots=3000, max_value=8).info()
+        self.assertEqual(info["change_ring"], 4096)  # the slots rounded up to a power of two
+
+    def test_create_rejects_history_and_ring_out_of_range(self):
+        b = self.new_bus(create=False)
+        for args in (("--history", 63), ("--change-ring", (1 << 24) + 1), ("--history", -1)):
+            r = b.run("create", "--slots", 4, "--max-value", 4, *args)
+            self.assertEqual(r.returncode, 64, args)
+            self.assertIn(args[0].encode(), r.stderr)
+            self.assertFalse(b.exists())
+
     def test_create_rejects_zero_slots(self):
         b = self.new_bus(create=False)
         self.assertEqual(b.run("create", "--slots", 0, "--max-value", 4).returncode, 64)

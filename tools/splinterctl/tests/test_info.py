@@ -29,8 +29,22 @@ class Info(cliutil.CliTest):
         out = self.new_bus().ok("info").decode()
         for field in ("bus:", "backing:", "format_version:", "slots:", "max_value_size:", "region_size:",
                       "live_keys:", "tombstones:", "load_factor:", "longest_probe:", "bus_epoch:",
-                      "writer:", "waiters:"):
+                      "writer:", "waiters:", "change_feed:", "history_depth:"):
             self.assertIn(field, out)
+
+    def test_info_shows_the_change_feed_and_the_history_depth(self):
+        b = self.new_bus(create=False)
+        b.ok("create", "--slots", 8, "--max-value", 8, "--change-ring", 4, "--history", 2)
+        i = b.info()
+        self.assertEqual((i["change_ring"], i["feed_oldest"], i["history_depth"]), (4, None, 2))
+        self.assertIn(b"change_feed:     4 entries, empty\n", b.ok("info"))
+        for n in range(6):
+            b.ok("set", "k", str(n))
+        i = b.info()
+        self.assertEqual((i["change_ring"], i["feed_oldest"], i["bus_epoch"]), (4, 3, 6))  # holds epochs 3..6
+        out = b.ok("info")
+        self.assertIn(b"change_feed:     4 entries, oldest epoch held 3\n", out)
+        self.assertIn(b"history_depth:   2 earlier values per key\n", out)
 
     def test_info_shows_the_pid_of_a_live_writer(self):
         b = self.new_bus()
