@@ -28,6 +28,9 @@ enum class Id {
   no_checksum_verify,          // get returns values without checking them
   no_slot_word_cross_check,    // the validator trusts every TOMBSTONE/EMPTY/invalid word and a LIVE word's sel (F18 off)
   feed_no_recheck,             // changes() skips the feed entry's re-check (2.9 step 3): a wrapped entry is read torn
+  feed_skips_entry,            // changes() resumes one too far: with since > 0 the change of epoch since + 1 is never given
+  history_oldest_first,        // history() gives the values oldest first instead of newest first
+  history_not_cleared,         // a new key keeps the slot's earlier buffer metas (2.2 step 5): an unset does not end a history
   // END MUTANTS
 };
 
@@ -51,6 +54,9 @@ inline constexpr bool kNoPollSlice = kActive == Id::no_poll_slice;
 inline constexpr bool kNoChecksumVerify = kActive == Id::no_checksum_verify;
 inline constexpr bool kNoSlotWordCrossCheck = kActive == Id::no_slot_word_cross_check;
 inline constexpr bool kFeedNoRecheck = kActive == Id::feed_no_recheck;
+inline constexpr bool kFeedSkipsEntry = kActive == Id::feed_skips_entry;
+inline constexpr bool kHistoryOldestFirst = kActive == Id::history_oldest_first;
+inline constexpr bool kHistoryNotCleared = kActive == Id::history_not_cleared;
 
 }  // namespace splinter::mutant
 
