@@ -184,15 +184,15 @@ struct ChangesSince : Cmd {
   int stop_after;  // 0: no stop (C++ call)
   explicit ChangesSince(const Model &m)
       : since(*rc::gen::mapcat(rc::gen::inRange(0, 6),
-                               [&m](int how) -> rc::Gen<std::uint64_t> {
-                                 const std::uint64_t oldest =
-                                     m.feed.empty() ? m.bus_epoch + 1 : m.feed.front().epoch;
+                               // By value: shrinking may call this after m is gone.
+                               [oldest = m.feed.empty() ? m.bus_epoch + 1 : m.feed.front().epoch,
+                                bus = m.bus_epoch](int how) -> rc::Gen<std::uint64_t> {
                                  switch (how) {
                                    case 0: return rc::gen::just(oldest - 1);
                                    case 1: return rc::gen::just(oldest >= 2 ? oldest - 2 : 0);
-                                   case 2: return rc::gen::just(m.bus_epoch);
-                                   case 3: return rc::gen::just(m.bus_epoch + 1);
-                                   default: return rc::gen::inRange<std::uint64_t>(0, m.bus_epoch + 2);
+                                   case 2: return rc::gen::just(bus);
+                                   case 3: return rc::gen::just(bus + 1);
+                                   default: return rc::gen::inRange<std::uint64_t>(0, bus + 2);
                                  }
                                })),
         stop_after(*rc::gen::weightedOneOf<int>({{3, rc::gen::just(0)}, {1, rc::gen::inRange(1, 4)}})) {}
