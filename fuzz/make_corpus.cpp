@@ -53,11 +53,26 @@ std::string value(std::size_t len, int seed) {
   return v;
 }
 
-// Builds a file bus, runs `fill` on its writer, closes it and returns its bytes.
-Bytes make_bus(std::uint32_t slots, std::uint32_t max_value, const std::function<void(splinter_bus *)> &fill) {
-  const std::string path = fuzz::temp_path("seed");
+// Creates a file bus with these options (change_ring 0: the default).
+splinter_bus *create(const std::string &path, std::uint32_t slots, std::uint32_t max_value, std::uint32_t ring,
+                     std::uint32_t depth) {
+  splinter_options o{};
+  o.size = sizeof o;
+  o.slots = slots;
+  o.max_value_size = max_value;
+  o.mode = 0600;
+  o.change_ring = ring;
+  o.history_depth = depth;
   splinter_bus *w = nullptr;
-  must(splinter_create(&w, SPLINTER_FILE, path.c_str(), slots, max_value, 0600), "create");
+  must(splinter_create_ex(&w, SPLINTER_FILE, path.c_str(), &o), "create");
+  return w;
+}
+
+// Builds a file bus, runs `fill` on its writer, closes it and returns its bytes.
+Bytes make_bus(std::uint32_t slots, std::uint32_t max_value, const std::function<void(splinter_bus *)> &fill,
+               std::uint32_t ring = 0, std::uint32_t depth = 0) {
+  const std::string path = fuzz::temp_path("seed");
+  splinter_bus *w = create(path, slots, max_value, ring, depth);
   fill(w);
   splinter_close(w);
   Bytes img = fuzz::read_image(path);
@@ -69,11 +84,9 @@ Bytes make_bus(std::uint32_t slots, std::uint32_t max_value, const std::function
 // passage through crash point `point`; returns the bytes it left, or nothing
 // if `fill` does not pass the point that often.
 Bytes crashed_bus(std::uint32_t slots, std::uint32_t max_value, const std::function<void(splinter_bus *)> &fill,
-                  int point, int nth) {
+                  int point, int nth, std::uint32_t ring = 0, std::uint32_t depth = 0) {
   const std::string path = fuzz::temp_path("crash");
-  splinter_bus *w = nullptr;
-  must(splinter_create(&w, SPLINTER_FILE, path.c_str(), slots, max_value, 0600), "create");
-  splinter_close(w);
+  splinter_close(create(path, slots, max_value, ring, depth));
   std::fflush(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
@@ -185,6 +198,51 @@ void image_seeds() {
     }, p, 1), fuzz::kFixGeometry | fuzz::kPad | fuzz::kFixHeaderCheck));
   }
 
+  // A change feed of 4 entries that has wrapped many times, and histories of
+  // depth 2 (full, short, one ended by an unset and begun again).
+  const auto feed_fill = [](splinter_bus *w) {
+    for (int i = 0; i < 4; ++i) set(w, "h" + std::to_string(i), static_cast<std::size_t>(3 * i), i);
+    for (int v = 1; v <= 4; ++v) set(w, "h1", static_cast<std::size_t>(4 * v), v);
+    set(w, "h2", 16, 1);
+    unset(w, "h3");
+    set(w, "h3", 5, 9);
+    set(w, "h0", 1, 1);
+  };
+  const Bytes feed = make_bus(6, 16, feed_fill, 4, 2);
+  both("feed-history-6x16", encode(feed));
+  // Control (open_survive): h1's history has three values; given oldest
+  // first, their epochs increase.
+  emit("controls", "open_survive", "history-order", encode(feed));
+  const spec::Geometry fg = *spec::View(feed).geometry();
+  const std::uint64_t fe = spec::View(feed).bus_epoch();
+  // A damaged feed entry: a key byte of the newest (F20: CORRUPT for a
+  // reader; the entry at the bus epoch's index) and the word of an older one.
+  Bytes feed_key = feed;
+  feed_key[fg.feed_off(fe) + 16] ^= 0x04;
+  both("feed-damaged-key", encode(feed_key));
+  Bytes feed_word = feed;
+  feed_word[fg.feed_off(fe - 2) + 1] ^= 0x01;  // the epoch's low byte: the entry names another epoch
+  both("feed-damaged-word", encode(feed_word));
+  // A damaged earlier value of h1 (F19: history gives the newer one, then CORRUPT).
+  Bytes hist = feed;
+  const std::uint32_t hs = slot_of(feed, "h1");
+  const unsigned cur = spec::word_sel(spec::View(hist).word(fg, hs));
+  hist[fg.value_off(hs, fg.back(cur, 1))] ^= 0x10;
+  both("history-damaged", encode(hist));
+  // Writers killed after the feed entry and before the bus epoch store
+  // (section 3: committed, in the feed, the bus epoch one behind), on a ring
+  // of 2 where the entry overwrote the one the bus epoch's predecessor used.
+  both("crash-set-feed-written", encode(crashed_bus(4, 8, [](splinter_bus *w) {
+    set(w, "a", 8, 1);
+    set(w, "b", 8, 2);
+    set(w, "a", 3, 3);
+  }, kSetFeedWritten, 3, 2, 1), fuzz::kFixGeometry | fuzz::kPad | fuzz::kFixHeaderCheck));
+  both("crash-unset-feed-written", encode(crashed_bus(4, 8, [](splinter_bus *w) {
+    set(w, "a", 8, 1);
+    set(w, "a", 4, 2);
+    unset(w, "a");
+  }, kUnsetFeedWritten, 1, 2, 1), fuzz::kFixGeometry | fuzz::kPad | fuzz::kFixHeaderCheck));
+
   // Damage. A torn value whose previous version is intact (rollback), and
   // one with no previous version (drop).
   const spec::Geometry g = *spec::View(mixed).geometry();
@@ -287,8 +345,16 @@ void image_seeds() {
 
 void scribble_seeds() {
   // [fixture][ops]: see region_scribble.cpp for the opcodes.
-  for (std::uint8_t f = 0; f < 4; ++f) {
+  for (std::uint8_t f = 0; f < 6; ++f) {
     const std::string n = "fixture" + std::to_string(f);
+    // The feed and histories: changes from the oldest held, from just behind
+    // the bus epoch and from far behind (COMPACTED), one stopped by its
+    // callback; histories; then a feed entry's word, check and key scribbled.
+    emit("corpus", "region_scribble", n + "-feed",
+         Bytes{f, 13, 0, 0, 0, 13, 0, 5, 0, 13, 0, 2, 2, 14, 0, 0, 14, 0, 1, 14, 0, 4,
+               12, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0,
+               12, 0, 1, 1, 0xff, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0,
+               12, 0, 2, 2, 'x', 0, 0, 0, 0, 0, 0, 0, 13, 0, 4, 0, 14, 0, 1});
     emit("corpus", "region_scribble", n + "-reads",
          Bytes{f, 7, 0, 0, 7, 0, 1, 7, 0, 2, 9, 0, 10, 0, 1, 10, 0, 0, 11, 1, 11, 0, 8, 0, 1, 3});
     Bytes words{f};
@@ -316,8 +382,13 @@ void scribble_seeds() {
     Bytes torn{f};
     for (std::uint8_t s = 0; s < 16; ++s)
       for (std::uint8_t b = 0; b < 2; ++b) torn.insert(torn.end(), {2, s, b, 4, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5});
-    emit("controls", "region_scribble", n + "-torn-values", torn);
+    if (f < 4) emit("controls", "region_scribble", n + "-torn-values", torn);
   }
+  // Controls: fixture 4 (a wrapped ring of 4, depth 2): changes from the
+  // oldest held (since > 0: a walk that skips since + 1 differs from the
+  // reference), and h1's history of three values (given oldest first, it
+  // differs from the reference).
+  emit("controls", "region_scribble", "fixture4-feed-and-history", Bytes{4, 13, 0, 0, 0, 14, 0, 1});
 }
 
 void ops_seeds() {
@@ -345,6 +416,28 @@ void ops_seeds() {
     if (i % 10 == 9) churn.insert(churn.end(), {5, 0, 0, 10, 0});
   }
   emit("corpus", "ops_differential", "churn-16x31", churn);
+  // The feed and histories: geometry bit 7, then the options byte (ring
+  // kRing[bits 0-2], depth kDepth[bits 3-5]); opcode 11 changes (since
+  // selector, stop), 12 history.
+  const std::uint8_t opts = 0x80;
+  Bytes feed{opts | 3 | (3 << 3), 3 | (2 << 3)};  // 4 slots, 8 bytes, ring 4, depth 2
+  for (std::uint8_t i = 0; i < 24; ++i) {
+    feed.insert(feed.end(), {0, static_cast<std::uint8_t>(i % 5), static_cast<std::uint8_t>(i % 9), i});
+    if (i % 4 == 3) feed.insert(feed.end(), {3, static_cast<std::uint8_t>(i % 5)});
+    if (i % 5 == 4) feed.insert(feed.end(), {11, 0, static_cast<std::uint8_t>(i), 0, 0x8b, 0, 1, 2, 12, 1, 0x8c, 4});
+  }
+  feed.insert(feed.end(), {11, 0, 3, 0, 11, 0, 4, 0, 12, 0, 10, 0});
+  emit("corpus", "ops_differential", "feed-and-history-4x8", feed);
+  emit("corpus", "ops_differential", "default-ring-depth-62",
+       Bytes{opts | 2 | (2 << 3), 7 | (7 << 3), 0, 0, 1, 1, 0, 0, 2, 2, 0, 0, 3, 3, 12, 0, 3, 0, 0, 0, 12, 0, 11, 0, 0, 0});
+  // Controls: on one slot, depth 1 (3 buffers), ring 4: set a three times
+  // (every buffer written), unset it, set it again (buffer 0); its history
+  // must hold only the new value (a library that keeps the old metas gives
+  // the third value as its predecessor), and changes from 1 must give epochs
+  // 2..5 (a walk that skips since + 1 gives 3..5).
+  emit("controls", "ops_differential", "history-after-unset-and-feed",
+       Bytes{opts | 0 | max8, 3 | (1 << 3), 0, 0, 2, 1, 0, 0, 3, 2, 0, 0, 1, 5, 3, 0, 0, 0, 4, 3, 12, 0, 11, 0, 9, 0,
+             11, 0, 6, 0});
   // Control: "c" lives past the tombstone "a" leaves; a reader that stops at
   // tombstones loses it.
   emit("controls", "ops_differential", "lookup-past-tombstone", Bytes{slots2 | max8, 0, 0, 5, 1, 0, 2, 6, 2, 3, 0, 2, 2});

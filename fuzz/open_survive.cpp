@@ -4,9 +4,15 @@
 // Oracle: no sanitizer report, no hang, and every status is one the header
 // documents for that call on an existing regular file: open as reader and as
 // writer, list, get of every listed key, poll (timeout 0) of every key and of
-// the bus, info, check, recovery. A value that get returns must also pass an
-// independent checksum (common.h ref_get), so the negative control (the
-// NO_CHECKSUM_VERIFY mutant) is caught.
+// the bus, info, check, recovery, changes and history. A value that get
+// returns must also pass an independent checksum (common.h ref_get), so the
+// negative control (the NO_CHECKSUM_VERIFY mutant) is caught. Whatever the
+// feed and history bytes hold, what changes and history give is well
+// formed: changes gives epochs since + 1, since + 2, ... (each once, in
+// order, at most the bus epoch), ops 1..3 and keys of 1..63 bytes, and
+// reports the last one as *out_last; history gives at most history_depth + 1
+// values, newest first (epochs strictly decreasing, the first the key's
+// epoch as get reads it), none longer than max_value_size.
 //
 // Input: fuzz::decode_image (common.h).
 #include "common.h"
@@ -23,6 +29,78 @@ namespace {
 
 using fuzz::one_of;
 using fuzz::status_name;
+
+// changes(since) on whatever the feed holds: a documented status and a
+// well-formed answer.
+void check_changes(const splinter_bus *bus, std::uint64_t since, std::uint64_t bus_epoch) {
+  struct Ctx {
+    std::uint64_t since, prev, bus;
+    std::size_t n = 0;
+  } ctx{since, since, bus_epoch};
+  std::uint64_t last = 0xdeadbeef;
+  const int rc = splinter_changes(
+      bus, since,
+      [](void *c, std::uint64_t e, int op, const char *key) {
+        auto *x = static_cast<Ctx *>(c);
+        const std::size_t len = std::strlen(key);
+        FUZZ_CHECK(e == x->prev + 1 && e <= x->bus && op >= SPLINTER_OP_SET && op <= 3 && len >= 1 &&
+                       len <= SPLINTER_KEY_MAX,
+                   "changes since %llu: epoch %llu after %llu (bus %llu), op %d, key of %zu bytes",
+                   static_cast<unsigned long long>(x->since), static_cast<unsigned long long>(e),
+                   static_cast<unsigned long long>(x->prev), static_cast<unsigned long long>(x->bus), op, len);
+        x->prev = e;
+        ++x->n;
+        return 0;
+      },
+      &ctx, &last);
+  FUZZ_CHECK(one_of(rc, {SPLINTER_OK, SPLINTER_E_COMPACTED, SPLINTER_E_CORRUPT}), "changes since %llu: %s",
+             static_cast<unsigned long long>(since), status_name(rc));
+  FUZZ_CHECK(last == ctx.prev, "changes since %llu: last %llu, the last change given %llu",
+             static_cast<unsigned long long>(since), static_cast<unsigned long long>(last),
+             static_cast<unsigned long long>(ctx.prev));
+  FUZZ_CHECK(rc != SPLINTER_OK || since >= bus_epoch || ctx.prev == bus_epoch,
+             "changes since %llu: OK, but stopped at %llu before the bus epoch %llu",
+             static_cast<unsigned long long>(since), static_cast<unsigned long long>(ctx.prev),
+             static_cast<unsigned long long>(bus_epoch));
+}
+
+// history(key) on whatever the slot and buffers hold: a documented status
+// and well-formed values.
+void check_history(const splinter_bus *bus, const std::string &key, const splinter_info &info) {
+  struct Ctx {
+    std::vector<std::uint64_t> epochs;
+    std::size_t longest = 0;
+  } ctx;
+  const int rc = splinter_history(
+      bus, key.c_str(),
+      [](void *c, std::uint64_t e, const void *, std::size_t len) {
+        auto *x = static_cast<Ctx *>(c);
+        x->epochs.push_back(e);
+        if (len > x->longest) x->longest = len;
+        return 0;
+      },
+      &ctx);
+  FUZZ_CHECK(one_of(rc, {SPLINTER_OK, SPLINTER_E_NOT_FOUND, SPLINTER_E_CORRUPT}), "history '%s': %s", key.c_str(),
+             status_name(rc));
+  FUZZ_CHECK(ctx.epochs.size() <= info.history_depth + 1u && ctx.longest <= info.max_value_size,
+             "history '%s': %zu values (depth %u), the longest %zu bytes (max %u)", key.c_str(), ctx.epochs.size(),
+             info.history_depth, ctx.longest, info.max_value_size);
+  for (std::size_t i = 1; i < ctx.epochs.size(); ++i)
+    FUZZ_CHECK(ctx.epochs[i] < ctx.epochs[i - 1], "history '%s': value %zu has epoch %llu after %llu: not newest first",
+               key.c_str(), i, static_cast<unsigned long long>(ctx.epochs[i]),
+               static_cast<unsigned long long>(ctx.epochs[i - 1]));
+  if (!ctx.epochs.empty()) {
+    std::uint64_t e = 0;
+    const int gs = splinter_get(bus, key.c_str(), nullptr, 0, nullptr, &e);
+    FUZZ_CHECK(gs == SPLINTER_E_BUFFER || (gs == SPLINTER_OK && e == ctx.epochs[0]) || gs == SPLINTER_E_CORRUPT ||
+                   gs == SPLINTER_E_NOT_FOUND,
+               "history '%s' began at epoch %llu; get: %s", key.c_str(),
+               static_cast<unsigned long long>(ctx.epochs[0]), status_name(gs));
+    if (gs == SPLINTER_OK)
+      FUZZ_CHECK(e == ctx.epochs[0], "history '%s' began at epoch %llu, get reads %llu", key.c_str(),
+                 static_cast<unsigned long long>(ctx.epochs[0]), static_cast<unsigned long long>(e));
+  }
+}
 
 // Reads everything through an open handle; `img` is the file as written.
 void read_all(const splinter_bus *bus, const std::vector<std::uint8_t> &img, bool writer) {
@@ -64,7 +142,16 @@ void read_all(const splinter_bus *bus, const std::vector<std::uint8_t> &img, boo
     std::uint64_t pe = 0;
     const int ps = splinter_poll(bus, e.key.c_str(), 0, 0, &pe);
     FUZZ_CHECK(one_of(ps, {SPLINTER_OK, SPLINTER_E_TIMEOUT}), "poll: %s", status_name(ps));
+    check_history(bus, e.key, info);
   }
+  check_history(bus, "\x01missing", info);
+  // The feed: from the oldest epoch held (info), from 0, just behind the
+  // bus epoch, and past it.
+  const std::uint64_t be = splinter_epoch(bus);
+  check_changes(bus, info.feed_oldest ? info.feed_oldest - 1 : 0, be);
+  check_changes(bus, 0, be);
+  check_changes(bus, be ? be - 1 : 0, be);
+  check_changes(bus, be + 1, be);
   std::uint64_t pe = 0;
   const int ps = splinter_poll(bus, nullptr, splinter_epoch(bus), 0, &pe);
   FUZZ_CHECK(ps == SPLINTER_E_TIMEOUT, "poll of the bus epoch: %s", status_name(ps));

@@ -1,22 +1,28 @@
 // ops_differential -- sequences of operations against a model.
 //
 // The input picks a geometry and drives set / get / unset / list / poll /
-// info / check / flush / reopen through a writer handle and a reader handle
-// of one bus. A std::map is the model: each key's value and epoch, and the
+// info / check / flush / reopen / changes / history through a writer handle
+// and a reader handle of one bus. A std::map is the model: each key's value
+// and epoch, its earlier values (history, bounded by history_depth, ended by
+// an unset), the change feed (the last change_ring {epoch, op, key}), and the
 // bus epoch, which every committed set or unset raises by exactly one.
 //
-// Oracle: every status, value, epoch, listing and count equals the model's
-// (splinter.h is the specification), the bus validates clean after the
+// Oracle: every status, value, epoch, listing, count, change and history
+// equals the model's (splinter.h is the specification): changes gives each
+// mutation after since once, in epoch order, and COMPACTED exactly when
+// since + 1 fell out of the ring; the bus validates clean after the
 // sequence, and reopening the writer (which runs recovery) changes nothing.
 //
-// Input: byte 0 is the geometry (slots, max_value_size, backing); then
-// operations, each an opcode byte and argument bytes (zero past the end).
+// Input: byte 0 is the geometry (slots, max_value_size, backing; bit 7: an
+// options byte follows, change_ring and history_depth, else the defaults);
+// then operations, each an opcode byte and argument bytes (zero past the end).
 #include "common.h"
 
 #include <splinter/splinter.h>
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,6 +33,10 @@ using fuzz::status_name;
 
 constexpr std::uint32_t kSlots[] = {1, 2, 3, 4, 5, 8, 16, 64};
 constexpr std::uint32_t kMaxValue[] = {0, 1, 7, 8, 9, 31, 64, 200};
+// The options byte: change_ring (bits 0-2; 0 = the default, 3 and 5 round
+// up) and history_depth (bits 3-5).
+constexpr std::uint32_t kRing[] = {1, 2, 3, 4, 5, 8, 16, 0};
+constexpr std::uint32_t kDepth[] = {0, 1, 2, 3, 4, 1, 2, SPLINTER_HISTORY_MAX};
 
 // Keys: short ones that collide in small tables, the longest key, bytes
 // outside ASCII, and two invalid keys (empty, one byte too long).
@@ -46,6 +56,13 @@ int key_status(const std::string &k) {
 struct Entry {
   std::string value;
   std::uint64_t epoch = 0;
+  friend bool operator==(const Entry &, const Entry &) = default;
+};
+struct Change {
+  std::uint64_t epoch = 0;
+  int op = 0;
+  std::string key;
+  friend bool operator==(const Change &, const Change &) = default;
 };
 
 class Bytes {
@@ -62,10 +79,22 @@ class Bytes {
 
 class Run {
  public:
-  Run(int backing, std::string name, std::uint32_t slots, std::uint32_t max_value)
-      : backing_(backing), name_(std::move(name)), slots_(slots), max_(max_value) {
-    const int rc = splinter_create(&w_, static_cast<splinter_backing>(backing_), name_.c_str(), slots, max_value, 0600);
+  Run(int backing, std::string name, std::uint32_t slots, std::uint32_t max_value, std::uint32_t ring,
+      std::uint32_t depth)
+      : backing_(backing), name_(std::move(name)), slots_(slots), max_(max_value), depth_(depth) {
+    splinter_options o{};
+    o.size = sizeof o;
+    o.slots = slots;
+    o.max_value_size = max_value;
+    o.mode = 0600;
+    o.change_ring = ring;
+    o.history_depth = depth;
+    const int rc = splinter_create_ex(&w_, static_cast<splinter_backing>(backing_), name_.c_str(), &o);
     if (rc != SPLINTER_OK) fuzz::fail("create %s: %s (%s)", name_.c_str(), status_name(rc), splinter_last_error());
+    // splinter.h: 0 = the slot count rounded up to a power of two, clamped
+    // to 1024..65536; anything else rounded up to a power of two.
+    ring_ = 1;
+    while (ring_ < (ring ? ring : std::min<std::uint32_t>(std::max<std::uint32_t>(slots, 1024), 65536))) ring_ *= 2;
     open_reader();
   }
   ~Run() {
@@ -92,7 +121,15 @@ class Run {
       ++epoch_;
       FUZZ_CHECK(e == epoch_, "set '%s' gave epoch %llu, the model %llu", key.c_str(), static_cast<unsigned long long>(e),
                  static_cast<unsigned long long>(epoch_));
+      std::vector<Entry> &earlier = earlier_[key];
+      if (const auto it = model_.find(key); it != model_.end()) {
+        earlier.insert(earlier.begin(), it->second);
+        if (earlier.size() > depth_) earlier.resize(depth_);
+      } else {
+        earlier.clear();
+      }
       model_[key] = {v, epoch_};
+      log(SPLINTER_OP_SET, key);
     }
     check_epoch();
   }
@@ -108,6 +145,8 @@ class Run {
       FUZZ_CHECK(e == epoch_, "unset '%s' gave epoch %llu, the model %llu", key.c_str(),
                  static_cast<unsigned long long>(e), static_cast<unsigned long long>(epoch_));
       model_.erase(key);
+      earlier_.erase(key);
+      log(SPLINTER_OP_UNSET, key);
     }
     check_epoch();
   }
@@ -176,7 +215,8 @@ class Run {
     FUZZ_CHECK(rc == SPLINTER_OK && in.slots == slots_ && in.max_value_size == max_ && in.live_keys == model_.size() &&
                    in.bus_epoch == epoch_ && in.format_version == SPLINTER_FORMAT_VERSION &&
                    in.role == (h == w_ ? SPLINTER_WRITER : SPLINTER_READER) &&
-                   in.tombstones + in.live_keys <= slots_ && in.longest_probe <= slots_,
+                   in.tombstones + in.live_keys <= slots_ && in.longest_probe <= slots_ && in.change_ring == ring_ &&
+                   in.history_depth == depth_ && in.feed_oldest == (feed_.empty() ? 0 : feed_.front().epoch),
                "info via the %s: %s, %u live (model %zu), epoch %llu (model %llu)", who(h), status_name(rc),
                in.live_keys, model_.size(), static_cast<unsigned long long>(in.bus_epoch),
                static_cast<unsigned long long>(epoch_));
@@ -188,6 +228,73 @@ class Run {
     FUZZ_CHECK(rc == SPLINTER_OK && rep.findings == 0, "check_bus via the %s: %s, %u findings", who(h),
                status_name(rc), rep.findings);
   }
+
+  // changes(since): the model's entries after since, or COMPACTED; the
+  // callback stops the walk (returning 5) after `stop` changes when stop > 0.
+  void changes(const splinter_bus *h, std::uint64_t since, unsigned stop) {
+    struct Ctx {
+      std::vector<Change> got;
+      unsigned stop;
+    } ctx{{}, stop};
+    std::uint64_t last = 0xdeadbeef;
+    const int rc = splinter_changes(
+        h, since,
+        [](void *c, std::uint64_t e, int op, const char *key) {
+          auto *x = static_cast<Ctx *>(c);
+          x->got.push_back({e, op, key});
+          return x->got.size() == x->stop ? 5 : 0;
+        },
+        &ctx, &last);
+    int want = SPLINTER_OK;
+    std::vector<Change> entries;
+    const std::uint64_t oldest = feed_.empty() ? epoch_ + 1 : feed_.front().epoch;
+    if (since > epoch_ || (since < epoch_ && since + 1 < oldest)) want = SPLINTER_E_COMPACTED;
+    if (want == SPLINTER_OK)
+      for (const Change &c : feed_)
+        if (c.epoch > since && (stop == 0 || entries.size() < stop)) entries.push_back(c);
+    if (want == SPLINTER_OK && stop > 0 && entries.size() == stop) want = 5;
+    const std::uint64_t want_last = entries.empty() ? since : entries.back().epoch;
+    FUZZ_CHECK(rc == want, "changes since %llu (stop %u) via the %s: %s, the model says %s (bus epoch %llu, oldest %llu)",
+               static_cast<unsigned long long>(since), stop, who(h), status_name(rc), status_name(want),
+               static_cast<unsigned long long>(epoch_), static_cast<unsigned long long>(oldest));
+    FUZZ_CHECK(ctx.got == entries, "changes since %llu via the %s gave %zu changes (first epoch %llu), the model %zu",
+               static_cast<unsigned long long>(since), who(h), ctx.got.size(),
+               static_cast<unsigned long long>(ctx.got.empty() ? 0 : ctx.got.front().epoch), entries.size());
+    FUZZ_CHECK(last == want_last, "changes since %llu via the %s: last %llu, the model %llu",
+               static_cast<unsigned long long>(since), who(h), static_cast<unsigned long long>(last),
+               static_cast<unsigned long long>(want_last));
+  }
+
+  // history(key): the current value and the earlier ones, newest first.
+  void history(const splinter_bus *h, const std::string &key) {
+    std::vector<Entry> got;
+    const int rc = splinter_history(
+        h, key.c_str(),
+        [](void *c, std::uint64_t e, const void *v, std::size_t len) {
+          static_cast<std::vector<Entry> *>(c)->push_back({std::string(static_cast<const char *>(v), len), e});
+          return 0;
+        },
+        &got);
+    int want = key_status(key);
+    std::vector<Entry> values;
+    const auto it = model_.find(key);
+    if (want == SPLINTER_OK && it == model_.end()) want = SPLINTER_E_NOT_FOUND;
+    if (want == SPLINTER_OK) {
+      values.push_back(it->second);
+      const auto &earlier = earlier_[key];
+      values.insert(values.end(), earlier.begin(), earlier.end());
+    }
+    FUZZ_CHECK(rc == want, "history '%s' via the %s: %s, the model says %s", key.c_str(), who(h), status_name(rc),
+               status_name(want));
+    FUZZ_CHECK(got == values, "history '%s' via the %s: %zu values (first epoch %llu, last %llu), the model %zu (%llu, %llu)",
+               key.c_str(), who(h), got.size(), static_cast<unsigned long long>(got.empty() ? 0 : got.front().epoch),
+               static_cast<unsigned long long>(got.empty() ? 0 : got.back().epoch), values.size(),
+               static_cast<unsigned long long>(values.empty() ? 0 : values.front().epoch),
+               static_cast<unsigned long long>(values.empty() ? 0 : values.back().epoch));
+  }
+
+  // The epoch before the oldest change the feed holds (all of it), or the bus epoch.
+  std::uint64_t feed_start() const { return feed_.empty() ? epoch_ : feed_.front().epoch - 1; }
 
   void reopen(int what) {
     if (what == 0) {
@@ -213,7 +320,12 @@ class Run {
     for (const auto &k : keys()) {
       get(w_, k, max_);
       get(r_, k, max_);
+      history(w_, k);
+      history(r_, k);
     }
+    changes(r_, feed_start(), 0);
+    if (feed_start() > 0) changes(r_, feed_start() - 1, 0);
+    changes(w_, epoch_ + 1, 0);
     list(w_);
     list(r_);
     info(r_);
@@ -237,13 +349,19 @@ class Run {
                static_cast<unsigned long long>(epoch_));
   }
   const char *who(const splinter_bus *h) const { return h == w_ ? "writer" : "reader"; }
+  void log(int op, const std::string &key) {
+    feed_.push_back({epoch_, op, key});
+    while (feed_.size() > ring_) feed_.pop_front();
+  }
 
   int backing_;
   std::string name_;
-  std::uint32_t slots_, max_;
+  std::uint32_t slots_, max_, depth_, ring_ = 1;
   splinter_bus *w_ = nullptr;
   splinter_bus *r_ = nullptr;
   std::map<std::string, Entry> model_;
+  std::map<std::string, std::vector<Entry>> earlier_;  // newest first, at most depth_
+  std::deque<Change> feed_;                            // the last ring_ mutations
   std::uint64_t epoch_ = 0;
 };
 
@@ -255,14 +373,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   const std::uint32_t slots = kSlots[g & 7];
   const std::uint32_t max_value = kMaxValue[(g >> 3) & 7];
   const bool file = (g & 0x40) != 0;
+  const std::uint8_t opt = (g & 0x80) && size > 1 ? data[1] : 0xff;  // 0xff: the defaults
+  const std::uint32_t ring = opt == 0xff ? 0 : kRing[opt & 7];
+  const std::uint32_t depth = opt == 0xff ? 0 : kDepth[(opt >> 3) & 7];
+  const std::size_t skip = (g & 0x80) ? 2 : 1;
+  if (size < skip) return -1;
   Run run(file ? SPLINTER_FILE : SPLINTER_SHM, file ? fuzz::temp_path("ops") : fuzz::shm_name("ops"), slots,
-          max_value);
+          max_value, ring, depth);
   const auto &k = keys();
-  Bytes in(data + 1, size - 1);
+  Bytes in(data + skip, size - skip);
   for (int ops = 0; in.more() && ops < 512; ++ops) {
     const std::uint8_t op = in.u8();
     const std::string &key = k[in.u8() % k.size()];
-    switch (op % 11) {
+    switch ((op & 0x7f) % 13) {
       case 0:
       case 1: {
         const std::size_t len = in.u8() % (max_value + 3);
@@ -296,6 +419,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         break;
       case 9:
         run.get(op & 0x80 ? run.writer() : run.reader(), key, in.u8() % (max_value + 1));
+        break;
+      case 11: {  // since: the feed's start, one before it, the bus epoch, past it, or a small number
+        const std::uint8_t s = in.u8();
+        const std::uint64_t start = run.feed_start();
+        const std::uint64_t since = s % 5 == 0   ? start
+                                    : s % 5 == 1 ? (start ? start - 1 : 0)
+                                    : s % 5 == 2 ? run.epoch()
+                                    : s % 5 == 3 ? run.epoch() + 1
+                                                 : s / 5;
+        run.changes(op & 0x80 ? run.writer() : run.reader(), since, in.u8() % 4);
+        break;
+      }
+      case 12:
+        run.history(op & 0x80 ? run.writer() : run.reader(), key);
         break;
       default:
         run.compare_all();

@@ -2,20 +2,25 @@
 // live mapping between its operations.
 //
 // A few valid buses (several geometries, with overwritten keys, tombstones,
-// a full table) are made once per process and held open as readers; the
-// harness also maps each one read-write, as a buggy co-process would. Each
-// input starts from the bus's pristine bytes and is a sequence of
-// operations: scribbles (a slot word, key, meta or value word, a header
-// word, raw bytes, a consistent re-checksum of a slot, a copy of one slot
-// over another) interleaved with reader calls (get, list, poll, info, epoch,
-// check_bus).
+// a full table, histories and small wrapped change feeds) are made once per
+// process and held open as readers; the harness also maps each one
+// read-write, as a buggy co-process would. Each input starts from the bus's
+// pristine bytes and is a sequence of operations: scribbles (a slot word,
+// key, meta or value word, a header word, raw bytes, a consistent
+// re-checksum of a slot, a copy of one slot over another, a feed entry's
+// word, check or key) interleaved with reader calls (get, list, poll, info,
+// epoch, check_bus, changes, history).
 //
 // Oracle: no crash, hang or out-of-bounds read, and since nothing changes
 // during a reader call, every answer equals what the independent reference
 // reader (spec::get) reads from the same bytes with the geometry the reader
 // captured at open: get gives the same status, bytes and epoch (never AGAIN),
 // list gives LIVE slots in order, poll gives the key's or the bus's epoch,
-// info counts the slots' states.
+// info counts the slots' states; changes gives the reference's status and
+// changes (spec::changes: epochs since + 1 on, increasing, well-formed keys,
+// ops 1..3) and *out_last; history gives the reference's status and values
+// (spec::history: newest first, epochs decreasing, the intact newer ones
+// before a CORRUPT).
 //
 // Input: byte 0 picks the bus; then operations, each an opcode byte and its
 // argument bytes (missing bytes read as zero).
@@ -57,17 +62,24 @@ std::string value_of(const std::string &key, std::size_t len, int version) {
 // Creates a shared-memory bus, runs `fill` with its writer, then keeps a
 // reader handle and a read-write mapping and removes the name.
 template <class Fill>
-Fixture make_fixture(std::uint32_t slots, std::uint32_t max_value, Fill fill) {
+Fixture make_fixture(std::uint32_t slots, std::uint32_t max_value, std::uint32_t ring, std::uint32_t depth, Fill fill) {
   Fixture f;
   const std::string name = fuzz::shm_name("scribble");
   splinter_bus *w = nullptr;
-  int rc = splinter_create(&w, SPLINTER_SHM, name.c_str(), slots, max_value, 0600);
+  splinter_options o{};
+  o.size = sizeof o;
+  o.slots = slots;
+  o.max_value_size = max_value;
+  o.mode = 0600;
+  o.change_ring = ring;
+  o.history_depth = depth;
+  int rc = splinter_create_ex(&w, SPLINTER_SHM, name.c_str(), &o);
   if (rc != SPLINTER_OK) fuzz::fail("create %s: %s (%s)", name.c_str(), status_name(rc), splinter_last_error());
   fill(w, f.keys);
   splinter_close(w);
   rc = splinter_open(&f.reader, SPLINTER_SHM, name.c_str(), SPLINTER_READER);
   if (rc != SPLINTER_OK) fuzz::fail("open %s: %s", name.c_str(), status_name(rc));
-  f.geo = *spec::geometry(slots, max_value, 0, spec::default_ring(slots));  // splinter_create's options
+  f.geo = *spec::geometry(slots, max_value, depth, ring ? ring : spec::default_ring(slots));  // rings are powers of two
   const std::string path = "/dev/shm/" + name;
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) fuzz::fail("open %s failed", path.c_str());
@@ -101,25 +113,43 @@ std::vector<Fixture> &fixtures() {
   static std::vector<Fixture> *all = new std::vector<Fixture>([] {
     std::vector<Fixture> v;
     // 8 slots of 24 bytes: overwrites (both buffers used), a tombstone.
-    v.push_back(make_fixture(8, 24, [](splinter_bus *w, std::vector<std::string> &k) {
+    v.push_back(make_fixture(8, 24, 0, 0, [](splinter_bus *w, std::vector<std::string> &k) {
       for (int i = 0; i < 6; ++i) must_set(w, k, "key" + std::to_string(i), static_cast<std::size_t>(4 * i), 0);
       must_set(w, k, "key1", 24, 1);
       must_set(w, k, "key1", 3, 2);
       must_unset(w, "key2");
     }));
     // A full table of empty values.
-    v.push_back(make_fixture(4, 0, [](splinter_bus *w, std::vector<std::string> &k) {
+    v.push_back(make_fixture(4, 0, 0, 0, [](splinter_bus *w, std::vector<std::string> &k) {
       for (int i = 0; i < 4; ++i) must_set(w, k, "e" + std::to_string(i), 0, 0);
     }));
     // 16 slots of 100 bytes, mostly full: long probe chains, tombstones.
-    v.push_back(make_fixture(16, 100, [](splinter_bus *w, std::vector<std::string> &k) {
+    v.push_back(make_fixture(16, 100, 0, 0, [](splinter_bus *w, std::vector<std::string> &k) {
       for (int i = 0; i < 14; ++i) must_set(w, k, "chain/" + std::to_string(i), static_cast<std::size_t>(7 * i), 0);
       for (int i = 0; i < 14; i += 4) must_unset(w, "chain/" + std::to_string(i));
       for (int i = 1; i < 14; i += 3) must_set(w, k, "chain/" + std::to_string(i), 100, 1);
     }));
     // One slot, one key.
-    v.push_back(make_fixture(1, 9, [](splinter_bus *w, std::vector<std::string> &k) {
+    v.push_back(make_fixture(1, 9, 0, 0, [](splinter_bus *w, std::vector<std::string> &k) {
       must_set(w, k, "only", 9, 0);
+    }));
+    // Histories of depth 2 and a feed of 4 entries that has wrapped: keys
+    // overwritten 1-4 times, one unset and set again (a history ended).
+    v.push_back(make_fixture(6, 16, 4, 2, [](splinter_bus *w, std::vector<std::string> &k) {
+      for (int i = 0; i < 4; ++i) must_set(w, k, "h" + std::to_string(i), static_cast<std::size_t>(3 * i), 0);
+      for (int n = 1; n <= 4; ++n) must_set(w, k, "h1", static_cast<std::size_t>(4 * n), n);
+      must_set(w, k, "h2", 16, 1);
+      must_unset(w, "h3");
+      must_set(w, k, "h3", 5, 9);
+      must_set(w, k, "h0", 1, 1);
+    }));
+    // Depth 4, a ring of 2 and of one slot's worth of churn: every entry
+    // overwritten many times, the newest an unset.
+    v.push_back(make_fixture(3, 8, 2, 4, [](splinter_bus *w, std::vector<std::string> &k) {
+      for (int n = 0; n < 6; ++n) must_set(w, k, "x", static_cast<std::size_t>(n), n);
+      must_set(w, k, "y", 8, 0);
+      must_set(w, k, "y", 7, 1);
+      must_unset(w, "y");
     }));
     return v;
   }());
@@ -210,6 +240,81 @@ void do_info(const Fixture &f) {
   FUZZ_CHECK(splinter_epoch(f.reader) == spec::View(img).bus_epoch(), "epoch differs from the image");
 }
 
+void do_changes(const Fixture &f, std::uint64_t since, unsigned stop) {
+  const auto img = snapshot(f);
+  const spec::Changes ref = spec::changes(img, f.geo, since);
+  struct Ctx {
+    std::vector<spec::Change> got;
+    unsigned stop;
+  } ctx{{}, stop};
+  std::uint64_t last = 0xdeadbeef;
+  const int rc = splinter_changes(
+      f.reader, since,
+      [](void *c, std::uint64_t e, int op, const char *key) {
+        auto *x = static_cast<Ctx *>(c);
+        x->got.push_back({e, static_cast<unsigned>(op), key});
+        return x->got.size() == x->stop ? 3 : 0;
+      },
+      &ctx, &last);
+  // Well formed whatever the bytes: epochs since + 1 on, each once, in
+  // order; ops 1..3; keys 1..63 bytes.
+  std::uint64_t prev = since;
+  for (const auto &c : ctx.got) {
+    FUZZ_CHECK(c.epoch == prev + 1 && c.op >= SPLINTER_OP_SET && c.op <= 3 && !c.key.empty() &&
+                   c.key.size() <= SPLINTER_KEY_MAX,
+               "changes since %llu: epoch %llu after %llu, op %u, key of %zu bytes", static_cast<unsigned long long>(since),
+               static_cast<unsigned long long>(c.epoch), static_cast<unsigned long long>(prev), c.op, c.key.size());
+    prev = c.epoch;
+  }
+  FUZZ_CHECK(last == prev, "changes since %llu: last %llu, the last change given %llu",
+             static_cast<unsigned long long>(since), static_cast<unsigned long long>(last),
+             static_cast<unsigned long long>(prev));
+  // And exactly the reference's answer (a stop cuts it short).
+  std::vector<spec::Change> want = ref.changes;
+  int want_rc = ref.status;
+  if (stop > 0 && want.size() >= stop) {
+    want.resize(stop);
+    want_rc = 3;
+  }
+  FUZZ_CHECK(rc == want_rc, "changes since %llu (stop %u): %s, the reference %s after %zu changes",
+             static_cast<unsigned long long>(since), stop, status_name(rc), status_name(ref.status), ref.changes.size());
+  FUZZ_CHECK(ctx.got.size() == want.size(), "changes since %llu: %zu changes, the reference %zu",
+             static_cast<unsigned long long>(since), ctx.got.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i)
+    FUZZ_CHECK(ctx.got[i].epoch == want[i].epoch && ctx.got[i].op == want[i].op && ctx.got[i].key == want[i].key,
+               "changes since %llu: change %zu is (%llu, %u, '%s'), the reference (%llu, %u, '%s')",
+               static_cast<unsigned long long>(since), i, static_cast<unsigned long long>(ctx.got[i].epoch),
+               ctx.got[i].op, ctx.got[i].key.c_str(), static_cast<unsigned long long>(want[i].epoch), want[i].op,
+               want[i].key.c_str());
+}
+
+void do_history(const Fixture &f, const std::string &key) {
+  const auto img = snapshot(f);
+  const spec::History ref = spec::history(img, f.geo, key);
+  using Values = std::vector<std::pair<std::uint64_t, std::vector<std::uint8_t>>>;
+  Values got;
+  const int rc = splinter_history(
+      f.reader, key.c_str(),
+      [](void *c, std::uint64_t e, const void *v, std::size_t len) {
+        const auto *b = static_cast<const std::uint8_t *>(v);
+        static_cast<Values *>(c)->emplace_back(e, std::vector<std::uint8_t>(b, b + len));
+        return 0;
+      },
+      &got);
+  // Well formed whatever the bytes: at most history_depth + 1 values, newest
+  // first (epochs strictly decreasing), none longer than max_value_size.
+  FUZZ_CHECK(got.size() <= f.geo.history_depth + 1u, "history '%s': %zu values, depth %u", key.c_str(), got.size(),
+             f.geo.history_depth);
+  for (std::size_t i = 0; i < got.size(); ++i)
+    FUZZ_CHECK(got[i].second.size() <= f.geo.max_value && (i == 0 || got[i].first < got[i - 1].first),
+               "history '%s': value %zu of %zu bytes at epoch %llu", key.c_str(), i, got[i].second.size(),
+               static_cast<unsigned long long>(got[i].first));
+  FUZZ_CHECK(rc == ref.status, "history '%s': %s after %zu values, the reference %s after %zu", key.c_str(),
+             status_name(rc), got.size(), status_name(ref.status), ref.values.size());
+  FUZZ_CHECK(got == ref.values, "history '%s': %zu values, the reference %zu (or other bytes or epochs)", key.c_str(),
+             got.size(), ref.values.size());
+}
+
 void do_check(const Fixture &f) {
   const auto img = snapshot(f);
   splinter_report rep{};
@@ -235,7 +340,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   for (int ops = 0; in.more() && ops < 256; ++ops) {
     const std::uint8_t op = in.u8();
     const std::uint32_t slot = in.u8() % g.slots;
-    switch (op % 12) {
+    switch (op % 15) {
       case 0:  // a slot word: word, hash, key words, meta words
         write64(f, g.slot_off(slot) + 8u * (in.u8() % (spec::kSlotSize / 8)), in.u64());
         break;
@@ -295,6 +400,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         }
         break;
       }
+      case 12: {  // a word of a feed entry (its word, check or key), by ring index
+        const std::uint64_t e = in.u8();
+        write64(f, g.feed_off(e) + 8u * (in.u8() % (spec::kFeedEntry / 8)), in.u64());
+        break;
+      }
+      case 13: {  // changes since the feed's oldest - 1, around the bus epoch, or any since
+        const std::uint8_t how = in.u8();
+        const std::uint64_t bus = spec::View(snapshot(f)).bus_epoch();
+        const std::uint64_t oldest = bus >= g.ring ? bus - g.ring + 1 : 1;
+        const std::uint64_t since = how % 4 == 0 ? oldest - 1 : how % 4 == 1 ? bus - std::min<std::uint64_t>(bus, how / 4) : how % 4 == 2 ? oldest + how / 4 : in.u64();
+        do_changes(f, since, in.u8() % 4);
+        break;
+      }
+      case 14:
+        do_history(f, f.keys[in.u8() % f.keys.size()]);
+        break;
       default:
         // check_bus is capped per input: on a bus epoch below a slot epoch
         // (F13) the validator yields the CPU up to 64 times to let a live
@@ -306,7 +427,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     }
   }
   // Whatever the scribbles left, a final pass over every key.
-  for (const auto &key : f.keys) do_get(f, key, g.max_value + 1);
+  for (const auto &key : f.keys) {
+    do_get(f, key, g.max_value + 1);
+    do_history(f, key);
+  }
   do_list(f);
+  const std::uint64_t bus = spec::View(snapshot(f)).bus_epoch();
+  do_changes(f, bus >= g.ring ? bus - g.ring : 0, 0);
   return 0;
 }

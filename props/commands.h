@@ -162,12 +162,135 @@ struct Info : Cmd {
     const splinter_info &i = r.value();
     if (i.slots != s0.slots || i.max_value_size != s0.max_value || i.live_keys != s0.kv.size() ||
         i.bus_epoch != s0.bus_epoch || i.role != SPLINTER_WRITER ||
-        i.backing != static_cast<std::uint32_t>(sut.backing()))
+        i.backing != static_cast<std::uint32_t>(sut.backing()) || i.change_ring != s0.change_ring ||
+        i.history_depth != s0.history_depth || i.feed_oldest != s0.feed_oldest())
       RC_FAIL("info differs from the model: live " + std::to_string(i.live_keys) + " epoch " +
-              std::to_string(i.bus_epoch));
+              std::to_string(i.bus_epoch) + " ring " + std::to_string(i.change_ring) + " depth " +
+              std::to_string(i.history_depth) + " feed_oldest " + std::to_string(i.feed_oldest) + " (model " +
+              std::to_string(s0.feed_oldest()) + ")");
     sut.verify(s0);
   }
   void show(std::ostream &os) const override { os << "info"; }
+};
+
+// changes(since): every committed mutation after since, each once, in epoch
+// order, with its op and key; COMPACTED exactly when since + 1 fell out of
+// the ring (or since is ahead of the bus). since is drawn around the ring's
+// edges: the oldest held, one before it, the bus epoch, past it, or any.
+// With a stop, through the C API: the callback returns 7 after that many
+// changes, and changes returns 7 with *out_last at the last one given.
+struct ChangesSince : Cmd {
+  std::uint64_t since;
+  int stop_after;  // 0: no stop (C++ call)
+  explicit ChangesSince(const Model &m)
+      : since(*rc::gen::mapcat(rc::gen::inRange(0, 6),
+                               // By value: shrinking may call this after m is gone.
+                               [oldest = m.feed.empty() ? m.bus_epoch + 1 : m.feed.front().epoch,
+                                bus = m.bus_epoch](int how) -> rc::Gen<std::uint64_t> {
+                                 switch (how) {
+                                   case 0: return rc::gen::just(oldest - 1);
+                                   case 1: return rc::gen::just(oldest >= 2 ? oldest - 2 : 0);
+                                   case 2: return rc::gen::just(bus);
+                                   case 3: return rc::gen::just(bus + 1);
+                                   default: return rc::gen::inRange<std::uint64_t>(0, bus + 2);
+                                 }
+                               })),
+        stop_after(*rc::gen::weightedOneOf<int>({{3, rc::gen::just(0)}, {1, rc::gen::inRange(1, 4)}})) {}
+  void run(const Model &s0, Sut &sut) const override {
+    const ExpectChanges want = model_changes(s0, since);
+    if (stop_after == 0) {
+      verify_changes(sut.writer, s0, since, "writer");
+    } else {
+      struct Ctx {
+        std::vector<FeedEntry> got;
+        int stop_after;
+      } ctx{{}, stop_after};
+      std::uint64_t last = 0xdeadbeef;
+      const int st = splinter_changes(
+          sut.writer.c_handle(), since,
+          [](void *c, std::uint64_t e, int op, const char *key) {
+            auto *x = static_cast<Ctx *>(c);
+            x->got.push_back(FeedEntry{e, op, key});
+            return static_cast<int>(x->got.size()) == x->stop_after ? 7 : 0;
+          },
+          &ctx, &last);
+      const std::string call = "changes(since " + std::to_string(since) + ", stop after " +
+                               std::to_string(stop_after) + ")";
+      std::vector<FeedEntry> entries = want.entries;
+      std::uint64_t want_last = want.last;
+      int want_st = want.code == Code::ok ? SPLINTER_OK : static_cast<int>(want.code);
+      if (want.code == Code::ok && entries.size() >= static_cast<std::size_t>(stop_after)) {
+        entries.resize(static_cast<std::size_t>(stop_after));
+        want_last = entries.back().epoch;
+        want_st = 7;
+      }
+      if (st != want_st)
+        RC_FAIL(call + " = " + std::to_string(st) + ", model says " + std::to_string(want_st) + " (" + last_error() + ")");
+      if (ctx.got != entries)
+        RC_FAIL(call + " gave the wrong changes\n  got:  " + show_entries(ctx.got) + "\n  model:" + show_entries(entries));
+      if (last != want_last)
+        RC_FAIL(call + ": last = " + std::to_string(last) + ", model says " + std::to_string(want_last));
+      if (want_st == 7) ++stats().changes_stopped;
+    }
+    if (want.code == Code::compacted) ++stats().changes_compacted;
+    if (want.code == Code::ok) ++stats().changes_ok;
+    stats().changes_entries += want.entries.size();
+    sut.verify(s0);
+  }
+  void show(std::ostream &os) const override {
+    os << "changes(since " << since << (stop_after ? ", stop after " + std::to_string(stop_after) : std::string())
+       << ")";
+  }
+};
+
+// history(key): the current value and up to history_depth earlier ones,
+// newest first, each with its epoch, since the key was last created;
+// NOT_FOUND when absent (also after unset). With a stop, through the C API:
+// the callback returns 9 after that many values, and history returns 9.
+struct HistoryOf : Cmd {
+  std::string key;
+  int stop_after;  // 0: no stop (C++ call)
+  explicit HistoryOf(const Model &m)
+      : key(*gen_key(m, 4)),
+        stop_after(*rc::gen::weightedOneOf<int>({{3, rc::gen::just(0)}, {1, rc::gen::inRange(1, 4)}})) {}
+  void run(const Model &s0, Sut &sut) const override {
+    const std::vector<Stored> want = s0.history(key);
+    if (stop_after == 0) {
+      verify_history(sut.writer, s0, key, "writer");
+    } else {
+      struct Ctx {
+        std::vector<Stored> got;
+        int stop_after;
+      } ctx{{}, stop_after};
+      const int st = splinter_history(
+          sut.writer.c_handle(), key.c_str(),
+          [](void *c, std::uint64_t e, const void *v, std::size_t len) {
+            auto *x = static_cast<Ctx *>(c);
+            x->got.push_back(Stored{std::string(static_cast<const char *>(v), len), e});
+            return static_cast<int>(x->got.size()) == x->stop_after ? 9 : 0;
+          },
+          &ctx);
+      const std::string call = "history(" + quoted(key) + ", stop after " + std::to_string(stop_after) + ")";
+      std::vector<Stored> values = want;
+      int want_st = want.empty() ? SPLINTER_E_NOT_FOUND : SPLINTER_OK;
+      if (values.size() >= static_cast<std::size_t>(stop_after)) {
+        values.resize(static_cast<std::size_t>(stop_after));
+        want_st = 9;
+      }
+      if (st != want_st)
+        RC_FAIL(call + " = " + std::to_string(st) + ", model says " + std::to_string(want_st) + " (" + last_error() + ")");
+      if (ctx.got != values)
+        RC_FAIL(call + " differs from the model\n  got:  " + show_values(ctx.got) + "\n  model:" + show_values(values));
+      if (want_st == 9) ++stats().history_stopped;
+    }
+    ++(want.empty() ? stats().history_not_found : stats().histories);
+    stats().history_values += want.size();
+    sut.verify(s0);
+  }
+  void show(std::ostream &os) const override {
+    os << "history(" << quoted(key) << (stop_after ? ", stop after " + std::to_string(stop_after) : std::string())
+       << ")";
+  }
 };
 
 // close + open as writer: everything survives, the epoch included.
@@ -231,13 +354,15 @@ struct KeyTooLong : Cmd {
 struct Recreate : Cmd {
   Geometry g;
   explicit Recreate(const Model &) : g(*gen_geometry()) {}
-  void apply(Model &m) const override { m = Model::fresh(g.slots, g.max_value); }
+  void apply(Model &m) const override { m = Model::fresh(g); }
   void run(const Model &s0, Sut &sut) const override {
-    sut.recreate(g.slots, g.max_value);
+    sut.recreate(g);
     sut.verify(nextState(s0));
   }
   void show(std::ostream &os) const override {
-    os << "destroy + create(slots " << g.slots << ", max value " << g.max_value << ")";
+    os << "destroy + create(";
+    showValue(g, os);
+    os << ")";
   }
 };
 

@@ -14,6 +14,7 @@
 #include <rapidcheck.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -21,22 +22,29 @@
 
 namespace splinter::props {
 
-struct Geometry {
-  std::uint32_t slots = 1;
-  std::uint32_t max_value = 0;
-};
-
 inline void showValue(const Geometry &g, std::ostream &os) {
-  os << "slots " << g.slots << ", max value " << g.max_value;
+  os << "slots " << g.slots << ", max value " << g.max_value << ", change ring " << g.change_ring
+     << ", history depth " << g.history_depth;
 }
 
+// Small rings (1..8 entries, also sizes that round up) so that the feed
+// wraps within a test case, sometimes a larger one or the default (0);
+// history depths 0..4 (so histories fill and drop their oldest), rarely
+// the maximum.
 inline rc::Gen<Geometry> gen_geometry() {
   return rc::gen::apply(
-      [](std::uint32_t slots, std::uint32_t max_value) { return Geometry{slots, max_value}; },
+      [](std::uint32_t slots, std::uint32_t max_value, std::uint32_t ring, std::uint32_t depth) {
+        return Geometry{slots, max_value, ring, depth};
+      },
       rc::gen::weightedOneOf<std::uint32_t>({{6, rc::gen::inRange<std::uint32_t>(1, 9)},
                                              {2, rc::gen::inRange<std::uint32_t>(1, 65)}}),
       rc::gen::weightedOneOf<std::uint32_t>({{3, rc::gen::inRange<std::uint32_t>(0, 17)},
-                                             {2, rc::gen::inRange<std::uint32_t>(0, 301)}}));
+                                             {2, rc::gen::inRange<std::uint32_t>(0, 301)}}),
+      rc::gen::weightedOneOf<std::uint32_t>({{6, rc::gen::inRange<std::uint32_t>(1, 9)},
+                                             {1, rc::gen::inRange<std::uint32_t>(9, 65)},
+                                             {1, rc::gen::just<std::uint32_t>(0)}}),
+      rc::gen::weightedOneOf<std::uint32_t>({{8, rc::gen::inRange<std::uint32_t>(0, 5)},
+                                             {1, rc::gen::just<std::uint32_t>(SPLINTER_HISTORY_MAX)}}));
 }
 
 // Any byte but NUL.
@@ -46,7 +54,20 @@ inline rc::Gen<char> gen_key_byte() {
 
 // A fresh key: mostly one or two letters of a small alphabet (so that keys
 // recur), sometimes 1..63 arbitrary non-NUL bytes.
+// SPLINTER_PROPS_ONE_KEY=1 makes every key "k" (a negative control uses it:
+// one key alone never meets another's old values in its slot, which the
+// validator would flag, so only the history model can catch a history that
+// survives an unset).
+inline bool one_key() {
+  static const bool one = [] {
+    const char *env = std::getenv("SPLINTER_PROPS_ONE_KEY");
+    return env != nullptr && std::string(env) == "1";
+  }();
+  return one;
+}
+
 inline rc::Gen<std::string> gen_fresh_key() {
+  if (one_key()) return rc::gen::just(std::string("k"));
   return rc::gen::weightedOneOf<std::string>(
       {{3, rc::gen::mapcat(rc::gen::inRange(1, 3), [](int n) {
           return rc::gen::container<std::string>(static_cast<std::size_t>(n),
@@ -86,7 +107,9 @@ inline rc::Gen<std::string> gen_value(const Model &m, bool allow_too_large) {
 inline rc::Gen<int> gen_set_crash_point(const Model &m, const std::string &key) {
   std::vector<int> points;
   for (const int p : crash_points())
-    if (p >= test::kSetFenced && p <= test::kSetEpochPublished && set_reaches(m, key, p)) points.push_back(p);
+    if (((p >= test::kSetFenced && p <= test::kSetEpochPublished) || p == test::kSetFeedWritten) &&
+        set_reaches(m, key, p))
+      points.push_back(p);
   return points.empty() ? rc::gen::just(0) : rc::gen::elementOf(points);
 }
 
@@ -94,7 +117,8 @@ inline rc::Gen<int> gen_set_crash_point(const Model &m, const std::string &key) 
 inline rc::Gen<int> gen_unset_crash_point() {
   std::vector<int> points;
   for (const int p : crash_points())
-    if (p >= test::kUnsetCommitted && p <= test::kUnsetReclaimStep) points.push_back(p);
+    if ((p >= test::kUnsetCommitted && p <= test::kUnsetReclaimStep) || p == test::kUnsetFeedWritten)
+      points.push_back(p);
   return points.empty() ? rc::gen::just(0) : rc::gen::elementOf(points);
 }
 

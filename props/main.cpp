@@ -24,6 +24,11 @@ class Coverage : public ::testing::Environment {
                 "unset done before its reclaim crash point %lu; longest probe %lu, most tombstones %lu\n",
                 s.commands, s.sets_ok, s.full, s.too_large, s.unsets_ok, s.not_found, s.crash_old + s.crash_new,
                 s.crash_old, s.crash_new, s.crash_lagging, s.reclaim_not_reached, s.probe_max, s.tombstones_max);
+    std::printf("props feed and history: changes OK %lu (%lu entries), COMPACTED %lu, stopped by the callback %lu; "
+                "verified states with a wrapped ring %lu; history of a live key %lu (%lu values), NOT_FOUND %lu, "
+                "stopped %lu; longest history %lu\n",
+                s.changes_ok, s.changes_entries, s.changes_compacted, s.changes_stopped, s.ring_wraps, s.histories,
+                s.history_values, s.history_not_found, s.history_stopped, s.history_longest);
   }
 };
 }  // namespace

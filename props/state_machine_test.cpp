@@ -14,8 +14,8 @@ namespace {
 
 void run_state_machine(Backing backing) {
   const Geometry g = *gen_geometry();
-  const Model initial = Model::fresh(g.slots, g.max_value);
-  Sut sut(backing, g.slots, g.max_value);
+  const Model initial = Model::fresh(g);
+  Sut sut(backing, g);
   sut.verify(initial);
   // Weights by repetition: mutations most often, crashes and lifecycle less.
   // SPLINTER_PROPS_CRASH_POINTS=none leaves the crash commands out (a
@@ -23,13 +23,13 @@ void run_state_machine(Backing backing) {
   if (crash_points().empty()) {
     rc::state::check(initial, sut,
                      rc::state::gen::execOneOfWithArgs<Set, Set, Set, Set, Unset, Unset, Get, Get, Poll, Info,
-                                                       ReopenWriter, ReaderView, SecondWriter, KeyTooLong,
-                                                       Recreate>());
+                                                       ChangesSince, HistoryOf, ReopenWriter, ReaderView, SecondWriter,
+                                                       KeyTooLong, Recreate>());
   } else {
     rc::state::check(initial, sut,
                      rc::state::gen::execOneOfWithArgs<Set, Set, Set, Set, Unset, Unset, Get, Get, Poll, Info,
-                                                       ReopenWriter, ReaderView, SecondWriter, KeyTooLong,
-                                                       Recreate, CrashSet, CrashSet, CrashUnset>());
+                                                       ChangesSince, HistoryOf, ReopenWriter, ReaderView, SecondWriter,
+                                                       KeyTooLong, Recreate, CrashSet, CrashSet, CrashUnset>());
   }
 }
 

@@ -29,7 +29,7 @@ std::string escape(const std::string &bytes) {
   return out;
 }
 
-Sut::Sut(Backing backing, std::uint32_t slots, std::uint32_t max_value) : backing_(backing) {
+Sut::Sut(Backing backing, const Geometry &g) : backing_(backing) {
   static int counter = 0;
   const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(counter++);
   if (backing == Backing::shm) {
@@ -41,7 +41,7 @@ Sut::Sut(Backing backing, std::uint32_t slots, std::uint32_t max_value) : backin
     dir_ = d;
     name_ = dir_ + "/bus-" + tag;
   }
-  create(slots, max_value);
+  create(g);
 }
 
 Sut::~Sut() {
@@ -53,20 +53,26 @@ Sut::~Sut() {
   }
 }
 
-void Sut::create(std::uint32_t slots, std::uint32_t max_value) {
-  auto r = Bus::create(backing_, name_, slots, max_value);
+void Sut::create(const Geometry &g) {
+  Options o;
+  o.slots = g.slots;
+  o.max_value_size = g.max_value;
+  o.change_ring = g.change_ring;
+  o.history_depth = g.history_depth;
+  auto r = Bus::create(backing_, name_, o);
   if (!r.ok()) {
-    RC_FAIL(std::string("create(") + std::to_string(slots) + ", " + std::to_string(max_value) +
+    RC_FAIL(std::string("create(slots ") + std::to_string(g.slots) + ", max " + std::to_string(g.max_value) +
+            ", ring " + std::to_string(g.change_ring) + ", depth " + std::to_string(g.history_depth) +
             ") failed: " + r.status().name() + ": " + last_error());
   }
   writer = std::move(r.value());
 }
 
-void Sut::recreate(std::uint32_t slots, std::uint32_t max_value) {
+void Sut::recreate(const Geometry &g) {
   writer.close();
   const Status st = Bus::destroy(backing_, name_);
   if (!st.ok()) RC_FAIL(std::string("destroy failed: ") + st.name() + ": " + last_error());
-  create(slots, max_value);
+  create(g);
 }
 
 void Sut::reopen_writer() {
@@ -74,6 +80,57 @@ void Sut::reopen_writer() {
   auto r = Bus::open(backing_, name_, Role::writer);
   if (!r.ok()) RC_FAIL(std::string("writer open failed: ") + r.status().name() + ": " + last_error());
   writer = std::move(r.value());
+}
+
+std::string show_entries(const std::vector<FeedEntry> &entries) {
+  std::ostringstream os;
+  for (const FeedEntry &f : entries)
+    os << " e" << f.epoch << (f.op == SPLINTER_OP_SET ? " set " : f.op == SPLINTER_OP_UNSET ? " unset " : " op?")
+       << '"' << escape(f.key) << '"';
+  return entries.empty() ? " (none)" : os.str();
+}
+
+std::string show_values(const std::vector<Stored> &values) {
+  std::ostringstream os;
+  for (const Stored &v : values) os << " e" << v.epoch << " \"" << escape(v.value) << '"';
+  return values.empty() ? " (none)" : os.str();
+}
+
+void verify_changes(const Bus &handle, const Model &m, std::uint64_t since, const std::string &who) {
+  const ExpectChanges want = model_changes(m, since);
+  const std::string call = who + ": changes(since " + std::to_string(since) + ") with bus epoch " +
+                           std::to_string(m.bus_epoch) + ", ring " + std::to_string(m.change_ring);
+  std::vector<FeedEntry> got;
+  std::uint64_t last = 0xdeadbeef;
+  const Status st = handle.changes(
+      since,
+      [&](std::uint64_t e, Op op, std::string_view key) {
+        got.push_back(FeedEntry{e, static_cast<int>(op), std::string(key)});
+        return true;
+      },
+      &last);
+  if (st.code() != want.code)
+    RC_FAIL(call + " = " + st.name() + ", model says " + Status(want.code).name() + " (" + last_error() +
+            ")\n  got:  " + show_entries(got) + "\n  model feed:" + show_entries({m.feed.begin(), m.feed.end()}));
+  if (got != want.entries)
+    RC_FAIL(call + " gave the wrong changes\n  got:  " + show_entries(got) + "\n  model:" + show_entries(want.entries));
+  if (last != want.last)
+    RC_FAIL(call + ": last = " + std::to_string(last) + ", model says " + std::to_string(want.last));
+}
+
+void verify_history(const Bus &handle, const Model &m, const std::string &key, const std::string &who) {
+  const std::vector<Stored> want = m.history(key);
+  const std::string call = who + ": history(\"" + escape(key) + "\")";
+  auto r = handle.history(key);
+  if (want.empty()) {
+    if (r.status().code() != Code::not_found) RC_FAIL(call + " of an absent key = " + r.status().name());
+    return;
+  }
+  if (!r.ok()) RC_FAIL(call + " = " + r.status().name() + " (" + last_error() + "), model:" + show_values(want));
+  std::vector<Stored> got;
+  for (const Value &v : r.value()) got.push_back(Stored{std::string(v.text()), v.epoch});
+  if (got != want) RC_FAIL(call + " differs from the model\n  got:  " + show_values(got) + "\n  model:" + show_values(want));
+  stats().history_longest = std::max<unsigned long>(stats().history_longest, got.size());
 }
 
 void verify_bus(const Bus &handle, const Model &m, const char *who, bool bus_epoch_lags) {
@@ -128,6 +185,17 @@ void verify_bus(const Bus &handle, const Model &m, const char *who, bool bus_epo
   }
   if (handle.epoch() != m.bus_epoch)
     RC_FAIL(w + ": bus epoch " + std::to_string(handle.epoch()) + ", model " + std::to_string(m.bus_epoch));
+  // Every history: live keys as the model, removed keys none.
+  for (const auto &kv : m.kv) verify_history(handle, m, kv.first, w);
+  for (const std::string &k : m.gone) verify_history(handle, m, k, w);
+  // The feed: everything it holds (from just before its oldest entry, or
+  // from the bus epoch when it holds none), COMPACTED one further back,
+  // and COMPACTED past the bus epoch.
+  const std::uint64_t oldest = m.feed.empty() ? m.bus_epoch + 1 : m.feed.front().epoch;
+  verify_changes(handle, m, oldest - 1, w);
+  if (oldest >= 2) verify_changes(handle, m, oldest - 2, w);
+  verify_changes(handle, m, m.bus_epoch + 1, w);
+  if (m.bus_epoch > m.change_ring) ++stats().ring_wraps;
 }
 
 void Sut::verify(const Model &m) const {

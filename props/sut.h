@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace splinter::props {
 
@@ -20,13 +21,27 @@ std::string escape(const std::string &bytes);
 // right after its commit store, FORMAT.md section 3), only F13 findings --;
 // list equals the model (keys, lengths, epochs, each once); every live key's
 // get equals the model (bytes and epoch); keys once set and now absent are
-// NOT_FOUND; the bus epoch equals the model's. RC_FAILs.
+// NOT_FOUND; the bus epoch equals the model's; every live key's history
+// equals the model's (values and epochs, newest first) and a removed key
+// has none; the change feed gives exactly the model's entries from the
+// oldest it holds, COMPACTED just before that and past the bus epoch.
+// RC_FAILs.
 void verify_bus(const Bus &handle, const Model &m, const char *who, bool bus_epoch_lags = false);
+
+// Printable forms of what the feed and histories hold, for messages.
+std::string show_entries(const std::vector<FeedEntry> &entries);
+std::string show_values(const std::vector<Stored> &values);
+
+// changes(since) through the allocating C++ call against model_changes(m,
+// since): status, entries (epoch, op, key, each once, in order) and last.
+void verify_changes(const Bus &handle, const Model &m, std::uint64_t since, const std::string &who);
+// history(key) through the allocating C++ call against m.history(key).
+void verify_history(const Bus &handle, const Model &m, const std::string &key, const std::string &who);
 
 class Sut {
  public:
   // Creates a fresh bus with a unique name (pid + counter) and opens it.
-  Sut(Backing backing, std::uint32_t slots, std::uint32_t max_value);
+  Sut(Backing backing, const Geometry &g);
   ~Sut();
   Sut(const Sut &) = delete;
   Sut &operator=(const Sut &) = delete;
@@ -38,7 +53,7 @@ class Sut {
   Bus writer;
 
   // Closes the writer, destroys the bus and creates a new one.
-  void recreate(std::uint32_t slots, std::uint32_t max_value);
+  void recreate(const Geometry &g);
   // Re-opens the writer role (after a close or a crashed child writer).
   void reopen_writer();
   // After every command: verify_bus through the writer, against the model
@@ -46,7 +61,7 @@ class Sut {
   void verify(const Model &m) const;
 
  private:
-  void create(std::uint32_t slots, std::uint32_t max_value);
+  void create(const Geometry &g);
   Backing backing_;
   std::string name_;
   std::string dir_;

@@ -31,6 +31,9 @@ enum class Id {
   feed_unset_as_set,           // unset's feed entry records op SET (2.3 step 3): followers see a removed key as set
   feed_before_commit,          // set writes its feed entry before the commit (2.2 steps 7, 8 swapped): a crash between leaves an entry of no mutation
   history_drops_oldest,        // history() stops one value short when history_depth > 0: the oldest kept value is lost
+  feed_skips_entry,            // changes() resumes one too far: with since > 0 the change of epoch since + 1 is never given
+  history_oldest_first,        // history() gives the values oldest first instead of newest first
+  history_not_cleared,         // a new key keeps the slot's earlier buffer metas (2.2 step 5): an unset does not end a history
   // END MUTANTS
 };
 
@@ -57,6 +60,9 @@ inline constexpr bool kFeedNoRecheck = kActive == Id::feed_no_recheck;
 inline constexpr bool kFeedUnsetAsSet = kActive == Id::feed_unset_as_set;
 inline constexpr bool kFeedBeforeCommit = kActive == Id::feed_before_commit;
 inline constexpr bool kHistoryDropsOldest = kActive == Id::history_drops_oldest;
+inline constexpr bool kFeedSkipsEntry = kActive == Id::feed_skips_entry;
+inline constexpr bool kHistoryOldestFirst = kActive == Id::history_oldest_first;
+inline constexpr bool kHistoryNotCleared = kActive == Id::history_not_cleared;
 
 }  // namespace splinter::mutant
 

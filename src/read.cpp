@@ -228,9 +228,13 @@ int history(const RegionView &r, const Key &k, HistoryFn fn, void *ctx) {
       if (!shape || value_check(k.hash, m.epoch, v, m.len) != m.check)
         return j == 0 ? fail(SPLINTER_E_CORRUPT, "slot %u: the current value is damaged (F11/F12)", i)
                       : fail(SPLINTER_E_CORRUPT, "slot %u: history entry %zu is damaged (F19)", i, j);
-      if (const int rc = fn(ctx, m.epoch, v, m.len)) return rc;
+      if constexpr (!mutant::kHistoryOldestFirst)
+        if (const int rc = fn(ctx, m.epoch, v, m.len)) return rc;
       newer = m.epoch;
     }
+    if constexpr (mutant::kHistoryOldestFirst)
+      for (std::size_t j = h.metas.size(); j-- > 0;)
+        if (const int rc = fn(ctx, h.metas[j].epoch, h.bytes.data() + h.offsets[j], h.metas[j].len)) return rc;
     return SPLINTER_OK;
   }
   return fail(SPLINTER_E_AGAIN, "no stable read after %d attempts", kMaxAttempts);
@@ -256,7 +260,7 @@ int changes(const RegionView &r, std::uint64_t since, ChangeFn fn, void *ctx, st
     return done(fail(SPLINTER_E_COMPACTED, "the feed holds epochs %llu..%llu; %llu is gone",
                      static_cast<unsigned long long>(oldest), static_cast<unsigned long long>(bus),
                      static_cast<unsigned long long>(since + 1)));
-  for (std::uint64_t e = since + 1; e <= bus; ++e) {
+  for (std::uint64_t e = since + 1 + (mutant::kFeedSkipsEntry && since > 0 ? 1 : 0); e <= bus; ++e) {
     // 2.9 step 3: a seqlock read of the entry.
     const std::uint64_t w1 = r.feed_word(e, std::memory_order_acquire);  // pairs with the writer's release store
     SPLINTER_CRASH_POINT(test::kFeedWordRead);

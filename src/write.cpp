@@ -171,7 +171,7 @@ int set(Region &r, Writer &w, const Key &k, const void *value, std::size_t len, 
     // of this key before it was removed: none may pass for this key's history
     // or its previous value in recovery (1.4; F11/F12 rollback).
     for (unsigned b = 0; b < K; ++b)
-      if (b != t) r.set_meta(i, b, Meta{});
+      if (b != t && !mutant::kHistoryNotCleared) r.set_meta(i, b, Meta{});
     SPLINTER_CRASH_POINT(test::kSetKeyWritten);
   }
   const std::size_t words = Region::value_words(len);

@@ -367,7 +367,7 @@ Changes changes(View im, const Geometry &g, std::uint64_t since) {
       return out;
     }
     const auto key = well_formed_key(en.key_bytes);
-    if ((en.word & 0xF8) != 0 || !key || en.check != feed_check(key_hash(*key), en.word)) {
+    if ((en.word & 0xF8) != 0 || en.op() > kOpExpire || !key || en.check != feed_check(key_hash(*key), en.word)) {
       out.status = SPLINTER_E_CORRUPT;
       return out;
     }
