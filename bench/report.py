@@ -852,6 +852,10 @@ unset multiplot
     return None
 
 
+KEPT_MARKER = ("<!-- Not written by bench/run: the sections below come from other commands (each names its "
+               "own), and bench/run keeps them as they are. -->")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", required=True)
@@ -936,6 +940,13 @@ def main():
                "`bench_protocol.cpp`, `bench_wake.cpp`, `bench_watchers.cpp`, `bench_scaling.cpp`, `bench_memory.cpp`, "
                "`bench_feed.cpp`, "
                "`bench_lmdb.cpp`, `bench_redis.cpp`); the report generator is `bench/report.py`.\n")
+    # Sections measured by other commands (ci/bench-ts, before/after comparisons
+    # with an older build) follow KEPT_MARKER; a rerun keeps them as they are.
+    if os.path.exists(a.markdown):
+        with open(a.markdown) as f:
+            old = f.read()
+        if KEPT_MARKER in old:
+            out.append(KEPT_MARKER + old.split(KEPT_MARKER, 1)[1].rstrip("\n") + "\n")
     with open(a.markdown, "w") as f:
         f.write("\n".join(out))
     print(f"wrote {a.markdown}" + (f" and {a.chart}" if a.chart and not chart_err else ""), file=sys.stderr)
