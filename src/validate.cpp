@@ -412,6 +412,8 @@ void examine_slot(const SlotContext &c, std::uint32_t i, SlotVerdict *out, std::
                           what, w, e, b),
                       RepairPlan::SlotFix{Kind::set_word, i, layout::make_word(State::live, b, e), 0, 0},
                       std::nullopt});
+    // The restored key's history is judged now, not in a second round.
+    check_history(c, i, bufs, b, e, found);
   };
 
   if (st == State::tombstone) {
@@ -707,7 +709,9 @@ Validation validate(const std::uint8_t *base, std::size_t size, std::uint64_t ob
       examine_slot(ctx, i, &slots[i], &found);
       // Pairs with the writer's release fence before it stores a value (2.2
       // step 4), as a get's re-check (2.4 steps 5-6): an unchanged word means
-      // the buffers examined above were not being rewritten by a live writer.
+      // the buffer it names and the history behind it were not being
+      // rewritten by a live writer (the spare and a new key's bytes may be:
+      // no verdict rests on them until a word names them).
       std::atomic_thread_fence(std::memory_order_acquire);
       if (r.word(i, std::memory_order_relaxed) == slots[i].word || attempt == 16) break;
     }
@@ -778,8 +782,27 @@ Validation validate(const std::uint8_t *base, std::size_t size, std::uint64_t ob
   }
   if (rep.stopped()) return v;
 
-  // F13, F21: the bus epoch, last.
+  // F13, F21: the bus epoch.
   epoch_rules(r, slots, feed, flushed, backing_fd, rep, plan);
+  if (rep.stopped()) return v;
+
+  // F19 of a rolled-back key, last: its history is the window behind the
+  // restored buffer, judged against the epoch recovery will give it (section
+  // 3: the mutations take the epochs after the final bus epoch, in order), so
+  // that an entry as new as that (a dead set's spare) is trimmed now, not in a
+  // second round.
+  std::uint64_t next = plan.bus_epoch.value_or(r.header().bus_epoch(std::memory_order_acquire));
+  for (const RepairPlan::Mutation &m : plan.mutations) {
+    ++next;
+    if (m.drop) continue;
+    std::vector<PendingFinding> found_h;
+    const Buffers bufs(r, m.slot, slots[m.slot].hash, scratch);
+    check_history(ctx, m.slot, bufs, m.buffer, next, &found_h);
+    for (auto &f : found_h) {
+      if (f.slot_fix) plan.slot_fixes.push_back(*f.slot_fix);
+      rep.add(f.rule, f.severity, f.fix, m.slot, slots[m.slot].key, std::move(f.detail));
+    }
+  }
   return v;
 }
 
