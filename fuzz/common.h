@@ -57,6 +57,19 @@ const std::string &temp_dir();
 std::string temp_path(const char *stem);
 // Shared-memory names are unlinked at exit and on an oracle failure unless
 // released (after the caller destroyed the bus itself).
+// The creation options of a fuzz bus (mode 0600; change_ring 0: the default).
+inline splinter_options bus_options(std::uint32_t slots, std::uint32_t max_value, std::uint32_t ring,
+                                    std::uint32_t depth) {
+  splinter_options o{};
+  o.size = sizeof o;
+  o.slots = slots;
+  o.max_value_size = max_value;
+  o.mode = 0600;
+  o.change_ring = ring;
+  o.history_depth = depth;
+  return o;
+}
+
 std::string shm_name(const char *stem);
 void release_shm_name(const std::string &name);
 // The whole file, and a file of these bytes; an oracle failure when the file

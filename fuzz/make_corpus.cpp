@@ -56,13 +56,7 @@ std::string value(std::size_t len, int seed) {
 // Creates a file bus with these options (change_ring 0: the default).
 splinter_bus *create(const std::string &path, std::uint32_t slots, std::uint32_t max_value, std::uint32_t ring,
                      std::uint32_t depth) {
-  splinter_options o{};
-  o.size = sizeof o;
-  o.slots = slots;
-  o.max_value_size = max_value;
-  o.mode = 0600;
-  o.change_ring = ring;
-  o.history_depth = depth;
+  const splinter_options o = fuzz::bus_options(slots, max_value, ring, depth);
   splinter_bus *w = nullptr;
   must(splinter_create_ex(&w, SPLINTER_FILE, path.c_str(), &o), "create");
   return w;

@@ -82,13 +82,7 @@ class Run {
   Run(int backing, std::string name, std::uint32_t slots, std::uint32_t max_value, std::uint32_t ring,
       std::uint32_t depth)
       : backing_(backing), name_(std::move(name)), slots_(slots), max_(max_value), depth_(depth) {
-    splinter_options o{};
-    o.size = sizeof o;
-    o.slots = slots;
-    o.max_value_size = max_value;
-    o.mode = 0600;
-    o.change_ring = ring;
-    o.history_depth = depth;
+    const splinter_options o = fuzz::bus_options(slots, max_value, ring, depth);
     const int rc = splinter_create_ex(&w_, static_cast<splinter_backing>(backing_), name_.c_str(), &o);
     if (rc != SPLINTER_OK) fuzz::fail("create %s: %s (%s)", name_.c_str(), status_name(rc), splinter_last_error());
     // splinter.h: 0 = the slot count rounded up to a power of two, clamped

@@ -66,13 +66,7 @@ Fixture make_fixture(std::uint32_t slots, std::uint32_t max_value, std::uint32_t
   Fixture f;
   const std::string name = fuzz::shm_name("scribble");
   splinter_bus *w = nullptr;
-  splinter_options o{};
-  o.size = sizeof o;
-  o.slots = slots;
-  o.max_value_size = max_value;
-  o.mode = 0600;
-  o.change_ring = ring;
-  o.history_depth = depth;
+  const splinter_options o = fuzz::bus_options(slots, max_value, ring, depth);
   int rc = splinter_create_ex(&w, SPLINTER_SHM, name.c_str(), &o);
   if (rc != SPLINTER_OK) fuzz::fail("create %s: %s (%s)", name.c_str(), status_name(rc), splinter_last_error());
   fill(w, f.keys);
