@@ -4,7 +4,9 @@
 // the change); both are CLOCK_MONOTONIC, which is system-wide.
 //
 //   wake/futex/gap_us:G             raw futex: the limit for a sleeping reader
-//   wake/splinter_poll/gap_us:G     splinter_poll on a key, no spin
+//   wake/splinter_poll/gap_us:G     splinter_poll on a key, default spin
+//                                   (adaptive: none, for a poll G > 20 us
+//                                   after the last change)
 //   wake/spin_raw/delay_us:D        raw spin on a shared word: the limit for a
 //                                   spinning reader
 //   wake/splinter_poll_spin/budget_us:B/delay_us:D

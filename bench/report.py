@@ -638,6 +638,8 @@ def section_watchers(res):
         ("4 processes polling the whole bus", "watchers/set/bus_pollers:4"),
         ("1 process polling its own key, which is never set", "watchers/set/key_pollers:1"),
         ("4 processes each polling their own key, never set", "watchers/set/key_pollers:4"),
+        ("1 process polling the whole bus, adaptive spin off (splinter_set_spin 0)",
+         "watchers/set/bus_pollers:1/spin_off"),
     ]
     rows = []
     for label, n in names:

@@ -26,8 +26,13 @@ struct splinter_bus {
   // (writer) or waiter_map (reader); unset (can_announce false) if neither is writable.
   splinter::WaitWords wait_words;
   bool can_announce = false;
-  // splinter_set_spin: set by any thread, read once by each poll.
-  std::atomic<std::uint32_t> spin_us{0};
+  // splinter_set_spin: set by any thread, read once by each poll;
+  // protocol::kAdaptiveSpin until it is called.
+  std::atomic<std::uint32_t> spin_us{splinter::protocol::kAdaptiveSpin};
+  // When a poll on this handle last returned a change it waited for
+  // (CLOCK_MONOTONIC, us): what the adaptive spin asks. Polls of any thread
+  // store it (relaxed): a hint, never trusted for correctness.
+  mutable std::atomic<std::uint64_t> last_change_us{0};
   splinter::protocol::Writer writer;  // writer handles only
 };
 

@@ -60,7 +60,8 @@ int changes(const splinter_bus *bus, std::uint64_t since, protocol::ChangeFn fn,
 int poll(const splinter_bus *bus, const Key *k, std::uint64_t since, std::int64_t timeout_ms,
          std::uint64_t *out_epoch) {
   return protocol::poll(bus->region, bus->can_announce ? &bus->wait_words : nullptr,
-                        bus->spin_us.load(std::memory_order_relaxed), k, since, timeout_ms, out_epoch);
+                        {bus->spin_us.load(std::memory_order_relaxed), &bus->last_change_us}, k, since, timeout_ms,
+                        out_epoch);
 }
 
 void set_spin(splinter_bus *bus, std::uint32_t spin_us) { bus->spin_us.store(spin_us, std::memory_order_relaxed); }

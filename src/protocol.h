@@ -11,6 +11,7 @@
 #include "region.h"
 #include "thread_safety.h"
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -41,9 +42,15 @@ std::uint32_t count_live(const RegionView &r);
 // 2.5. k == nullptr waits on the bus epoch. announce: a writable mapping of
 // the waiter page to announce on (sleeping in slices of at most
 // SPLINTER_POLL_SLICE_MS), or nullptr (then it waits in slices of
-// SPLINTER_UNREGISTERED_WAIT_MS without announcing). spin_us: how long to
+// SPLINTER_UNREGISTERED_WAIT_MS without announcing). spin: how long to
 // re-check before sleeping. OK, TIMEOUT or AGAIN.
-int poll(const RegionView &r, const WaitWords *announce, std::uint32_t spin_us, const Key *k, std::uint64_t since,
+constexpr std::uint32_t kAdaptiveSpin = UINT32_MAX;  // a spin_us: SPLINTER_ADAPTIVE_SPIN_US after a change
+struct Spin {
+  std::uint32_t us = 0;  // the budget (splinter_set_spin), or kAdaptiveSpin
+  // kAdaptiveSpin: when a poll of the handle last returned a change it waited for.
+  std::atomic<std::uint64_t> *last_change_us = nullptr;
+};
+int poll(const RegionView &r, const WaitWords *announce, Spin spin, const Key *k, std::uint64_t since,
          std::int64_t timeout_ms, std::uint64_t *out_epoch);
 
 // ---- the writer (write.cpp, wait.cpp) ----

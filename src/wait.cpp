@@ -21,8 +21,14 @@ int current(const RegionView &r, const Key *k, std::uint64_t *e) {
   return SPLINTER_OK;
 }
 
-std::uint64_t to_us(const timespec &t) {
-  return static_cast<std::uint64_t>(t.tv_sec) * 1000000u + static_cast<std::uint64_t>(t.tv_nsec) / 1000u;
+std::uint64_t to_ns(const timespec &t) {
+  return static_cast<std::uint64_t>(t.tv_sec) * 1000000000u + static_cast<std::uint64_t>(t.tv_nsec);
+}
+
+void pause() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
 }
 
 // The safety slice of a poll that announced (2.5 step 3).
@@ -61,7 +67,7 @@ void wake_all(Region &r) {
   for (std::uint32_t n = 0; n < layout::kWaitWords; ++n) words.wake_unconditionally(n);
 }
 
-int poll(const RegionView &r, const WaitWords *announce, std::uint32_t spin_us, const Key *k, std::uint64_t since,
+int poll(const RegionView &r, const WaitWords *announce, Spin spin, const Key *k, std::uint64_t since,
          std::int64_t timeout_ms, std::uint64_t *out_epoch) {
   // 2.5 step 1.
   std::uint64_t e = 0;
@@ -74,23 +80,55 @@ int poll(const RegionView &r, const WaitWords *announce, std::uint32_t spin_us, 
   const bool forever = timeout_ms < 0;
   const timespec start = os::monotonic_now();
   const timespec deadline = os::add_ms(start, forever ? 0 : std::min(timeout_ms, kMaxTimeoutMs));
+  const std::uint64_t start_ns = to_ns(start);
 
-  // 2.5 step 2: the optional spin budget (splinter_set_spin): re-check without sleeping.
-  if (spin_us > 0) {
-    const std::uint64_t spin_end = to_us(start) + spin_us;
+  // 2.5 step 2: the spin budget. splinter_set_spin's re-checks densely; the
+  // adaptive one spins only when a change this handle waited for returned
+  // less than a budget ago (a watcher keeping up with a busy writer), and
+  // re-checks sparsely: each check reads cache lines the writer writes on
+  // every set, so dense checks would slow the writer as much as wakes do.
+  const bool adaptive = spin.us == kAdaptiveSpin;
+  std::uint64_t spin_ns = std::uint64_t{spin.us} * 1000u;
+  std::uint64_t check_ns = 0;
+  if (adaptive) {
+    // A hint from the same handle's earlier polls: any value is safe (it
+    // only decides whether to re-check for 20 us more before sleeping).
+    const std::uint64_t last_ns = spin.last_change_us->load(std::memory_order_relaxed) * 1000u;
+    const bool recent = last_ns != 0 && start_ns >= last_ns && start_ns - last_ns < SPLINTER_ADAPTIVE_SPIN_US * 1000u;
+    spin_ns = recent ? SPLINTER_ADAPTIVE_SPIN_US * 1000u : 0;
+    check_ns = SPLINTER_ADAPTIVE_CHECK_NS;
+  }
+  // Returns the change found. hot: found without sleeping in the kernel,
+  // after step 1 -- the writer outpaces this poll's caller. That is the
+  // adaptive spin's hint for the next poll; a change that woke this poll
+  // from a sleep is not (a poll after it sleeps at once: a spin before a
+  // long sleep only costs, also in wake latency on a small machine).
+  auto changed = [&](bool hot, std::uint64_t now_ns) {
+    if (adaptive && hot) spin.last_change_us->store(now_ns / 1000u, std::memory_order_relaxed);
+    if (out_epoch) *out_epoch = e;
+    return SPLINTER_OK;
+  };
+  if (spin_ns > 0) {
+    const std::uint64_t spin_end = start_ns + spin_ns;
+    const std::uint64_t until_ns = forever ? UINT64_MAX : to_ns(deadline);
     for (int n = 0;; ++n) {
       if (int st = current(r, k, &e)) return st;
+      if (check_ns > 0) {
+        const std::uint64_t now_ns = to_ns(os::monotonic_now());
+        if (e != since) return changed(true, now_ns);
+        if (now_ns >= spin_end || now_ns >= until_ns) break;
+        while (to_ns(os::monotonic_now()) < now_ns + check_ns) pause();
+        continue;
+      }
       if (e != since) {
         if (out_epoch) *out_epoch = e;
         return SPLINTER_OK;
       }
       if ((n & 63) == 63) {
-        const timespec now = os::monotonic_now();
-        if (to_us(now) >= spin_end || (!forever && !os::before(now, deadline))) break;
+        const std::uint64_t now_ns = to_ns(os::monotonic_now());
+        if (now_ns >= spin_end || now_ns >= until_ns) break;
       }
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
+      pause();
     }
   }
 
@@ -112,7 +150,7 @@ int poll(const RegionView &r, const WaitWords *announce, std::uint32_t spin_us, 
       v = view.load(n, std::memory_order_relaxed);
     }
     if (int st = current(r, k, &e)) return st;
-    if (e != since) break;
+    if (e != since) return changed(true, adaptive ? to_ns(os::monotonic_now()) : 0);
     const timespec now = os::monotonic_now();
     if (!forever && !os::before(now, deadline)) return SPLINTER_E_TIMEOUT;
     // Sleep while the word holds v, until min(deadline, now + slice): the
@@ -129,10 +167,8 @@ int poll(const RegionView &r, const WaitWords *announce, std::uint32_t spin_us, 
     // announcing again, so that a poll a wake-up ends leaves no announcement
     // behind for the next set to clear.
     if (int st = current(r, k, &e)) return st;
-    if (e != since) break;
+    if (e != since) return changed(false, 0);
   }
-  if (out_epoch) *out_epoch = e;
-  return SPLINTER_OK;
 }
 
 }  // namespace splinter::protocol

@@ -178,6 +178,43 @@ TEST_P(Poll, SpinBudgetMayChangeWhileAnotherThreadPolls) {
   splinter_close(w);
 }
 
+// The default (adaptive) spin follows a returned change: it must change no
+// result. Two threads of one handle follow a busy writer -- each sees epochs
+// only increase and ends at the last one -- and then a poll right after a
+// change, with nothing new, still times out.
+TEST_P(Poll, AdaptiveSpinAfterAChangeKeepsEveryResult) {
+  splinter_bus *w = create();
+  splinter_bus *r = open(SPLINTER_READER);
+  constexpr int kSets = 3000;
+  std::uint64_t last = 0;
+  std::atomic<int> ready{0};
+  auto follow = [&](bool *ok) {
+    std::uint64_t e = 0;
+    ready.fetch_add(1);
+    while (e < static_cast<std::uint64_t>(kSets)) {
+      std::uint64_t next = 0;
+      if (splinter_poll(r, "k", e, -1, &next) != SPLINTER_OK || next <= e) return;
+      e = next;
+    }
+    *ok = e == static_cast<std::uint64_t>(kSets);
+  };
+  bool ok1 = false, ok2 = false;
+  std::thread t1(follow, &ok1), t2(follow, &ok2);
+  while (ready.load() < 2) std::this_thread::yield();
+  for (int i = 0; i < kSets; ++i) ASSERT_EQ(set_str(w, "k", "v", &last), SPLINTER_OK);
+  t1.join();
+  t2.join();
+  EXPECT_TRUE(ok1 && ok2) << "a follower missed the last epoch or saw one go back";
+  ASSERT_EQ(last, static_cast<std::uint64_t>(kSets));  // "k" is the only key: its epoch is the bus's
+  std::uint64_t e = 0;
+  ASSERT_EQ(splinter_poll(r, "k", 0, -1, &e), SPLINTER_OK);  // a change: the next poll spins
+  EXPECT_EQ(e, last);
+  EXPECT_EQ(splinter_poll(r, "k", e, 1, nullptr), SPLINTER_E_TIMEOUT);
+  EXPECT_EQ(splinter_poll(r, "k", e, 0, nullptr), SPLINTER_E_TIMEOUT);
+  splinter_close(r);
+  splinter_close(w);
+}
+
 SPLINTER_BOTH_BACKINGS(Poll);
 
 }  // namespace

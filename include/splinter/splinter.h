@@ -148,6 +148,16 @@ extern "C" {
  * only a misbehaving process can cause. */
 #define SPLINTER_POLL_SLICE_MS 1000
 
+/* The adaptive spin of a poll (the default; see splinter_set_spin): a poll
+ * that starts less than this long after a poll on the same handle found a
+ * change without sleeping (the writer outpaces the caller) re-checks the
+ * epoch for up to this long, about every SPLINTER_ADAPTIVE_CHECK_NS, before
+ * it announces itself and sleeps. A watcher that keeps up with a busy writer
+ * thus costs the writer no wake-up system call; a watcher of a quiet key or
+ * bus, or one woken from a sleep, never spins. */
+#define SPLINTER_ADAPTIVE_SPIN_US 20
+#define SPLINTER_ADAPTIVE_CHECK_NS 500
+
 /* Status codes. Each says when it happens and what the caller should do. */
 enum {
   /* Success. */
@@ -434,8 +444,8 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_history(const splinter_bus *bus, co
  * instead. timeout_ms: 0 checks once, a negative value waits without limit.
  * No update can be missed between a get and the poll that follows it with
  * the epoch that get returned. Waiting blocks in the kernel (futex on the
- * shared mapping, CLOCK_MONOTONIC deadline); it does not spin unless a spin
- * budget was set with splinter_set_spin.
+ * shared mapping, CLOCK_MONOTONIC deadline), after a spin only if a spin
+ * budget was set or the bus is busy (adaptive: see splinter_set_spin).
  *
  * What wakes a sleeping poll: a set or unset of its key wakes it at once,
  * and so does a mutation of another key that shares its wait bucket (one of
@@ -457,9 +467,15 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_poll(const splinter_bus *bus, const
                                                   uint64_t since_epoch, int64_t timeout_ms,
                                                   uint64_t *out_epoch);
 
-/* Sets how long (microseconds, 0 = never, the default) a poll on this handle
- * spins re-checking before it sleeps in the kernel: lower wake latency when
+/* Sets how long (microseconds, 0 = never) a poll on this handle spins
+ * re-checking before it sleeps in the kernel: lower wake latency when
  * updates arrive within the budget, at the cost of a busy core meanwhile.
+ * Until it is called, a handle spins adaptively: only a poll that closely
+ * follows a change found without sleeping spins, for at most
+ * SPLINTER_ADAPTIVE_SPIN_US, re-checking every SPLINTER_ADAPTIVE_CHECK_NS (so
+ * that a watcher of a busy bus does not make every set a wake-up system
+ * call, nor share the epoch's cache line with the writer on every check);
+ * a budget set here replaces that, and 0 turns spinning off.
  * Thread-safe: it may be called from any thread, also while other threads
  * poll on the handle; each poll reads the budget once, when it starts, so a
  * poll already running keeps the budget it started with.

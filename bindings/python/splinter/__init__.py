@@ -690,7 +690,8 @@ class Bus:
         return epoch.value
 
     def set_spin(self, microseconds: int) -> None:
-        """How long a poll on this handle spins before sleeping (0 = never)."""
+        """How long a poll on this handle spins before sleeping (0 = never; until
+        called, adaptive: a poll spins briefly only while the writer outpaces it)."""
         _check(_lib.lib.splinter_set_spin(self._handle(), microseconds))
 
     @property

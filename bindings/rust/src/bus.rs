@@ -849,8 +849,9 @@ impl<R: Role> Bus<R> {
     }
 
     /// How long a poll on this handle spins re-checking before it sleeps in
-    /// the kernel (default zero: never). Lower wake latency, a busy core
-    /// meanwhile. At most one second (`INVALID` otherwise); rounded up to
+    /// the kernel (zero: never; until it is called, adaptive: a poll spins
+    /// briefly only while the writer outpaces it, see `splinter_set_spin`).
+    /// Lower wake latency, a busy core meanwhile. At most one second (`INVALID` otherwise); rounded up to
     /// whole microseconds. `&mut self`: a poll in another thread reads the
     /// budget unsynchronised.
     ///

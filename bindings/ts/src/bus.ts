@@ -453,7 +453,8 @@ export class Bus implements Disposable {
     }
   }
 
-  /** How long (µs, 0..1,000,000) a poll on this handle spins before sleeping in the kernel. */
+  /** How long (µs, 0..1,000,000; 0 = never) a poll on this handle spins before sleeping in the kernel.
+   * Until called, adaptive: a poll spins briefly only while the writer outpaces it (splinter_set_spin). */
   setSpin(microseconds: number): void {
     check(native().fn.splinter_set_spin(this.#h(), u32Arg(microseconds, "microseconds")));
   }
