@@ -17,7 +17,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; kill -CONT "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   for s in "${SHMS[@]}"; do "$CTL" --shm "$s" destroy >/dev/null 2>&1 || true; done
-  rm -rf "$TMP"
+  if [ -n "${KEEP_TMP:-}" ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
 note() { printf -- '-- %s\n' "$*" >&2; }
@@ -29,7 +29,7 @@ fail() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
 wait_until() {
   local what="$1"; shift
   local i
-  for ((i = 0; i < 1800; i++)); do
+  for ((i = 0; i < ${WAIT_TRIES:-1800}; i++)); do
     if "$@" >/dev/null 2>&1; then return 0; fi
     sleep 0.1
   done
