@@ -4,7 +4,8 @@
 #  1. convergence: 10,000 random sets/unsets on the leader; two followers
 #     (a memory bus and a file bus) end equal to it, key for key;
 #  2. faults, each ending converged: publisher SIGKILLed mid-stream and
-#     restarted (it resumes from the progress recorded in the bucket);
+#     restarted after more changes (status shows the lag; it resumes from
+#     the progress recorded in the bucket);
 #     follower SIGKILLed and restarted; nats-server stopped and restarted
 #     (file store); a follower started after the leader's changes;
 #  3. values larger than the server's max_payload: a clear error at start;
@@ -37,9 +38,14 @@ e0=$(status_field "$LEAD" main published_epoch)
 wait_until "the publisher publishes" published_above "$LEAD" main $((e0 + 200))
 kill -KILL "$p"; wait "$p" 2>/dev/null || true
 wait "$churn"
+"$KIT" churn "$LEAD" 1000 40 >/dev/null  # changes made while no publisher runs
+lag=$(status_field "$LEAD" main lag_epochs); secs=$(status_field "$LEAD" main lag_seconds)
+[ "$lag" -gt 0 ] || fail "status: lag_epochs is '$lag' with changes unpublished"
+python3 -c "import sys; sys.exit(0 if float('$secs') > 0 else 1)" || fail "status: lag_seconds is '$secs' with changes unpublished"
 pub main 2>"$TMP/p2.log" & p=$!; PIDS+=("$p")
 converge "$LEAD" main "$TMP/fa1.log" "$TMP/fb.log"
 grep -q '"msg":"resuming"' "$TMP/p2.log" || fail "the restarted publisher did not resume from its progress"
+if grep -q '"reason":"start"' "$TMP/p2.log"; then fail "the restarted publisher resynchronised instead of resuming"; fi
 same_contents "$LEAD" "$FA" || fail "after a publisher restart, follower A differs"
 
 note "fault: follower SIGKILLed mid-stream, restarted: catches up from the bucket"
