@@ -7,12 +7,22 @@
 //                             prints the final bus epoch
 //   dump BUS                  every key and value, hex, sorted: one line each
 //   epoch BUS                 the bus epoch
+//   bench LEADER FOLLOWER N RATE
+//                             the bridge's benchmark: writes N changes to
+//                             LEADER (RATE per second, 0 = as fast as it can;
+//                             each value is its index and its wall-clock time)
+//                             while a reader follows FOLLOWER's change feed;
+//                             prints changes/s (first set to the last change
+//                             seen on FOLLOWER) and the end-to-end lag
+//                             p50/p99/max of the values FOLLOWER received
 #include <splinter/splinter.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <chrono>
 #include <random>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -47,6 +57,60 @@ std::string hex(std::string_view s) {
     out += kHex[c & 15];
   }
   return out;
+}
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int bench(const std::string &leader_name, const std::string &follower_name, std::uint64_t n, std::uint64_t rate) {
+  splinter::Bus leader = open(leader_name, splinter::Role::writer);
+  splinter::Bus follower = open(follower_name, splinter::Role::reader);
+  std::vector<double> lags_us;
+  std::uint64_t seen_last = 0;
+  std::int64_t end_ns = 0;
+  std::thread reader([&] {
+    std::uint64_t since = follower.epoch();
+    bool done = false;
+    while (!done) {
+      auto polled = follower.poll_bus(since, 100);
+      if (!polled) continue;
+      auto ch = follower.changes(since);
+      if (!ch) { since = follower.epoch(); continue; }  // compacted: skip ahead
+      for (const auto &c : ch->changes) {
+        if (c.op != splinter::Op::set || c.key.rfind("bench", 0) != 0) continue;
+        auto got = follower.get(c.key);
+        if (!got) continue;
+        unsigned long long idx = 0;
+        long long ts = 0;
+        const std::string v(got->text());
+        if (std::sscanf(v.c_str(), "%llu %lld", &idx, &ts) != 2) continue;
+        const std::int64_t t = now_ns();
+        lags_us.push_back(static_cast<double>(t - ts) / 1000.0);
+        if (idx + 1 == n) { seen_last = idx + 1; end_ns = t; done = true; }
+      }
+      since = ch->last;
+    }
+  });
+  const std::int64_t start = now_ns();
+  for (std::uint64_t i = 0; i < n; ++i) {
+    if (rate > 0) {
+      const std::int64_t due = start + static_cast<std::int64_t>(i * 1000000000ull / rate);
+      while (now_ns() < due) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+    char value[64];
+    std::snprintf(value, sizeof value, "%llu %lld", static_cast<unsigned long long>(i), static_cast<long long>(now_ns()));
+    if (!leader.set("bench" + std::to_string(i % 1000), std::string_view(value))) return 1;
+  }
+  reader.join();
+  std::sort(lags_us.begin(), lags_us.end());
+  auto pct = [&](double p) { return lags_us.empty() ? 0.0 : lags_us[static_cast<std::size_t>(p * static_cast<double>(lags_us.size() - 1))]; };
+  const double secs = static_cast<double>(end_ns - start) / 1e9;
+  std::printf("changes %llu rate %llu/s: %.0f changes/s end to end; %zu values seen on the follower; lag p50 %.0f us, p99 %.0f us, max %.0f us\n",
+              static_cast<unsigned long long>(seen_last), static_cast<unsigned long long>(rate),
+              static_cast<double>(n) / secs, lags_us.size(), pct(0.5), pct(0.99), lags_us.empty() ? 0.0 : lags_us.back());
+  return 0;
 }
 
 }  // namespace
@@ -96,6 +160,7 @@ int main(int argc, char **argv) {
     std::printf("%llu\n", static_cast<unsigned long long>(bus.epoch()));
     return 0;
   }
-  std::fprintf(stderr, "usage: splinter-bridge-testkit churn BUS N SEED [KEYS] | dump BUS | epoch BUS\n");
+  if (a.size() == 5 && a[0] == "bench") return bench(a[1], a[2], std::stoull(a[3]), std::stoull(a[4]));
+  std::fprintf(stderr, "usage: splinter-bridge-testkit churn BUS N SEED [KEYS] | dump BUS | epoch BUS | bench LEADER FOLLOWER N RATE\n");
   return 64;
 }
