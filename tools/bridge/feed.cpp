@@ -87,20 +87,24 @@ class Follower {
   }
 
  private:
-  // Each changed key once, its latest change last: newest state wins.
+  // Each changed key once, in the order of its last change in the batch,
+  // with its state as it is now.
   void apply(const std::vector<splinter::Change> &batch) {
     std::unordered_set<std::string> done;
+    std::vector<const splinter::Change *> last_changes;
+    for (auto it = batch.rbegin(); it != batch.rend(); ++it)
+      if (done.insert(it->key).second) last_changes.push_back(&*it);
     std::vector<std::byte> value;
-    for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
-      if (!done.insert(it->key).second) continue;
-      if (opt_.drop_key && !dropped_ && it->key == *opt_.drop_key) {
+    for (auto it = last_changes.rbegin(); it != last_changes.rend(); ++it) {
+      const splinter::Change *c = *it;
+      if (opt_.drop_key && !dropped_ && c->key == *opt_.drop_key) {
         dropped_ = true;
-        log("warn", "test: dropping a change (--test-drop-key)", {{"key", printable_key(it->key)}, {"epoch", it->epoch}});
+        log("warn", "test: dropping a change (--test-drop-key)", {{"key", printable_key(c->key)}, {"epoch", c->epoch}});
         continue;
       }
-      switch (read_key(bus_, it->key, &value)) {
-        case State::set: sink_.put(it->key, value); break;
-        case State::absent: sink_.remove(it->key); break;
+      switch (read_key(bus_, c->key, &value)) {
+        case State::set: sink_.put(c->key, value); break;
+        case State::absent: sink_.remove(c->key); break;
         case State::unstable: break;  // changing right now: its next change follows
       }
     }

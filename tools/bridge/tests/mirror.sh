@@ -5,7 +5,8 @@
 #     clean (`splinterctl check`) and equals the source;
 #  2. a mirror stopped (SIGSTOP) while the source's feed wraps resumes with
 #     a resynchronisation (COMPACTED) and converges;
-#  3. --once copies and exits;
+#  3. --once copies and exits; a smaller target is refused (exit 2), a bad
+#     address is a usage error (exit 64);
 #  4. negative control: a mirror that drops one change (--test-drop-key)
 #     ends different from the source, and the comparison says so.
 source "$(dirname "$0")/lib.sh"
@@ -41,6 +42,14 @@ note "mirror --once"
 "$BRIDGE" mirror --from "$SRC" --to "file:$TMP/once.bus" --once 2>"$TMP/once.log" || fail "mirror --once failed"
 same_contents "$SRC" "file:$TMP/once.bus" || fail "mirror --once: the copy differs"
 "$CTL" --file "$TMP/once.bus" check >/dev/null || fail "mirror --once: the file does not validate clean"
+
+note "mirror: a target smaller than the source is refused (exit 2); bad arguments exit 64"
+"$CTL" --file "$TMP/small.bus" create --slots 16 --max-value 512 >/dev/null
+rc=0; "$BRIDGE" mirror --from "$SRC" --to "file:$TMP/small.bus" --once 2>"$TMP/small.log" || rc=$?
+[ "$rc" = 2 ] || fail "mirror into a smaller bus exited $rc, not 2"
+grep -q "cannot hold" "$TMP/small.log" || fail "the refusal does not say why: $(cat "$TMP/small.log")"
+rc=0; "$BRIDGE" mirror --from "bogus" --to "$DST" --once 2>/dev/null || rc=$?
+[ "$rc" = 64 ] || fail "a bad bus address exited $rc, not 64"
 
 note "negative control: a mirror dropping one change must be caught"
 "$BRIDGE" mirror --from "$SRC" --to "file:$TMP/broken.bus" --test-drop-key victim 2>"$TMP/b.log" & m=$!; PIDS+=("$m")
