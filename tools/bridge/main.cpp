@@ -43,7 +43,9 @@ int main(int argc, char **argv) {
   m->add_option("--flush-interval", mirror.flush_interval, "Flush a file target at most this often (500ms, 2s, 0 = each batch)")
       ->capture_default_str();
   m->add_flag("--once", mirror.once, "Copy, apply the changes made meanwhile, flush and exit");
-  m->add_option("--test-drop-key", mirror.test_drop_key, "")->group("");  // tests' negative control
+#if defined(SPLINTER_BRIDGE_CONTROLS)  // tests' negative control: splinter-bridge-controls only
+  m->add_option("--test-drop-key", mirror.test_drop_key, "")->group("");
+#endif
 
   PublishOptions publish;
   auto *p = app.add_subcommand("publish", "Publish a bus and its changes into a JetStream KV bucket");
@@ -54,7 +56,9 @@ int main(int argc, char **argv) {
   p->add_option("--replicas", publish.replicas, "Replicas of a new bucket (a JetStream cluster)")->capture_default_str();
   p->add_flag("--resync", publish.resync, "Put every key again on start instead of resuming from the recorded progress");
   p->add_flag("--once", publish.once, "Publish up to the bus's current epoch and exit");
+#if defined(SPLINTER_BRIDGE_CONTROLS)  // tests' negative control: splinter-bridge-controls only
   p->add_option("--test-drop-key", publish.test_drop_key, "")->group("");
+#endif
 
   FollowOptions follow;
   auto *f = app.add_subcommand("follow", "Apply a KV bucket's contents and changes to a local bus (its writer)");
@@ -65,7 +69,9 @@ int main(int argc, char **argv) {
   f->add_option("--slots", follow.slots, "Slots of a new local bus (default: the leader's)");
   f->add_option("--max-value-size", follow.max_value_size, "Max value size of a new local bus (default: the leader's)");
   f->add_flag("--once", follow.once, "Catch up with the bucket and exit");
+#if defined(SPLINTER_BRIDGE_CONTROLS)  // tests' negative control: splinter-bridge-controls only
   f->add_option("--test-drop-key", follow.test_drop_key, "")->group("");
+#endif
 
   StatusOptions status;
   auto *s = app.add_subcommand("status", "How far the bucket is behind the leader bus (JSON on stdout)");

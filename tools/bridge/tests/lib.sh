@@ -6,9 +6,10 @@
 set -euo pipefail
 BUILD="${BUILD:-build/release}"
 BRIDGE="$BUILD/tools/bridge/splinter-bridge"
+BRIDGE_CONTROLS="$BUILD/tools/bridge/splinter-bridge-controls"  # with --test-drop-key
 KIT="$BUILD/tools/bridge/splinter-bridge-testkit"
 CTL="$BUILD/tools/splinterctl/splinterctl"
-for t in "$BRIDGE" "$KIT" "$CTL"; do [ -x "$t" ] || { echo "test: missing $t (build it first)" >&2; exit 1; }; done
+for t in "$BRIDGE" "$BRIDGE_CONTROLS" "$KIT" "$CTL"; do [ -x "$t" ] || { echo "test: missing $t (build it first)" >&2; exit 1; }; done
 TMP="$(mktemp -d)"
 PIDS=()
 SHMS=()

@@ -52,7 +52,7 @@ rc=0; "$BRIDGE" mirror --from "bogus" --to "$DST" --once 2>/dev/null || rc=$?
 [ "$rc" = 64 ] || fail "a bad bus address exited $rc, not 64"
 
 note "negative control: a mirror dropping one change must be caught"
-"$BRIDGE" mirror --from "$SRC" --to "file:$TMP/broken.bus" --test-drop-key victim 2>"$TMP/b.log" & m=$!; PIDS+=("$m")
+"$BRIDGE_CONTROLS" mirror --from "$SRC" --to "file:$TMP/broken.bus" --test-drop-key victim 2>"$TMP/b.log" & m=$!; PIDS+=("$m")
 wait_until "the broken mirror resynchronised" grep -q '"msg":"resynchronised"' "$TMP/b.log"
 "$CTL" --shm "$src" set victim value >/dev/null
 e=$("$KIT" epoch "$SRC")

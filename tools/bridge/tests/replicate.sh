@@ -20,8 +20,8 @@ start_nats
 note "nats-server on $NATS_URL"
 
 # exec: run in the background, $! is the bridge itself (so kill -KILL reaches it)
-pub() { exec "$BRIDGE" publish --bus "$LEAD" --bucket "$1" --nats "$NATS_URL" "${@:2}"; }
-fol() { exec "$BRIDGE" follow --bucket "$1" --bus "$2" --nats "$NATS_URL" --flush-interval 200ms "${@:3}"; }
+pub() { exec "${BIN:-$BRIDGE}" publish --bus "$LEAD" --bucket "$1" --nats "$NATS_URL" "${@:2}"; }
+fol() { exec "${BIN:-$BRIDGE}" follow --bucket "$1" --bus "$2" --nats "$NATS_URL" --flush-interval 200ms "${@:3}"; }
 
 note "convergence: 10,000 random changes, two followers"
 pub main 2>"$TMP/p1.log" & p=$!; PIDS+=("$p")
@@ -74,7 +74,7 @@ converge "$LEAD" main "$TMP/fc.log"
 same_contents "$LEAD" "shm:$fc" || fail "the late follower differs"
 
 note "negative control: a publisher dropping one change is caught"
-pub ctl --test-drop-key victim 2>"$TMP/pctl.log" & q=$!; PIDS+=("$q")
+BIN=$BRIDGE_CONTROLS pub ctl --test-drop-key victim 2>"$TMP/pctl.log" & q=$!; PIDS+=("$q")
 fd="bridge-fd-$$"; SHMS+=("$fd")
 fol ctl "shm:$fd" 2>"$TMP/fd.log" & d=$!; PIDS+=("$d")
 wait_until "the control publisher resynchronised" grep -q '"msg":"resynchronised"' "$TMP/pctl.log"
@@ -86,7 +86,7 @@ if same_contents "$LEAD" "shm:$fd"; then fail "negative control: the publisher's
 
 note "negative control: a follower dropping one change is caught"
 fe="bridge-fe-$$"; SHMS+=("$fe")
-fol main "shm:$fe" --test-drop-key victim2 2>"$TMP/fe.log" & f=$!; PIDS+=("$f")
+BIN=$BRIDGE_CONTROLS fol main "shm:$fe" --test-drop-key victim2 2>"$TMP/fe.log" & f=$!; PIDS+=("$f")
 wait_until "the control follower caught up" grep -q '"msg":"caught up"' "$TMP/fe.log"
 "$CTL" --shm "$lead" set victim2 v >/dev/null
 converge "$LEAD" main "$TMP/fe.log" "$TMP/fa2.log"
