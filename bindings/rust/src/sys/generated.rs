@@ -296,6 +296,82 @@ extern "C" {
         out_epoch: *mut u64,
     ) -> ::std::os::raw::c_int;
 }
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct splinter_key {
+    pub opaque: [u64; 10usize],
+}
+#[test]
+fn bindgen_test_layout_splinter_key() {
+    assert_eq!(
+        ::std::mem::size_of::<splinter_key>(),
+        80usize,
+        concat!("Size of: ", stringify!(splinter_key))
+    );
+    assert_eq!(
+        ::std::mem::align_of::<splinter_key>(),
+        8usize,
+        concat!("Alignment of ", stringify!(splinter_key))
+    );
+    fn test_field_opaque() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_key>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).opaque) as usize - ptr as usize
+            },
+            0usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_key),
+                "::",
+                stringify!(opaque)
+            )
+        );
+    }
+    test_field_opaque();
+}
+extern "C" {
+    pub fn splinter_key_init(
+        out: *mut splinter_key,
+        key: *const ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
+    pub fn splinter_get_k(
+        bus: *const splinter_bus,
+        key: *const splinter_key,
+        buf: *mut ::std::os::raw::c_void,
+        cap: usize,
+        out_len: *mut usize,
+        out_epoch: *mut u64,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
+    pub fn splinter_set_k(
+        bus: *mut splinter_bus,
+        key: *const splinter_key,
+        value: *const ::std::os::raw::c_void,
+        len: usize,
+        out_epoch: *mut u64,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
+    pub fn splinter_unset_k(
+        bus: *mut splinter_bus,
+        key: *const splinter_key,
+        out_epoch: *mut u64,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
+    pub fn splinter_poll_k(
+        bus: *const splinter_bus,
+        key: *const splinter_key,
+        since_epoch: u64,
+        timeout_ms: i64,
+        out_epoch: *mut u64,
+    ) -> ::std::os::raw::c_int;
+}
 extern "C" {
     pub fn splinter_set_spin(bus: *mut splinter_bus, spin_us: u32) -> ::std::os::raw::c_int;
 }
