@@ -18,6 +18,9 @@ namespace {
 // L1); larger ones go through the streaming state a chunk at a time.
 constexpr std::size_t kChunk = 4096;
 static_assert(kChunk % 8 == 0, "chunks keep the source 8-byte aligned");
+// Up to XXH3's short-input limit the hash is scalar whatever the CPU: it is
+// inlined (hash.cpp) rather than called through libxxhash's dispatch.
+constexpr std::size_t kShort = 240;
 
 // Copies len bytes, a word at a time (four in flight per iteration). The
 // last partial word is loaded whole (the buffer is padded to 8) and only its
@@ -47,6 +50,10 @@ void copy_words(const std::uint8_t *src, std::size_t len, unsigned char *out) {
 
 std::uint64_t copy_checked(const std::uint8_t *src, std::size_t len, void *dst, std::uint64_t seed) {
   auto *out = static_cast<unsigned char *>(dst);
+  if (len <= kShort) {
+    copy_words(src, len, out);
+    return xxh3_seeded(out, len, seed);
+  }
   if (len <= kChunk) {
     copy_words(src, len, out);
     return XXH3_64bits_withSeed_dispatch(out, len, seed);
