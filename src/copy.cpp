@@ -24,7 +24,9 @@ constexpr std::size_t kShort = 240;
 
 // Copies len bytes, a word at a time (four in flight per iteration). The
 // last partial word is loaded whole (the buffer is padded to 8) and only its
-// len % 8 bytes are stored.
+// len % 8 bytes are stored. (16-byte SSE2 loads, outside the C++ memory
+// model, were tried: no measurable gain at 4 KiB or 64 KiB, so the copy
+// stays on the model's widest lock-free load, 8 bytes.)
 void copy_words(const std::uint8_t *src, std::size_t len, unsigned char *out) {
   const std::size_t full = len / 8;
   std::size_t w = 0;
@@ -64,6 +66,10 @@ std::uint64_t copy_checked(const std::uint8_t *src, std::size_t len, void *dst, 
   for (std::size_t off = 0; off < len; off += kChunk) {
     const std::size_t n = std::min(kChunk, len - off);
     copy_words(src + off, n, out + off);
+    // The next chunk's lines are fetched while this one is hashed, so the
+    // memory and the hash overlap (a prefetch is a hint, not an access).
+    const std::size_t next = std::min(kChunk, len - off - n);
+    for (std::size_t p = 0; p < next; p += 64) __builtin_prefetch(src + off + n + p);
     XXH3_64bits_update_dispatch(&state, out + off, n);
   }
   return XXH3_64bits_digest(&state);
