@@ -47,9 +47,13 @@ void prepare_key(const StoredKey &k, splinter_key *out) {
 int prepared_for_write(const splinter_key *p, StoredKey *out) {
   StoredKey k;
   if (prepared_for_read(p, &k) != SPLINTER_OK) return SPLINTER_E_INVALID;
-  k.len = strnlen(reinterpret_cast<const char *>(k.words), layout::kKeyBytes);
-  if (!k.well_formed() || key_hash(k.words, k.len) != k.hash) return SPLINTER_E_INVALID;
-  *out = k;
+  // The key rebuilt from its bytes up to the first NUL must be the prepared
+  // one, word for word (F9: NUL padding to the end) and hash for hash.
+  const char *bytes = reinterpret_cast<const char *>(k.words);
+  const std::size_t len = strnlen(bytes, layout::kKeyBytes);
+  if (len == 0 || len > SPLINTER_KEY_MAX) return SPLINTER_E_INVALID;
+  fill_key(bytes, len, out);
+  if (std::memcmp(out->words, k.words, sizeof k.words) != 0 || out->hash != k.hash) return SPLINTER_E_INVALID;
   return SPLINTER_OK;
 }
 
