@@ -14,6 +14,7 @@ def test_prepared_key_gets_sets_unsets_and_polls_as_the_plain_key(bus):
     assert bus.get("hot") == b"one"
     assert bus.get(k) == b"one"
     assert bus.get_entry(k) == bus.get_entry("hot")
+    assert bus.history(k) == bus.history("hot") != []
     buf = bytearray(8)
     assert bus.get_into(k, buf) == (3, e1)
     assert bus.poll(k, since=0, timeout=0) == e1
