@@ -10,6 +10,10 @@
 //   limits/fnv1a/key:N            FNV-1a 64 (the key hash of format 2 and of
 //   limits/fnv1a_chained/key:N    the original Splinter), for comparison
 //   limits/xxh3/bytes:N           XXH3-64 of N bytes (get's and set's check)
+//   limits/memcpy_xxh3/bytes:N    memcpy of N bytes then XXH3-64 (seeded, libxxhash's
+//                                 run-time dispatch) of the copy: what a verified
+//                                 get must do at least, over the same working set
+//                                 as splinter/get (512 values visited in turn)
 //   limits/seqlock_read/bytes:64  a 64-byte seqlock read, relaxed word loads
 //   limits/clock_gettime          one CLOCK_MONOTONIC read (timing overhead)
 //   limits/store_fence_seq_cst    a store then a seq_cst fence (set's wake check)
@@ -20,6 +24,7 @@
 #include "common.h"
 
 #include <xxhash.h>
+#include <xxh_x86dispatch.h>
 
 #include <atomic>
 #include <cstring>
@@ -233,6 +238,25 @@ void bm_futex_pingpong(benchmark::State &st) {
   shared_free(mem, 4096);
 }
 
+// The working set of splinter/get and lmdb/get at load 50 % of 1024 slots:
+// 512 values, visited in a fixed shuffled order.
+void bm_memcpy_xxh3(benchmark::State &st, std::size_t len) {
+  constexpr std::size_t kValues = 512;
+  const std::vector<std::byte> one = value_bytes(len);
+  std::vector<std::byte> src(kValues * len);
+  for (std::size_t v = 0; v < kValues; ++v) std::memcpy(src.data() + v * len, one.data(), len);
+  std::vector<std::byte> dst(len);
+  const auto order = shuffled(kValues);
+  std::size_t i = 0;
+  for (auto _ : st) {
+    std::memcpy(dst.data(), src.data() + order[i] * len, len);
+    std::uint64_t h = XXH3_64bits_withSeed_dispatch(dst.data(), len, order[i]);
+    benchmark::DoNotOptimize(h);
+    i = i + 1 == kValues ? 0 : i + 1;
+  }
+  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) * static_cast<std::int64_t>(len));
+}
+
 const bool registered = [] {
   benchmark::RegisterBenchmark("limits/memcpy/bytes:64", bm_memcpy<64>);
   benchmark::RegisterBenchmark("limits/memcpy/bytes:1024", bm_memcpy<1024>);
@@ -252,6 +276,9 @@ const bool registered = [] {
   for (std::size_t n : {0u, 64u, 1024u, 4096u, 65536u})
     benchmark::RegisterBenchmark(("limits/xxh3/bytes:" + std::to_string(n)).c_str(),
                                  [n](benchmark::State &st) { bm_xxh3(st, n); });
+  for (std::size_t n : {64u, 4096u, 65536u})
+    benchmark::RegisterBenchmark(("limits/memcpy_xxh3/bytes:" + std::to_string(n)).c_str(),
+                                 [n](benchmark::State &st) { bm_memcpy_xxh3(st, n); });
   benchmark::RegisterBenchmark("limits/seqlock_read/bytes:64", bm_seqlock_read);
   benchmark::RegisterBenchmark("limits/clock_gettime", bm_clock);
   benchmark::RegisterBenchmark("limits/store_fence_seq_cst", bm_fence);

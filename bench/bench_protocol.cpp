@@ -52,7 +52,7 @@ struct Floor {
     for (std::uint32_t i = 0; i < geo.slots / 2; ++i) all.push_back(make_key('k', i, 16));
     splinter::MutexLock lock(writer.mu);
     for (const auto &k : all) {
-      splinter::Key key;
+      splinter::StoredKey key;
       ok = ok && splinter::make_key(k.data(), &key) == SPLINTER_OK &&
            splinter::protocol::set(region, writer, key, value.data(), value.size(), nullptr) == SPLINTER_OK;
     }
@@ -71,7 +71,7 @@ Floor &floor_region() {
 // accessors (src/region.h), so that limits/get_protocol minus this is what
 // verifying costs a read, and this is the floor of a read that does not
 // verify. It restates the control flow of get, not the format.
-int get_unverified(const splinter::RegionView &r, const splinter::Key &k, void *buf, std::size_t cap,
+int get_unverified(const splinter::RegionView &r, const splinter::StoredKey &k, void *buf, std::size_t cap,
                    std::size_t *out_len) {
   for (;;) {
     std::uint32_t i = r.home(k.hash);
@@ -97,12 +97,12 @@ int get_unverified(const splinter::RegionView &r, const splinter::Key &k, void *
   }
 }
 
-int real_get(const splinter::RegionView &r, const splinter::Key &k, void *buf, std::size_t cap,
+int real_get(const splinter::RegionView &r, const splinter::StoredKey &k, void *buf, std::size_t cap,
              std::size_t *out_len) {
   return splinter::protocol::get(r, k, buf, cap, out_len, nullptr);
 }
 
-template <int (*Get)(const splinter::RegionView &, const splinter::Key &, void *, std::size_t, std::size_t *)>
+template <int (*Get)(const splinter::RegionView &, const splinter::StoredKey &, void *, std::size_t, std::size_t *)>
 void bm_get_protocol(benchmark::State &st) {
   Floor &f = floor_region();
   if (!f.ok) {
@@ -112,7 +112,7 @@ void bm_get_protocol(benchmark::State &st) {
   alignas(64) std::byte buf[64];
   std::size_t i = 0;
   for (auto _ : st) {
-    splinter::Key k;
+    splinter::StoredKey k;
     std::size_t len = 0;
     if (splinter::make_key(f.keys[i].data(), &k) != SPLINTER_OK || Get(f.region, k, buf, sizeof buf, &len) != SPLINTER_OK)
         [[unlikely]] {
@@ -138,7 +138,7 @@ void bm_set_protocol(benchmark::State &st) {
   for (auto _ : st) {
     const char *key = f.keys[i].data();
     benchmark::DoNotOptimize(key);
-    splinter::Key k;
+    splinter::StoredKey k;
     if (splinter::make_key(key, &k) != SPLINTER_OK ||
         splinter::protocol::set(f.region, f.writer, k, f.value.data(), f.value.size(), nullptr) != SPLINTER_OK)
         [[unlikely]] {

@@ -1,6 +1,8 @@
 // bench_splinter_ops.cpp -- single-thread latency of each Splinter call.
 //
 //   splinter/get    hit, by value size, key length, load factor
+//   splinter/get_k  the same with prepared keys (splinter_get_k)
+//   splinter/set_k  set with a prepared key (splinter_set_k)
 //   splinter/miss   absent key, by load factor, after churn, and at 1 Mi slots
 //   splinter/set    overwrite of a live key (no reader waits: no syscall)
 //   splinter/unset  removal of a live key
@@ -54,6 +56,55 @@ void bm_get(benchmark::State &st, BusSpec spec, bool hit) {
       break;
     }
     benchmark::DoNotOptimize(len);
+    i = i + 1 == n ? 0 : i + 1;
+  }
+  add_table_counters(st, *f);
+}
+
+std::vector<splinter_key> prepared(const std::vector<KeyCell> &keys) {
+  std::vector<splinter_key> out(keys.size());
+  for (std::size_t j = 0; j < keys.size(); ++j)
+    if (splinter_key_init(&out[j], keys[j].data()) != SPLINTER_OK) return {};
+  return out;
+}
+
+void bm_get_k(benchmark::State &st, BusSpec spec) {
+  std::string why;
+  Fixture *f = fixture(spec, &why);
+  if (f == nullptr) return st.SkipWithError(why.c_str());
+  const std::vector<splinter_key> keys = prepared(f->live);
+  if (keys.empty()) return st.SkipWithError("no keys");
+  std::vector<std::byte> buf(std::max<std::size_t>(spec.value_len, 1));
+  std::size_t i = 0;
+  const std::size_t n = keys.size();
+  for (auto _ : st) {
+    std::size_t len = 0;
+    const int rc = splinter_get_k(f->reader, &keys[i], buf.data(), buf.size(), &len, nullptr);
+    if (rc != SPLINTER_OK) [[unlikely]] {
+      skip(st, "splinter_get_k", rc);
+      break;
+    }
+    benchmark::DoNotOptimize(len);
+    i = i + 1 == n ? 0 : i + 1;
+  }
+  add_table_counters(st, *f);
+}
+
+void bm_set_k(benchmark::State &st, BusSpec spec) {
+  std::string why;
+  Fixture *f = fixture(spec, &why);
+  if (f == nullptr) return st.SkipWithError(why.c_str());
+  const std::vector<splinter_key> keys = prepared(f->live);
+  if (keys.empty()) return st.SkipWithError("no keys");
+  const void *val = f->value.empty() ? nullptr : f->value.data();
+  std::size_t i = 0;
+  const std::size_t n = keys.size();
+  for (auto _ : st) {
+    const int rc = splinter_set_k(f->writer, &keys[i], val, f->value.size(), nullptr);
+    if (rc != SPLINTER_OK) [[unlikely]] {
+      skip(st, "splinter_set_k", rc);
+      break;
+    }
     i = i + 1 == n ? 0 : i + 1;
   }
   add_table_counters(st, *f);
@@ -218,6 +269,16 @@ const bool registered = [] {
     for (auto v : values) add(spec(v, 16, {50, 0}));
     for (auto k : keys) add(spec(64, k, {50, 0}));
     for (auto l : loads) add(spec(64, 16, l));
+  }
+  // Prepared keys: value sweep and key sweep at 50 %.
+  for (auto v : values) {
+    const BusSpec s = spec(v, 16, {50, 0});
+    reg(spec_name("get_k", s), [s](benchmark::State &st) { bm_get_k(st, s); });
+    reg(spec_name("set_k", s), [s](benchmark::State &st) { bm_set_k(st, s); });
+  }
+  for (auto k : keys) {
+    const BusSpec s = spec(64, k, {50, 0});
+    reg(spec_name("get_k", s), [s](benchmark::State &st) { bm_get_k(st, s); });
   }
   // Misses: load sweep, and 1 Mi slots at 50 %.
   for (auto l : loads) {

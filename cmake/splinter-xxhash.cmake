@@ -2,7 +2,9 @@
 # (libxxhash, the checksum and key hash of the format) if it can be found.
 #
 # Used by the build and by the installed splinterConfig.cmake (the static
-# library links libxxhash; the shared one needs nothing). Found through
+# library links libxxhash; the shared one carries its own NEEDED entry for
+# libxxhash.so.0, whose run-time dispatch hashes large values: src/copy.cpp,
+# so a program linking it needs nothing more). Found through
 # pkg-config when libxxhash.pc is there, else by find_path / find_library,
 # for systems that ship the library without its .pc file. Nothing fails here:
 # the caller decides whether the target is required.

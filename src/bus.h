@@ -26,17 +26,17 @@ void close(splinter_bus *bus);
 int destroy(int backing, const char *name);
 
 // ops.cpp: mutations and reads.
-int set(splinter_bus *bus, const Key &key, const void *value, std::size_t len, std::uint64_t *out_epoch);
-int unset(splinter_bus *bus, const Key &key, std::uint64_t *out_epoch);
+int set(splinter_bus *bus, const StoredKey &key, const void *value, std::size_t len, std::uint64_t *out_epoch);
+int unset(splinter_bus *bus, const StoredKey &key, std::uint64_t *out_epoch);
 int flush(splinter_bus *bus);
-int get(const splinter_bus *bus, const Key &key, void *buf, std::size_t cap, std::size_t *out_len,
+int get(const splinter_bus *bus, const StoredKey &key, void *buf, std::size_t cap, std::size_t *out_len,
         std::uint64_t *out_epoch);
 using ListFn = protocol::ListFn;  // non-zero stops the walk and is returned
 int list(const splinter_bus *bus, ListFn fn, void *ctx);
-int history(const splinter_bus *bus, const Key &key, protocol::HistoryFn fn, void *ctx);
+int history(const splinter_bus *bus, const StoredKey &key, protocol::HistoryFn fn, void *ctx);
 int changes(const splinter_bus *bus, std::uint64_t since, protocol::ChangeFn fn, void *ctx, std::uint64_t *out_last);
 // key == nullptr waits on the bus epoch.
-int poll(const splinter_bus *bus, const Key *key, std::uint64_t since, std::int64_t timeout_ms,
+int poll(const splinter_bus *bus, const StoredKey *key, std::uint64_t since, std::int64_t timeout_ms,
          std::uint64_t *out_epoch);
 void set_spin(splinter_bus *bus, std::uint32_t spin_us);
 std::uint64_t epoch(const splinter_bus *bus);

@@ -7,7 +7,7 @@
 
 namespace {
 
-using splinter::Key;
+using splinter::StoredKey;
 
 // Every entry point starts by clearing the thread's error detail (splinter.h,
 // "Errors"); only the diagnostics of status.cpp leave it alone.
@@ -17,10 +17,19 @@ struct Call {
 
 int bad(const char *what) { return splinter::fail(SPLINTER_E_INVALID, "%s", what); }
 
-int key_or_fail(const char *key, Key *k) {
+int key_or_fail(const char *key, StoredKey *k) {
   const int st = splinter::make_key(key, k);
   if (st == SPLINTER_E_KEY_TOO_LONG) return splinter::fail(st, "key longer than %d bytes (not truncated)", SPLINTER_KEY_MAX);
   if (st != SPLINTER_OK) return splinter::fail(st, "empty or NULL key");
+  return st;
+}
+
+int prepared_or_fail(const splinter_key *key, StoredKey *k, bool for_write) {
+  const int st = for_write ? splinter::prepared_for_write(key, k) : splinter::prepared_for_read(key, k);
+  if (st != SPLINTER_OK)
+    return splinter::fail(st, key == nullptr ? "NULL prepared key"
+                                             : "prepared key fails its check (changed since splinter_key_init, "
+                                               "or from a library of another format version)");
   return st;
 }
 
@@ -88,7 +97,7 @@ SPLINTER_API int splinter_destroy(splinter_backing backing, const char *name) {
 SPLINTER_API int splinter_set(splinter_bus *bus, const char *key, const void *value, size_t len, uint64_t *out_epoch) {
   Call c;
   if (bus == nullptr) return bad("NULL bus");
-  Key k;
+  StoredKey k;
   if (int st = key_or_fail(key, &k)) return st;
   return splinter::core::set(bus, k, value, len, out_epoch);
 }
@@ -96,7 +105,7 @@ SPLINTER_API int splinter_set(splinter_bus *bus, const char *key, const void *va
 SPLINTER_API int splinter_unset(splinter_bus *bus, const char *key, uint64_t *out_epoch) {
   Call c;
   if (bus == nullptr) return bad("NULL bus");
-  Key k;
+  StoredKey k;
   if (int st = key_or_fail(key, &k)) return st;
   return splinter::core::unset(bus, k, out_epoch);
 }
@@ -112,7 +121,7 @@ SPLINTER_API int splinter_get(const splinter_bus *bus, const char *key, void *bu
   Call c;
   if (bus == nullptr) return bad("NULL bus");
   if (buf == nullptr && cap > 0) return bad("NULL buffer with capacity > 0");
-  Key k;
+  StoredKey k;
   if (int st = key_or_fail(key, &k)) return st;
   return splinter::core::get(bus, k, buf, cap, out_len, out_epoch);
 }
@@ -133,7 +142,7 @@ SPLINTER_API int splinter_changes(const splinter_bus *bus, uint64_t since, splin
 SPLINTER_API int splinter_history(const splinter_bus *bus, const char *key, splinter_history_fn fn, void *ctx) {
   Call c;
   if (bus == nullptr || fn == nullptr) return bad("NULL bus or callback");
-  Key k;
+  StoredKey k;
   if (int st = key_or_fail(key, &k)) return st;
   return splinter::core::history(bus, k, fn, ctx);
 }
@@ -143,8 +152,53 @@ SPLINTER_API int splinter_poll(const splinter_bus *bus, const char *key, uint64_
   Call c;
   if (bus == nullptr) return bad("NULL bus");
   if (key == nullptr) return splinter::core::poll(bus, nullptr, since_epoch, timeout_ms, out_epoch);
-  Key k;
+  StoredKey k;
   if (int st = key_or_fail(key, &k)) return st;
+  return splinter::core::poll(bus, &k, since_epoch, timeout_ms, out_epoch);
+}
+
+SPLINTER_API int splinter_key_init(splinter_key *out, const char *key) {
+  Call c;
+  if (out == nullptr) return bad("NULL out-pointer");
+  StoredKey k;
+  if (int st = key_or_fail(key, &k)) return st;
+  splinter::prepare_key(k, out);
+  return SPLINTER_OK;
+}
+
+SPLINTER_API int splinter_get_k(const splinter_bus *bus, const splinter_key *key, void *buf, size_t cap,
+                                size_t *out_len, uint64_t *out_epoch) {
+  Call c;
+  if (bus == nullptr) return bad("NULL bus");
+  if (buf == nullptr && cap > 0) return bad("NULL buffer with capacity > 0");
+  StoredKey k;
+  if (int st = prepared_or_fail(key, &k, false)) return st;
+  return splinter::core::get(bus, k, buf, cap, out_len, out_epoch);
+}
+
+SPLINTER_API int splinter_set_k(splinter_bus *bus, const splinter_key *key, const void *value, size_t len,
+                                uint64_t *out_epoch) {
+  Call c;
+  if (bus == nullptr) return bad("NULL bus");
+  StoredKey k;
+  if (int st = prepared_or_fail(key, &k, true)) return st;
+  return splinter::core::set(bus, k, value, len, out_epoch);
+}
+
+SPLINTER_API int splinter_unset_k(splinter_bus *bus, const splinter_key *key, uint64_t *out_epoch) {
+  Call c;
+  if (bus == nullptr) return bad("NULL bus");
+  StoredKey k;
+  if (int st = prepared_or_fail(key, &k, true)) return st;
+  return splinter::core::unset(bus, k, out_epoch);
+}
+
+SPLINTER_API int splinter_poll_k(const splinter_bus *bus, const splinter_key *key, uint64_t since_epoch,
+                                 int64_t timeout_ms, uint64_t *out_epoch) {
+  Call c;
+  if (bus == nullptr) return bad("NULL bus");
+  StoredKey k;
+  if (int st = prepared_or_fail(key, &k, false)) return st;
   return splinter::core::poll(bus, &k, since_epoch, timeout_ms, out_epoch);
 }
 

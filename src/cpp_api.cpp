@@ -20,12 +20,21 @@ Status status(int st) {
   return Status(static_cast<Code>(st), error_detail());
 }
 
-Status key_status(std::string_view key, Key *k) {
+Status key_status(std::string_view key, StoredKey *k) {
   const int st = make_key(key.data(), key.size(), k);
   if (st == SPLINTER_E_KEY_TOO_LONG) fail(st, "key longer than %d bytes (not truncated)", SPLINTER_KEY_MAX);
   else if (st != SPLINTER_OK) fail(st, "empty key or key containing NUL");
   return status(st);
 }
+
+// A prepared key's StoredKey: the check word for reads, everything for mutations.
+Status key_status(const Key &key, StoredKey *k, bool for_write) {
+  const int st = for_write ? prepared_for_write(&key.c_key(), k) : prepared_for_read(&key.c_key(), k);
+  if (st != SPLINTER_OK) fail(st, "prepared key fails its check (default-constructed, or changed since made)");
+  return status(st);
+}
+// The string form: validated and hashed (for_write changes nothing).
+Status key_status(std::string_view key, StoredKey *k, bool /*for_write*/) { return key_status(key, k); }
 
 // A call on a Bus that is not open (default-constructed, moved from, closed).
 Status closed() { return status(fail(SPLINTER_E_INVALID, "the Bus is not open (closed or moved from)")); }
@@ -78,46 +87,40 @@ void Bus::close() {
   h_ = nullptr;
 }
 
-Status Bus::set(std::string_view key, std::span<const std::byte> value, std::uint64_t *epoch) {
+namespace {
+// The bodies shared by the string and the prepared-key overloads.
+template <class K>
+Status set_impl(splinter_bus *h, const K &key, std::span<const std::byte> value, std::uint64_t *epoch) {
   Call c;
-  if (!h_) return closed();
-  Key k;
-  if (Status s = key_status(key, &k); !s.ok()) return s;
-  return status(core::set(h_, k, value.data(), value.size(), epoch));
+  if (!h) return closed();
+  StoredKey k;
+  if (Status s = key_status(key, &k, true); !s.ok()) return s;
+  return status(core::set(h, k, value.data(), value.size(), epoch));
 }
-
-Status Bus::set(std::string_view key, std::string_view value, std::uint64_t *epoch) {
-  return set(key, std::as_bytes(std::span<const char>(value.data(), value.size())), epoch);
-}
-
-Status Bus::unset(std::string_view key, std::uint64_t *epoch) {
+template <class K>
+Status unset_impl(splinter_bus *h, const K &key, std::uint64_t *epoch) {
   Call c;
-  if (!h_) return closed();
-  Key k;
-  if (Status s = key_status(key, &k); !s.ok()) return s;
-  return status(core::unset(h_, k, epoch));
+  if (!h) return closed();
+  StoredKey k;
+  if (Status s = key_status(key, &k, true); !s.ok()) return s;
+  return status(core::unset(h, k, epoch));
 }
-
-Status Bus::flush() {
+template <class K>
+Status get_impl(const splinter_bus *h, const K &key, std::span<std::byte> buf, std::size_t *len,
+                std::uint64_t *epoch) {
   Call c;
-  if (!h_) return closed();
-  return status(core::flush(h_));
+  if (!h) return closed();
+  StoredKey k;
+  if (Status s = key_status(key, &k, false); !s.ok()) return s;
+  return status(core::get(h, k, buf.data(), buf.size(), len, epoch));
 }
-
-Status Bus::get(std::string_view key, std::span<std::byte> buf, std::size_t *len, std::uint64_t *epoch) const {
-  Call c;
-  if (!h_) return closed();
-  Key k;
-  if (Status s = key_status(key, &k); !s.ok()) return s;
-  return status(core::get(h_, k, buf.data(), buf.size(), len, epoch));
-}
-
-Result<Value> Bus::get(std::string_view key) const {
+template <class K>
+Result<Value> get_value(const Bus &bus, const K &key) {
   Value v;
   v.bytes.resize(64);
   for (;;) {
     std::size_t len = 0;
-    const Status s = get(key, std::span<std::byte>(v.bytes), &len, &v.epoch);
+    const Status s = bus.get(key, std::span<std::byte>(v.bytes), &len, &v.epoch);
     if (s.code() == Code::buffer) {
       v.bytes.resize(len);
       continue;
@@ -127,6 +130,50 @@ Result<Value> Bus::get(std::string_view key) const {
     return v;
   }
 }
+std::span<const std::byte> as_bytes(std::string_view value) {
+  return std::as_bytes(std::span<const char>(value.data(), value.size()));
+}
+}  // namespace
+
+Result<Key> Key::make(std::string_view key) {
+  Call c;
+  StoredKey k;
+  if (Status s = key_status(key, &k); !s.ok()) return s;
+  Key out;
+  prepare_key(k, &out.k_);
+  return out;
+}
+
+Status Bus::set(std::string_view key, std::span<const std::byte> value, std::uint64_t *epoch) {
+  return set_impl(h_, key, value, epoch);
+}
+Status Bus::set(const Key &key, std::span<const std::byte> value, std::uint64_t *epoch) {
+  return set_impl(h_, key, value, epoch);
+}
+Status Bus::set(std::string_view key, std::string_view value, std::uint64_t *epoch) {
+  return set_impl(h_, key, as_bytes(value), epoch);
+}
+Status Bus::set(const Key &key, std::string_view value, std::uint64_t *epoch) {
+  return set_impl(h_, key, as_bytes(value), epoch);
+}
+
+Status Bus::unset(std::string_view key, std::uint64_t *epoch) { return unset_impl(h_, key, epoch); }
+Status Bus::unset(const Key &key, std::uint64_t *epoch) { return unset_impl(h_, key, epoch); }
+
+Status Bus::flush() {
+  Call c;
+  if (!h_) return closed();
+  return status(core::flush(h_));
+}
+
+Status Bus::get(std::string_view key, std::span<std::byte> buf, std::size_t *len, std::uint64_t *epoch) const {
+  return get_impl(h_, key, buf, len, epoch);
+}
+Status Bus::get(const Key &key, std::span<std::byte> buf, std::size_t *len, std::uint64_t *epoch) const {
+  return get_impl(h_, key, buf, len, epoch);
+}
+Result<Value> Bus::get(std::string_view key) const { return get_value(*this, key); }
+Result<Value> Bus::get(const Key &key) const { return get_value(*this, key); }
 
 Status Bus::list(const std::function<bool(std::string_view, std::size_t, std::uint64_t)> &fn) const {
   Call c;
@@ -153,17 +200,19 @@ Result<std::vector<Entry>> Bus::list() const {
   return out;
 }
 
-Status Bus::history(std::string_view key,
-                     const std::function<bool(std::uint64_t, std::span<const std::byte>)> &fn) const {
+namespace {
+template <class K>
+Status history_impl(const splinter_bus *h, const K &key,
+                    const std::function<bool(std::uint64_t, std::span<const std::byte>)> &fn) {
   Call c;
-  if (!h_) return Code::invalid;
-  Key k;
-  if (Status s = key_status(key, &k); !s.ok()) return s;
+  if (!h) return Code::invalid;
+  StoredKey k;
+  if (Status s = key_status(key, &k, false); !s.ok()) return s;
   struct Ctx {
     const std::function<bool(std::uint64_t, std::span<const std::byte>)> *fn;
   } ctx{&fn};
   const int st = core::history(
-      h_, k,
+      h, k,
       [](void *p, std::uint64_t e, const void *v, std::size_t len) -> int {
         return (*static_cast<Ctx *>(p)->fn)(e, std::span<const std::byte>(static_cast<const std::byte *>(v), len)) ? 0
                                                                                                                   : 1;
@@ -171,16 +220,27 @@ Status Bus::history(std::string_view key,
       &ctx);
   return st == 1 ? Status(Code::ok) : status(st);
 }
-
-Result<std::vector<Value>> Bus::history(std::string_view key) const {
+template <class K>
+Result<std::vector<Value>> history_values(const Bus &bus, const K &key) {
   std::vector<Value> out;
-  const Status s = history(key, [&](std::uint64_t e, std::span<const std::byte> v) {
+  const Status s = bus.history(key, [&](std::uint64_t e, std::span<const std::byte> v) {
     out.push_back(Value{std::vector<std::byte>(v.begin(), v.end()), e});
     return true;
   });
   if (!s.ok()) return s;
   return out;
 }
+}  // namespace
+
+Status Bus::history(std::string_view key,
+                     const std::function<bool(std::uint64_t, std::span<const std::byte>)> &fn) const {
+  return history_impl(h_, key, fn);
+}
+Status Bus::history(const Key &key, const std::function<bool(std::uint64_t, std::span<const std::byte>)> &fn) const {
+  return history_impl(h_, key, fn);
+}
+Result<std::vector<Value>> Bus::history(std::string_view key) const { return history_values(*this, key); }
+Result<std::vector<Value>> Bus::history(const Key &key) const { return history_values(*this, key); }
 
 Status Bus::changes(std::uint64_t since, const std::function<bool(std::uint64_t, Op, std::string_view)> &fn,
                     std::uint64_t *last) const {
@@ -211,15 +271,25 @@ Result<Changes> Bus::changes(std::uint64_t since) const {
   return out;
 }
 
-Result<std::uint64_t> Bus::poll(std::string_view key, std::uint64_t since, std::int64_t timeout_ms) const {
+namespace {
+template <class K>
+Result<std::uint64_t> poll_impl(const splinter_bus *h, const K &key, std::uint64_t since, std::int64_t timeout_ms) {
   Call c;
-  if (!h_) return closed();
-  Key k;
-  if (Status s = key_status(key, &k); !s.ok()) return s;
+  if (!h) return closed();
+  StoredKey k;
+  if (Status s = key_status(key, &k, false); !s.ok()) return s;
   std::uint64_t e = 0;
-  const int st = core::poll(h_, &k, since, timeout_ms, &e);
+  const int st = core::poll(h, &k, since, timeout_ms, &e);
   if (st != SPLINTER_OK) return status(st);
   return e;
+}
+}  // namespace
+
+Result<std::uint64_t> Bus::poll(std::string_view key, std::uint64_t since, std::int64_t timeout_ms) const {
+  return poll_impl(h_, key, since, timeout_ms);
+}
+Result<std::uint64_t> Bus::poll(const Key &key, std::uint64_t since, std::int64_t timeout_ms) const {
+  return poll_impl(h_, key, since, timeout_ms);
 }
 
 Result<std::uint64_t> Bus::poll_bus(std::uint64_t since, std::int64_t timeout_ms) const {

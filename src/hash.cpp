@@ -3,8 +3,6 @@
 
 #include "layout.h"
 
-#include <bit>
-
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -14,7 +12,11 @@ std::uint64_t key_hash(const void *bytes, std::size_t len) { return XXH3_64bits(
 
 std::uint64_t value_check(std::uint64_t key_hash, std::uint64_t epoch, const void *bytes, std::size_t len,
                           std::uint64_t deadline) {
-  return XXH3_64bits_withSeed(bytes, len, key_hash ^ epoch ^ std::rotl(deadline, 32));
+  return XXH3_64bits_withSeed(bytes, len, value_seed(key_hash, epoch, deadline));
+}
+
+std::uint64_t xxh3_seeded(const void *bytes, std::size_t len, std::uint64_t seed) {
+  return XXH3_64bits_withSeed(bytes, len, seed);
 }
 
 std::uint64_t header_check(const void *first_48_bytes) {

@@ -23,6 +23,13 @@ static_assert(home_slot(~std::uint64_t{0}, 7) == 6 && home_slot(0, 7) == 0, "hom
 // key_hash ^ epoch ^ rotl64(deadline, 32) (the deadline is 0 in version 4).
 std::uint64_t value_check(std::uint64_t key_hash, std::uint64_t epoch, const void *bytes, std::size_t len,
                           std::uint64_t deadline = 0);
+// XXH3-64 of len bytes with a seed, inlined (the short-input path: no
+// call into libxxhash, no dispatch).
+std::uint64_t xxh3_seeded(const void *bytes, std::size_t len, std::uint64_t seed);
+// That seed (copy_checked, copy.h, takes it).
+constexpr std::uint64_t value_seed(std::uint64_t key_hash, std::uint64_t epoch, std::uint64_t deadline = 0) {
+  return key_hash ^ epoch ^ ((deadline << 32) | (deadline >> 32));
+}
 
 // The header's check: XXH3-64 (seed 0) of header bytes 0..47.
 std::uint64_t header_check(const void *first_48_bytes);

@@ -17,14 +17,14 @@ int writable(const splinter_bus *bus) {
 
 }  // namespace
 
-int set(splinter_bus *bus, const Key &k, const void *value, std::size_t len, std::uint64_t *out_epoch) {
+int set(splinter_bus *bus, const StoredKey &k, const void *value, std::size_t len, std::uint64_t *out_epoch) {
   if (int st = writable(bus)) return st;
   if (value == nullptr && len > 0) return fail(SPLINTER_E_INVALID, "NULL value with length %zu", len);
   MutexLock lock(bus->writer.mu);
   return protocol::set(bus->region, bus->writer, k, value, len, out_epoch);
 }
 
-int unset(splinter_bus *bus, const Key &k, std::uint64_t *out_epoch) {
+int unset(splinter_bus *bus, const StoredKey &k, std::uint64_t *out_epoch) {
   if (int st = writable(bus)) return st;
   MutexLock lock(bus->writer.mu);
   return protocol::unset(bus->region, bus->writer, k, out_epoch);
@@ -42,14 +42,14 @@ int flush(splinter_bus *bus) {
   return os::sync(bus->map, layout::kPage, bus->path);
 }
 
-int get(const splinter_bus *bus, const Key &k, void *buf, std::size_t cap, std::size_t *out_len,
+int get(const splinter_bus *bus, const StoredKey &k, void *buf, std::size_t cap, std::size_t *out_len,
         std::uint64_t *out_epoch) {
   return protocol::get(bus->region, k, buf, cap, out_len, out_epoch);
 }
 
 int list(const splinter_bus *bus, ListFn fn, void *ctx) { return protocol::list(bus->region, fn, ctx); }
 
-int history(const splinter_bus *bus, const Key &k, protocol::HistoryFn fn, void *ctx) {
+int history(const splinter_bus *bus, const StoredKey &k, protocol::HistoryFn fn, void *ctx) {
   return protocol::history(bus->region, k, fn, ctx);
 }
 
@@ -57,7 +57,7 @@ int changes(const splinter_bus *bus, std::uint64_t since, protocol::ChangeFn fn,
   return protocol::changes(bus->region, since, fn, ctx, out_last);
 }
 
-int poll(const splinter_bus *bus, const Key *k, std::uint64_t since, std::int64_t timeout_ms,
+int poll(const splinter_bus *bus, const StoredKey *k, std::uint64_t since, std::int64_t timeout_ms,
          std::uint64_t *out_epoch) {
   return protocol::poll(bus->region, bus->can_announce ? &bus->wait_words : nullptr,
                         {bus->spin_us.load(std::memory_order_relaxed), &bus->last_change_us}, k, since, timeout_ms,

@@ -20,10 +20,10 @@ namespace splinter::protocol {
 // ---- readers (read.cpp, wait.cpp) ----
 
 // 2.4: OK, NOT_FOUND, BUFFER (*out_len = the size needed), CORRUPT or AGAIN.
-int get(const RegionView &r, const Key &k, void *buf, std::size_t cap, std::size_t *out_len,
+int get(const RegionView &r, const StoredKey &k, void *buf, std::size_t cap, std::size_t *out_len,
         std::uint64_t *out_epoch);
 // The key's current epoch (0 when absent), as 2.4 without copying the value: OK or AGAIN.
-int key_epoch(const RegionView &r, const Key &k, std::uint64_t *out);
+int key_epoch(const RegionView &r, const StoredKey &k, std::uint64_t *out);
 // Calls fn per live key that get would find; fn returns non-zero to stop,
 // and that value is returned.
 using ListFn = int (*)(void *ctx, const char *key, std::size_t value_len, std::uint64_t epoch);
@@ -32,7 +32,7 @@ int list(const RegionView &r, ListFn fn, void *ctx);
 // NOT_FOUND, CORRUPT (after the intact newer ones), AGAIN, SYSTEM or fn's
 // non-zero return.
 using HistoryFn = int (*)(void *ctx, std::uint64_t epoch, const void *value, std::size_t len);
-int history(const RegionView &r, const Key &k, HistoryFn fn, void *ctx);
+int history(const RegionView &r, const StoredKey &k, HistoryFn fn, void *ctx);
 // 2.9: the change feed after `since`: OK, COMPACTED, CORRUPT or fn's
 // non-zero return; *out_last (if given) the last epoch passed to fn, else since.
 using ChangeFn = int (*)(void *ctx, std::uint64_t epoch, int op, const char *key);
@@ -47,10 +47,10 @@ std::uint32_t count_live(const RegionView &r);
 constexpr std::uint32_t kAdaptiveSpin = UINT32_MAX;  // a spin_us: SPLINTER_ADAPTIVE_SPIN_US after a change
 struct Spin {
   std::uint32_t us = 0;  // the budget (splinter_set_spin), or kAdaptiveSpin
-  // kAdaptiveSpin: when a poll of the handle last returned a change it waited for.
+  // kAdaptiveSpin: when a poll of the handle last found a change without sleeping.
   std::atomic<std::uint64_t> *last_change_us = nullptr;
 };
-int poll(const RegionView &r, const WaitWords *announce, Spin spin, const Key *k, std::uint64_t since,
+int poll(const RegionView &r, const WaitWords *announce, Spin spin, const StoredKey *k, std::uint64_t since,
          std::int64_t timeout_ms, std::uint64_t *out_epoch);
 
 // ---- the writer (write.cpp, wait.cpp) ----
@@ -67,12 +67,12 @@ struct Writer {
 
 // 2.2 step 8: writes the feed entry of `epoch` (op SET or UNSET, key k with
 // its hash) -- also recovery's, for its own mutations and lost entries.
-void append_feed(Region &r, std::uint64_t epoch, unsigned op, const Key &k);
+void append_feed(Region &r, std::uint64_t epoch, unsigned op, const StoredKey &k);
 // 2.2: OK, TOO_LARGE, FULL or CORRUPT.
-int set(Region &r, Writer &w, const Key &k, const void *value, std::size_t len, std::uint64_t *out_epoch)
+int set(Region &r, Writer &w, const StoredKey &k, const void *value, std::size_t len, std::uint64_t *out_epoch)
     SPLINTER_REQUIRES(w.mu);
 // 2.3: OK, NOT_FOUND, FULL or CORRUPT.
-int unset(Region &r, Writer &w, const Key &k, std::uint64_t *out_epoch) SPLINTER_REQUIRES(w.mu);
+int unset(Region &r, Writer &w, const StoredKey &k, std::uint64_t *out_epoch) SPLINTER_REQUIRES(w.mu);
 // 2.6 steps 1-2: after a commit of the key with this key_hash (and its
 // bus_epoch store), wakes the pollers of its bucket and of the bus -- only
 // words a poller announced on, so with no poller there is no system call.

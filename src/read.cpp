@@ -22,7 +22,7 @@ constexpr int kMaxAttempts = 4096;
 enum class Step { next, found, absent };
 
 // One probe step of 2.4 steps 2-3 at slot i: is the key here, absent, or further on?
-inline __attribute__((always_inline)) Step look(const RegionView &r, std::uint32_t i, const Key &k, std::uint64_t *w) {
+inline __attribute__((always_inline)) Step look(const RegionView &r, std::uint32_t i, const StoredKey &k, std::uint64_t *w) {
   *w = r.word(i, std::memory_order_acquire);  // pairs with the writer's release store of the word
   switch (layout::word_state(*w)) {
     case State::empty:
@@ -67,9 +67,17 @@ void backoff(int attempt) {
   }
 }
 
+// 2.4 steps 5 and 7 in one pass: copies the value m describes into buf and
+// sets *sum to its check as computed from the bytes copied (copy.h). Copies
+// nothing if m.len exceeds max_value_size (meta_ok then fails).
+void copy_value(const RegionView &r, std::uint32_t i, unsigned b, const Meta &m, const StoredKey &k, void *buf,
+                std::uint64_t *sum) {
+  r.read_value_checked(i, b, m.len, buf, value_seed(k.hash, m.epoch, m.deadline), sum);
+}
+
 }  // namespace
 
-int get(const RegionView &r, const Key &k, void *buf, std::size_t cap, std::size_t *out_len,
+int get(const RegionView &r, const StoredKey &k, void *buf, std::size_t cap, std::size_t *out_len,
         std::uint64_t *out_epoch) {
   for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
     std::uint32_t i = r.home(k.hash);
@@ -87,14 +95,15 @@ int get(const RegionView &r, const Key &k, void *buf, std::size_t cap, std::size
       }
       const Meta m = r.meta(i, b);
       const bool fits = m.len <= cap;
-      if (fits) r.read_value(i, b, m.len, buf);  // copies nothing if len > max_value_size
+      std::uint64_t sum = 0;
+      if (fits) copy_value(r, i, b, m, k, buf, &sum);
       if (!stable(r, i, w)) goto retry;
       if (!meta_ok(r, m, w)) return fail(SPLINTER_E_CORRUPT, "slot %u: malformed buffer meta (F11)", i);
       if (!fits) {
         if (out_len) *out_len = m.len;
         return fail(SPLINTER_E_BUFFER, "value is %u bytes, buffer %zu", m.len, cap);
       }
-      if (!mutant::kNoChecksumVerify && value_check(k.hash, m.epoch, buf, m.len) != m.check)
+      if (!mutant::kNoChecksumVerify && sum != m.check)
         return fail(SPLINTER_E_CORRUPT, "slot %u: value fails its checksum (F12)", i);
       if (out_len) *out_len = m.len;
       if (out_epoch) *out_epoch = m.epoch;
@@ -106,7 +115,7 @@ int get(const RegionView &r, const Key &k, void *buf, std::size_t cap, std::size
   return fail(SPLINTER_E_AGAIN, "no stable read after %d attempts", kMaxAttempts);
 }
 
-int key_epoch(const RegionView &r, const Key &k, std::uint64_t *out) {
+int key_epoch(const RegionView &r, const StoredKey &k, std::uint64_t *out) {
   for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
     std::uint32_t i = r.home(k.hash);
     bool retry = false;
@@ -136,7 +145,7 @@ int list(const RegionView &r, ListFn fn, void *ctx) {
     for (int attempt = 0; attempt < 64; backoff(attempt++)) {
       const std::uint64_t w = r.word(i, std::memory_order_acquire);
       if (layout::word_state(w) != State::live) break;
-      Key k;
+      StoredKey k;
       r.load_key(i, &k);
       const unsigned b = layout::word_sel(w);
       if (b >= r.buffers()) break;  // F11: get says CORRUPT; splinter_check names it
@@ -167,7 +176,7 @@ struct HistoryRead {
 
 }  // namespace
 
-int history(const RegionView &r, const Key &k, HistoryFn fn, void *ctx) {
+int history(const RegionView &r, const StoredKey &k, HistoryFn fn, void *ctx) {
   const unsigned K = r.buffers();
   HistoryRead h;
   try {
@@ -265,7 +274,7 @@ int changes(const RegionView &r, std::uint64_t since, ChangeFn fn, void *ctx, st
     const std::uint64_t w1 = r.feed_word(e, std::memory_order_acquire);  // pairs with the writer's release store
     SPLINTER_CRASH_POINT(test::kFeedWordRead);
     const std::uint64_t check = r.feed_check_word(e);
-    Key k;
+    StoredKey k;
     r.load_feed_key(e, &k);
     // Pairs with the writer's release fence after it cleared the word (2.2 step 8).
     std::atomic_thread_fence(std::memory_order_acquire);

@@ -20,8 +20,8 @@ using Kind = RepairPlan::Kind;
 constexpr std::uint64_t kTombstone0 = layout::make_word(State::tombstone, 0, 0);
 
 // The key of slot i, its hash computed from its bytes.
-Key slot_key(const RegionView &r, std::uint32_t i) {
-  Key k;
+StoredKey slot_key(const RegionView &r, std::uint32_t i) {
+  StoredKey k;
   r.load_key(i, &k);
   k.hash = key_hash(k.bytes(), std::min<std::size_t>(k.len, SPLINTER_KEY_MAX));
   return k;
@@ -56,7 +56,7 @@ void remove_feed_entry(Region &r, std::uint32_t index, std::uint64_t bus) {
   const bool at_bus = bus > 0 && r.geo().feed_index(bus) == index;
   r.set_feed_word(index, 0, std::memory_order_relaxed);
   std::atomic_thread_fence(std::memory_order_release);  // as append_feed (2.2 step 8)
-  r.store_feed_body(index, 0, Key{});
+  r.store_feed_body(index, 0, StoredKey{});
   if (at_bus) r.set_feed_word(index, layout::make_feed_word(layout::kOpNone, bus), std::memory_order_release);
 }
 
@@ -65,7 +65,7 @@ void remove_feed_entry(Region &r, std::uint32_t index, std::uint64_t bus) {
 int mutate(Region &r, const RepairPlan::Mutation &m, std::vector<std::uint8_t> &scratch) {
   const std::uint64_t e = r.header().bus_epoch(std::memory_order_relaxed) + 1;
   if (e > layout::kEpochMax) return fail(SPLINTER_E_CORRUPT, "epoch space exhausted during recovery");
-  const Key k = slot_key(r, m.slot);
+  const StoredKey k = slot_key(r, m.slot);
   // Pairs with a reader's acquire fence before its re-check (2.4 step 5).
   std::atomic_thread_fence(std::memory_order_release);
   if (m.drop) {

@@ -12,6 +12,7 @@
 #ifndef SPLINTER_SRC_REGION_H
 #define SPLINTER_SRC_REGION_H
 
+#include "copy.h"
 #include "eventcount.h"
 #include "hash.h"
 #include "header.h"
@@ -82,8 +83,8 @@ class RegionView {
   }
 
   // All 64 bytes: a slot whose key has garbage after its NUL (F9) holds no key.
-  bool key_equals(std::uint32_t i, const Key &k) const { return key_equals_at(slot(i) + layout::kSlotKey, k); }
-  void load_key(std::uint32_t i, Key *out) const {
+  bool key_equals(std::uint32_t i, const StoredKey &k) const { return key_equals_at(slot(i) + layout::kSlotKey, k); }
+  void load_key(std::uint32_t i, StoredKey *out) const {
     load_key_at(slot(i) + layout::kSlotKey, out);
     out->hash = hash(i);
   }
@@ -117,6 +118,14 @@ class RegionView {
     }
     return true;
   }
+  // read_value and the value's check under `seed` (hash.h value_seed), in
+  // one pass (copy.h). Returns false (copying nothing) as read_value does.
+  bool read_value_checked(std::uint32_t i, unsigned b, std::size_t len, void *dst, std::uint64_t seed,
+                          std::uint64_t *check) const {
+    if (len > geo_.max_value_size) return false;
+    *check = copy_checked(base_ + buffer(i, b) + layout::kMetaSize, len, dst, seed);
+    return true;
+  }
   static std::size_t value_words(std::size_t len) { return (len + 7) / 8; }
 
   // ---- the change feed (FORMAT.md 1.5): the entry of an epoch ----
@@ -124,7 +133,7 @@ class RegionView {
   std::uint64_t feed_check_word(std::uint64_t epoch) const { return load64(base_ + feed(epoch) + layout::kFeedCheck); }
   // The entry's 64 key bytes; out->hash is the XXH3-64 of them up to the
   // first NUL (the validator and readers recompute it).
-  void load_feed_key(std::uint64_t epoch, Key *out) const {
+  void load_feed_key(std::uint64_t epoch, StoredKey *out) const {
     load_key_at(feed(epoch) + layout::kFeedKey, out);
     out->hash = key_hash(out->words, std::min<std::size_t>(out->len, SPLINTER_KEY_MAX));
   }
@@ -142,13 +151,13 @@ class RegionView {
   std::uint64_t feed(std::uint64_t epoch) const { return geo_.feed_entry_offset(geo_.feed_index(epoch)); }
 
  private:
-  bool key_equals_at(std::uint64_t off, const Key &k) const {
+  bool key_equals_at(std::uint64_t off, const StoredKey &k) const {
     const std::uint8_t *p = base_ + off;
     for (std::size_t w = 0; w < layout::kKeyBytes / 8; ++w)
       if (load64(p + 8 * w) != k.words[w]) return false;
     return true;
   }
-  void load_key_at(std::uint64_t off, Key *out) const {
+  void load_key_at(std::uint64_t off, StoredKey *out) const {
     const std::uint8_t *p = base_ + off;
     for (std::size_t w = 0; w < layout::kKeyBytes / 8; ++w) out->words[w] = load64(p + 8 * w);
     out->len = strnlen(reinterpret_cast<const char *>(out->words), layout::kKeyBytes);
@@ -172,7 +181,7 @@ class Region : public RegionView {
 
   void set_word(std::uint32_t i, std::uint64_t w, std::memory_order o) { store64(base_ + slot(i), w, o); }
   void set_hash(std::uint32_t i, std::uint64_t h) { store64(base_ + slot(i) + layout::kSlotHash, h); }
-  void store_key(std::uint32_t i, const Key &k) {
+  void store_key(std::uint32_t i, const StoredKey &k) {
     std::uint8_t *p = base_ + slot(i);
     store64(p + layout::kSlotHash, k.hash);
     for (std::size_t w = 0; w < layout::kKeyBytes / 8; ++w) store64(p + layout::kSlotKey + 8 * w, k.words[w]);
@@ -206,7 +215,7 @@ class Region : public RegionView {
 
   // The feed entry of an epoch: its word, and its check and key bytes.
   void set_feed_word(std::uint64_t epoch, std::uint64_t w, std::memory_order o) { store64(base_ + feed(epoch), w, o); }
-  void store_feed_body(std::uint64_t epoch, std::uint64_t check, const Key &k) {
+  void store_feed_body(std::uint64_t epoch, std::uint64_t check, const StoredKey &k) {
     std::uint8_t *p = base_ + feed(epoch);
     store64(p + layout::kFeedCheck, check);
     for (std::size_t w = 0; w < layout::kKeyBytes / 8; ++w) store64(p + layout::kFeedKey + 8 * w, k.words[w]);

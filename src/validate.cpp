@@ -186,7 +186,7 @@ struct FeedScan {
   std::unordered_map<std::string, Latest> latest;
 };
 
-std::string key_bytes(const Key &k) { return std::string(reinterpret_cast<const char *>(k.words), layout::kKeyBytes); }
+std::string key_bytes(const StoredKey &k) { return std::string(reinterpret_cast<const char *>(k.words), layout::kKeyBytes); }
 
 FeedScan scan_feed(const RegionView &r, Reporter &rep, RepairPlan &plan) {
   FeedScan s;
@@ -195,7 +195,7 @@ FeedScan scan_feed(const RegionView &r, Reporter &rep, RepairPlan &plan) {
   s.nonzero.assign(ring, false);
   for (std::uint32_t j = 0; j < ring && !rep.stopped(); ++j) {
     std::uint64_t w = 0, check = 0;
-    Key k;
+    StoredKey k;
     for (int attempt = 0; attempt < 16; ++attempt) {
       w = r.feed_word(j, std::memory_order_acquire);
       check = r.feed_check_word(j);
@@ -323,7 +323,7 @@ struct SlotContext {
 };
 
 // The feed's newest intact entry for the key, if the feed still holds one.
-std::optional<FeedScan::Latest> latest_in_feed(const SlotContext &c, const Key &k) {
+std::optional<FeedScan::Latest> latest_in_feed(const SlotContext &c, const StoredKey &k) {
   const auto it = c.feed.latest.find(key_bytes(k));
   if (it == c.feed.latest.end()) return std::nullopt;
   return it->second;
@@ -332,7 +332,7 @@ std::optional<FeedScan::Latest> latest_in_feed(const SlotContext &c, const Key &
 // F18's restore of a word whose state byte was damaged: does the feed say the
 // key was removed after epoch e? Then the buffer of epoch e is a removed
 // key's last value, and restoring it would resurrect the key.
-bool removed_after(const SlotContext &c, const Key &k, std::uint64_t e) {
+bool removed_after(const SlotContext &c, const StoredKey &k, std::uint64_t e) {
   const auto l = latest_in_feed(c, k);
   return l && l->epoch > e && l->op != layout::kOpSet;
 }
@@ -387,7 +387,7 @@ void examine_slot(const SlotContext &c, std::uint32_t i, SlotVerdict *out, std::
   out->word = w;
   const State st = layout::word_state(w);
   if (st == State::empty && w == 0) return;
-  Key k;
+  StoredKey k;
   r.load_key(i, &k);
   const bool shape_ok = k.well_formed();
   out->key_ok = shape_ok;

@@ -15,7 +15,7 @@ namespace {
 // Upper bound on a finite timeout (about 31 years): keeps timespec arithmetic exact.
 constexpr std::int64_t kMaxTimeoutMs = std::int64_t{1} << 40;
 
-int current(const RegionView &r, const Key *k, std::uint64_t *e) {
+int current(const RegionView &r, const StoredKey *k, std::uint64_t *e) {
   if (k) return key_epoch(r, *k, e);
   *e = r.header().bus_epoch(std::memory_order_acquire);
   return SPLINTER_OK;
@@ -41,7 +41,7 @@ std::int64_t poll_slice_ms() {
 }
 
 // The waiter-page word of a poll of k: its bucket, or the bus word.
-std::uint32_t wait_word(const Key *k) { return k ? layout::key_wait_word(k->hash) : 0; }
+std::uint32_t wait_word(const StoredKey *k) { return k ? layout::key_wait_word(k->hash) : 0; }
 
 }  // namespace
 
@@ -67,7 +67,7 @@ void wake_all(Region &r) {
   for (std::uint32_t n = 0; n < layout::kWaitWords; ++n) words.wake_unconditionally(n);
 }
 
-int poll(const RegionView &r, const WaitWords *announce, Spin spin, const Key *k, std::uint64_t since,
+int poll(const RegionView &r, const WaitWords *announce, Spin spin, const StoredKey *k, std::uint64_t since,
          std::int64_t timeout_ms, std::uint64_t *out_epoch) {
   // 2.5 step 1.
   std::uint64_t e = 0;

@@ -23,7 +23,7 @@ struct Probe {
 
 // The writer's probe (2.2 step 1). Only the writer mutates, so plain relaxed
 // loads of its own words suffice.
-Probe probe(const RegionView &r, const Key &k) {
+Probe probe(const RegionView &r, const StoredKey &k) {
   Probe p;
   std::uint32_t i = r.home(k.hash);
   for (std::uint32_t n = 0; n < r.slots(); ++n, i = r.next(i)) {
@@ -105,7 +105,7 @@ std::uint32_t count_live(const RegionView &r) {
   return live;
 }
 
-void append_feed(Region &r, std::uint64_t epoch, unsigned op, const Key &k) {
+void append_feed(Region &r, std::uint64_t epoch, unsigned op, const StoredKey &k) {
   // 2.2 step 8. The word is cleared first, and the release fence after it
   // pairs with a feed reader's acquire fence (2.9 step 3): a reader that
   // copied any byte of the new check or key also sees the cleared word when
@@ -118,7 +118,7 @@ void append_feed(Region &r, std::uint64_t epoch, unsigned op, const Key &k) {
   r.set_feed_word(epoch, w, std::memory_order_release);
 }
 
-int set(Region &r, Writer &w, const Key &k, const void *value, std::size_t len, std::uint64_t *out_epoch) {
+int set(Region &r, Writer &w, const StoredKey &k, const void *value, std::size_t len, std::uint64_t *out_epoch) {
   if (len > r.geo().max_value_size)
     return fail(SPLINTER_E_TOO_LARGE, "value of %zu bytes exceeds max_value_size %u", len, r.geo().max_value_size);
   const std::uint64_t e = r.header().bus_epoch(std::memory_order_relaxed);
@@ -200,7 +200,7 @@ int set(Region &r, Writer &w, const Key &k, const void *value, std::size_t len, 
   return SPLINTER_OK;
 }
 
-int unset(Region &r, Writer &w, const Key &k, std::uint64_t *out_epoch) {
+int unset(Region &r, Writer &w, const StoredKey &k, std::uint64_t *out_epoch) {
   const Probe p = probe(r, k);
   if (!p.found) return SPLINTER_E_NOT_FOUND;
   const std::uint64_t e = r.header().bus_epoch(std::memory_order_relaxed);

@@ -39,6 +39,7 @@ static void run(splinter_backing backing, const char *name) {
   int n = 0;
   splinter_info info;
   splinter_report rep;
+  splinter_key pk;
 
   EXPECT(splinter_create(&w, backing, name, 8, 16, 0600) == SPLINTER_OK);
   EXPECT(splinter_open(&r, backing, name, SPLINTER_READER) == SPLINTER_OK);
@@ -55,7 +56,14 @@ static void run(splinter_backing backing, const char *name) {
   EXPECT(splinter_poll(r, NULL, 1, 0, NULL) == SPLINTER_E_TIMEOUT);
   EXPECT(splinter_epoch(r) == 1);
   EXPECT(splinter_info_get(r, &info) == SPLINTER_OK && info.live_keys == 1 && info.slots == 8);
-  EXPECT(splinter_unset(w, "key", &e) == SPLINTER_OK && e == 2);
+  EXPECT(splinter_key_init(&pk, "pk") == SPLINTER_OK);
+  EXPECT(splinter_set_k(w, &pk, "pv", 2, &e) == SPLINTER_OK && e == 2);
+  EXPECT(splinter_get_k(r, &pk, buf, sizeof buf, &len, &ge) == SPLINTER_OK && len == 2 && ge == 2);
+  EXPECT(splinter_poll_k(r, &pk, 0, 0, &ge) == SPLINTER_OK && ge == 2);
+  EXPECT(splinter_unset_k(w, &pk, &e) == SPLINTER_OK && e == 3);
+  pk.opaque[0] ^= 1;
+  EXPECT(splinter_get_k(r, &pk, buf, sizeof buf, &len, &ge) == SPLINTER_E_INVALID);
+  EXPECT(splinter_unset(w, "key", &e) == SPLINTER_OK && e == 4);
   EXPECT(splinter_unset(w, "key", &e) == SPLINTER_E_NOT_FOUND);
   EXPECT(splinter_flush(w) == SPLINTER_OK);
   n = 0;

@@ -226,6 +226,23 @@ TEST_P(Malformed, FlippedValueByteIsCorruptOnGet) {
   splinter_close(r);
 }
 
+// A large value is copied and checksummed a chunk at a time (src/copy.h):
+// a flip in its last, partial chunk is caught too.
+TEST_P(Malformed, FlippedByteInALargeValuesLastChunkIsCorruptOnGet) {
+  constexpr std::size_t kLen = 3 * 4096 + 5;
+  splinter_bus *w = create(8, kLen);
+  ASSERT_EQ(set_str(w, "k", std::string(kLen, 'v')), SPLINTER_OK);
+  splinter_close(w);
+  std::string bytes = slurp(name_.path());
+  const std::size_t s = slot_of(bytes, "k");
+  bytes[value_offset(bytes, s, active_buffer(bytes, s)) + kLen - 2] ^= 0x01;
+  spit(name_.path(), bytes);
+  splinter_bus *r = open(SPLINTER_READER);
+  std::string buf(kLen, '\0');
+  EXPECT_EQ(splinter_get(r, "k", buf.data(), buf.size(), nullptr, nullptr), SPLINTER_E_CORRUPT);
+  splinter_close(r);
+}
+
 TEST_P(Malformed, KeyWithBytesAfterItsNulIsNeitherListedNorFound) {
   splinter_bus *w = create(8, 64);
   ASSERT_EQ(set_str(w, "k", "v"), SPLINTER_OK);

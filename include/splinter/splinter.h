@@ -14,7 +14,8 @@
  * layout and the protocols are specified in docs/FORMAT.md.
  *
  * Keys are 1..SPLINTER_KEY_MAX bytes, any byte but NUL, passed as
- * NUL-terminated strings. A longer key is refused with
+ * NUL-terminated strings (or prepared once into a splinter_key, see
+ * "Prepared keys"). A longer key is refused with
  * SPLINTER_E_KEY_TOO_LONG; it is never truncated. Values are 0..max_value_size
  * bytes of binary data; an empty value is a value, distinct from absent.
  *
@@ -62,8 +63,8 @@
  * is as it was. splinter_last_error() gives a one-line human-readable reason
  * for the last failure on the calling thread.
  *
- * One rule for that reason: every function of this header that takes a bus
- * or a bus name (all but the diagnostics splinter_strerror,
+ * One rule for that reason: every function of this header that takes a bus,
+ * a bus name or a key (all but the diagnostics splinter_strerror,
  * splinter_status_name, splinter_last_error and splinter_version) clears it
  * when called, and a failing call sets it; the diagnostics never change it.
  * So after a call that succeeded it is "", and it stays the reason of a
@@ -466,6 +467,55 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_history(const splinter_bus *bus, co
 SPLINTER_NODISCARD SPLINTER_API int splinter_poll(const splinter_bus *bus, const char *key,
                                                   uint64_t since_epoch, int64_t timeout_ms,
                                                   uint64_t *out_epoch);
+
+/* ---- Prepared keys ---------------------------------------------------- */
+
+/* A key validated and hashed once, for calls that use the same key again and
+ * again (a get in a hot loop): the _k calls below skip the length scan, the
+ * copy into the slot's 64-byte form and the key hash that every call taking
+ * a C string does.
+ *
+ * What it holds: the key's 64 bytes as a slot stores them (the key, then NUL
+ * bytes), its key_hash (docs/FORMAT.md 1.3) and a check word over those 72
+ * bytes and SPLINTER_FORMAT_VERSION. It is plain data: copy it, store it,
+ * share it between threads and processes (by value, or read-only once
+ * written). It names no bus: one prepared key serves every bus of the same
+ * format version (a library of another format version refuses it as
+ * INVALID). It owns nothing; there is nothing to release.
+ *
+ * The library re-checks it on every use, cheaply (the check word, a few
+ * multiplications; a mutation also re-derives the key's length and hash):
+ * a prepared key changed in any byte since splinter_key_init -- by a stray
+ * write, an uninitialised struct, a partial copy -- is refused with
+ * SPLINTER_E_INVALID, never used to probe or write, and never makes a call
+ * crash. (The check is an integrity check against accidents, not a
+ * signature: a get or poll through a deliberately forged key can at worst
+ * miss, since a slot is matched by all 64 key bytes and its hash; a set or
+ * unset through one is refused unless it is a valid key.) */
+typedef struct splinter_key {
+  uint64_t opaque[10];
+} splinter_key;
+
+/* Prepares key (NUL-terminated, as the string calls take it) into *out.
+ * Like every call on a bus, it clears the thread's error detail and a
+ * failure sets it. Returns OK, INVALID (NULL out or key, empty key),
+ * KEY_TOO_LONG (longer than SPLINTER_KEY_MAX bytes; not truncated). On
+ * failure *out is untouched. */
+SPLINTER_NODISCARD SPLINTER_API int splinter_key_init(splinter_key *out, const char *key);
+
+/* splinter_get, splinter_set, splinter_unset and splinter_poll with a
+ * prepared key: the same semantics, statuses and out-parameters, and
+ * INVALID also when *key fails its check (or key is NULL; splinter_poll_k
+ * has no "whole bus" form: use splinter_poll with a NULL key). They never
+ * return KEY_TOO_LONG: splinter_key_init did. */
+SPLINTER_NODISCARD SPLINTER_API int splinter_get_k(const splinter_bus *bus, const splinter_key *key, void *buf,
+                                                   size_t cap, size_t *out_len, uint64_t *out_epoch);
+SPLINTER_NODISCARD SPLINTER_API int splinter_set_k(splinter_bus *bus, const splinter_key *key, const void *value,
+                                                   size_t len, uint64_t *out_epoch);
+SPLINTER_NODISCARD SPLINTER_API int splinter_unset_k(splinter_bus *bus, const splinter_key *key,
+                                                     uint64_t *out_epoch);
+SPLINTER_NODISCARD SPLINTER_API int splinter_poll_k(const splinter_bus *bus, const splinter_key *key,
+                                                    uint64_t since_epoch, int64_t timeout_ms, uint64_t *out_epoch);
 
 /* Sets how long (microseconds, 0 = never) a poll on this handle spins
  * re-checking before it sleeps in the kernel: lower wake latency when

@@ -172,6 +172,24 @@ struct Checked {
   std::vector<Finding> findings;
 };
 
+// A prepared key (splinter_key; see "Prepared keys" in splinter.h): made
+// once, then passed to any call of any Bus that takes a key, in place of the
+// string, to skip its validation and hashing. Plain data: copy it freely,
+// also to other threads. A default-constructed Key (or one whose bytes were
+// changed) is refused by every call with Code::invalid.
+class SPLINTER_API Key {
+ public:
+  Key() = default;
+  // From a C prepared key (splinter_key_init); checked when used.
+  explicit Key(const splinter_key &k) : k_(k) {}
+  // Code::invalid (empty, or containing NUL) or Code::key_too_long.
+  static Result<Key> make(std::string_view key);
+  const splinter_key &c_key() const { return k_; }
+
+ private:
+  splinter_key k_{};
+};
+
 class SPLINTER_API Bus {
  public:
   Bus() = default;
@@ -196,14 +214,20 @@ class SPLINTER_API Bus {
   Status set(std::string_view key, std::span<const std::byte> value, std::uint64_t *epoch = nullptr);
   Status set(std::string_view key, std::string_view value, std::uint64_t *epoch = nullptr);
   Status unset(std::string_view key, std::uint64_t *epoch = nullptr);
+  Status set(const Key &key, std::span<const std::byte> value, std::uint64_t *epoch = nullptr);
+  Status set(const Key &key, std::string_view value, std::uint64_t *epoch = nullptr);
+  Status unset(const Key &key, std::uint64_t *epoch = nullptr);
   Status flush();
 
   // Copies into buf; on OK *len and *epoch are set; on Code::buffer *len
   // holds the size needed. As splinter_get.
   Status get(std::string_view key, std::span<std::byte> buf, std::size_t *len = nullptr,
              std::uint64_t *epoch = nullptr) const;
+  Status get(const Key &key, std::span<std::byte> buf, std::size_t *len = nullptr,
+             std::uint64_t *epoch = nullptr) const;
   // Allocating convenience: loops on Code::buffer.
   Result<Value> get(std::string_view key) const;
+  Result<Value> get(const Key &key) const;
 
   // fn returns true to continue, false to stop.
   Status list(const std::function<bool(std::string_view key, std::size_t value_len,
@@ -219,6 +243,9 @@ class SPLINTER_API Bus {
   // Allocating convenience: the values, newest first. On Code::corrupt the
   // intact newer values are lost with the Result; use the callback form to keep them.
   Result<std::vector<Value>> history(std::string_view key) const;
+  Status history(const Key &key,
+                 const std::function<bool(std::uint64_t epoch, std::span<const std::byte> value)> &fn) const;
+  Result<std::vector<Value>> history(const Key &key) const;
 
   // The change feed after `since`; as splinter_changes. fn gets each change
   // (its key valid only during the call) and returns true to continue,
@@ -235,6 +262,7 @@ class SPLINTER_API Bus {
 
   // As splinter_poll; an empty optional key is spelled `poll_bus`.
   Result<std::uint64_t> poll(std::string_view key, std::uint64_t since, std::int64_t timeout_ms) const;
+  Result<std::uint64_t> poll(const Key &key, std::uint64_t since, std::int64_t timeout_ms) const;
   Result<std::uint64_t> poll_bus(std::uint64_t since, std::int64_t timeout_ms) const;
   Status set_spin(std::uint32_t spin_us);
 

@@ -33,7 +33,7 @@ __version__ = "1.0.0"
 
 __all__ = [
     "__version__", "Backing", "Role", "Status", "Severity", "Fix", "Op", "Bus", "Info", "Entry", "Value", "Change",
-    "Changes", "Resync", "Finding", "Report",
+    "Changes", "Resync", "Finding", "Report", "PreparedKey",
     "SplinterError", "NotFoundError", "InvalidArgumentError", "KeyTooLongError", "TooLargeError",
     "BufferTooSmallError", "FullError", "BusyError", "ReadOnlyError", "PollTimeout", "ExistsError",
     "NoBusError", "CorruptError", "VersionError", "AgainError", "SystemCallError", "CompactedError",
@@ -46,7 +46,7 @@ FORMAT_VERSION = 4
 HISTORY_MAX = 62       # most earlier values kept per key (create's history_depth)
 RING_MAX = 1 << 24     # most entries of the change feed (create's change_ring)
 
-Key = Union[str, bytes, bytearray, memoryview]
+Key = Union[str, bytes, bytearray, memoryview, "PreparedKey"]
 #: What a value may be: anything with the buffer protocol (bytes, bytearray,
 #: memoryview, array.array, ...) or a str, stored as its UTF-8 bytes.
 ValueLike = Union[bytes, bytearray, memoryview, str]
@@ -326,7 +326,28 @@ class Report:
 
 # ---- conversions ----------------------------------------------------------------
 
-def _key(key: Key) -> bytes:
+class PreparedKey:
+    """A key validated and hashed once (splinter_key_init), for hot loops:
+    pass it wherever a Bus method takes a key, in place of the str or bytes,
+    and the call skips the key's validation and hashing. Plain data: share it
+    between threads freely; it serves every bus. ``key`` is the key's bytes."""
+
+    __slots__ = ("key", "_c")
+
+    def __init__(self, key: "Key") -> None:
+        b = _key(key)
+        c = _lib.SplinterKey()
+        _check(_lib.lib.splinter_key_init(ctypes.byref(c), b))
+        self.key: bytes = b
+        self._c = c
+
+    def __repr__(self) -> str:
+        return "PreparedKey(%r)" % (self.key,)
+
+
+def _key(key: "Key") -> bytes:
+    if isinstance(key, PreparedKey):
+        return key.key
     if isinstance(key, str):
         b = key.encode("utf-8")
     elif isinstance(key, (bytes, bytearray, memoryview)):
@@ -338,6 +359,13 @@ def _key(key: Key) -> bytes:
         # cut the key at the NUL. Refuse it as the library refuses bad keys.
         raise InvalidArgumentError(Status.INVALID, "key contains a NUL byte")
     return b
+
+
+def _getter(key: "Key") -> Tuple[Any, Any]:
+    """The C get for this kind of key, and the key argument to pass it."""
+    if isinstance(key, PreparedKey):
+        return _lib.lib.splinter_get_k, ctypes.byref(key._c)
+    return _lib.lib.splinter_get, _key(key)
 
 
 def _value(value: ValueLike) -> bytes:
@@ -484,13 +512,19 @@ class Bus:
         new epoch. Any other type is a TypeError."""
         data = _value(value)
         epoch = _lib.c_uint64()
-        _check(_lib.lib.splinter_set(self._handle(), _key(key), data, len(data), ctypes.byref(epoch)))
+        if isinstance(key, PreparedKey):
+            _check(_lib.lib.splinter_set_k(self._handle(), ctypes.byref(key._c), data, len(data), ctypes.byref(epoch)))
+        else:
+            _check(_lib.lib.splinter_set(self._handle(), _key(key), data, len(data), ctypes.byref(epoch)))
         return epoch.value
 
     def unset(self, key: Key) -> int:
         """Removes key; returns the epoch of the removal (NotFoundError if absent)."""
         epoch = _lib.c_uint64()
-        _check(_lib.lib.splinter_unset(self._handle(), _key(key), ctypes.byref(epoch)))
+        if isinstance(key, PreparedKey):
+            _check(_lib.lib.splinter_unset_k(self._handle(), ctypes.byref(key._c), ctypes.byref(epoch)))
+        else:
+            _check(_lib.lib.splinter_unset(self._handle(), _key(key), ctypes.byref(epoch)))
         return epoch.value
 
     def flush(self) -> None:
@@ -508,7 +542,8 @@ class Bus:
         storage = (ctypes.c_char * cap).from_buffer(view) if cap else None
         n = _lib.c_size_t()
         epoch = _lib.c_uint64()
-        rc = _lib.lib.splinter_get(self._handle(), _key(key), storage, cap, ctypes.byref(n), ctypes.byref(epoch))
+        get, k = _getter(key)
+        rc = get(self._handle(), k, storage, cap, ctypes.byref(n), ctypes.byref(epoch))
         if rc == Status.BUFFER:
             raise _error(rc, needed=n.value)
         _check(rc)
@@ -516,13 +551,13 @@ class Bus:
 
     def get_entry(self, key: Key) -> Value:
         """The value and its epoch (NotFoundError if absent)."""
-        k = _key(key)
+        get, k = _getter(key)
         h = self._handle()
         while True:
             buf = ctypes.create_string_buffer(self._cap)
             n = _lib.c_size_t()
             epoch = _lib.c_uint64()
-            rc = _lib.lib.splinter_get(h, k, buf, self._cap, ctypes.byref(n), ctypes.byref(epoch))
+            rc = get(h, k, buf, self._cap, ctypes.byref(n), ctypes.byref(epoch))
             if rc == Status.BUFFER:  # the value is larger: grow and retry (it may change meanwhile)
                 self._cap = max(n.value, self._cap * 2)
                 continue
@@ -680,13 +715,18 @@ class Bus:
         poll waits for the next change from now. ``timeout`` in seconds: None
         waits without limit, 0 checks once. Raises PollTimeout when it passes."""
         h = self._handle()
-        k = None if key is None else _key(key)
+        poll: Any = _lib.lib.splinter_poll
+        k: Any = None
+        if isinstance(key, PreparedKey):
+            poll, k = _lib.lib.splinter_poll_k, ctypes.byref(key._c)
+        elif key is not None:
+            k = _key(key)
         epoch = _lib.c_uint64()
         if since is None:  # the current epoch: no epoch equals _NO_EPOCH, so this returns at once
-            _check(_lib.lib.splinter_poll(h, k, _NO_EPOCH, 0, ctypes.byref(epoch)))
+            _check(poll(h, k, _NO_EPOCH, 0, ctypes.byref(epoch)))
             since = epoch.value
         ms = -1 if timeout is None else max(0, int(round(timeout * 1000)))
-        _check(_lib.lib.splinter_poll(h, k, since, ms, ctypes.byref(epoch)))
+        _check(poll(h, k, since, ms, ctypes.byref(epoch)))
         return epoch.value
 
     def set_spin(self, microseconds: int) -> None:

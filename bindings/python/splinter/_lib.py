@@ -159,6 +159,20 @@ _declare("splinter_changes", c_int, BusPtr, c_uint64, CHANGE_FN, c_void_p, ctype
 _declare("splinter_history", c_int, BusPtr, c_char_p, HISTORY_FN, c_void_p)
 _declare("splinter_poll", c_int, BusPtr, c_char_p, c_uint64, c_int64, ctypes.POINTER(c_uint64))
 _declare("splinter_set_spin", c_int, BusPtr, c_uint32)
+
+
+class SplinterKey(ctypes.Structure):
+    """splinter_key: a prepared key (plain data, 80 bytes)."""
+    _fields_ = [("opaque", c_uint64 * 10)]
+
+
+KeyPtr = ctypes.POINTER(SplinterKey)
+_declare("splinter_key_init", c_int, KeyPtr, c_char_p)
+_declare("splinter_get_k", c_int, BusPtr, KeyPtr, c_void_p, c_size_t, ctypes.POINTER(c_size_t),
+         ctypes.POINTER(c_uint64))
+_declare("splinter_set_k", c_int, BusPtr, KeyPtr, c_void_p, c_size_t, ctypes.POINTER(c_uint64))
+_declare("splinter_unset_k", c_int, BusPtr, KeyPtr, ctypes.POINTER(c_uint64))
+_declare("splinter_poll_k", c_int, BusPtr, KeyPtr, c_uint64, c_int64, ctypes.POINTER(c_uint64))
 _declare("splinter_epoch", c_uint64, BusPtr)
 _declare("splinter_info_get", c_int, BusPtr, ctypes.POINTER(Info))
 _declare("splinter_check", c_int, c_int, c_char_p, FINDING_FN, c_void_p, ctypes.POINTER(Report))

@@ -415,7 +415,7 @@ pub struct Info {
 /// # Ok::<(), splinter::Error>(())
 /// ```
 pub struct Bus<R: Role> {
-    raw: NonNull<sys::splinter_bus>,
+    pub(crate) raw: NonNull<sys::splinter_bus>,
     pid: u32,
     _role: PhantomData<R>,
 }

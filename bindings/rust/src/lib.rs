@@ -52,6 +52,7 @@ mod error;
 mod feed;
 mod key;
 mod list;
+mod prepared;
 pub mod sys;
 
 pub use crate::bus::{
@@ -62,6 +63,7 @@ pub use crate::error::{Error, Result, Status};
 pub use crate::feed::{Change, Changes, Op};
 pub use crate::key::{AsKey, Key, KEY_MAX};
 pub use crate::list::{Entry, List};
+pub use crate::prepared::PreparedKey;
 
 /// The on-region format version this binding's library reads and writes
 /// (`SPLINTER_FORMAT_VERSION`).

@@ -440,3 +440,27 @@ fn a_shared_writer_takes_sets_from_many_threads() {
     assert_eq!(w.epoch(), 200);
     assert_eq!(n.reader().info().unwrap().live_keys, 200);
 }
+
+#[test]
+fn a_prepared_key_reads_and_writes_as_its_key_and_a_garbled_one_is_invalid() {
+    for name in [Name::shm("prepared"), Name::file("prepared")] {
+        let w = name.create(8, 16);
+        let r = name.reader();
+        let key = splinter::PreparedKey::new("hot").unwrap();
+        let e = w.set_prepared(&key, b"v1").unwrap();
+        assert_eq!(r.get("hot").unwrap().unwrap().bytes, b"v1");
+        let mut buf = [0u8; 16];
+        assert_eq!(r.get_into_prepared(&key, &mut buf).unwrap(), Some(Found { len: 2, epoch: e }));
+        assert_eq!(r.get_into_prepared(&key, &mut buf[..1]).unwrap_err().needed_len(), Some(2));
+        assert_eq!(r.poll_prepared(&key, e, Some(Duration::ZERO)).unwrap(), None);
+        let moved = std::thread::scope(|s| s.spawn(|| r.get_into_prepared(&key, &mut [0u8; 16])).join().unwrap());
+        assert_eq!(moved.unwrap(), Some(Found { len: 2, epoch: e }));
+        let mut raw = *key.as_raw();
+        raw.opaque[4] ^= 1 << 7;
+        let bad = splinter::PreparedKey::from_raw(raw);
+        assert_eq!(r.get_into_prepared(&bad, &mut buf).unwrap_err().status(), Status::Invalid);
+        assert_eq!(w.set_prepared(&bad, b"x").unwrap_err().status(), Status::Invalid);
+        assert_eq!(w.unset_prepared(&key).unwrap(), Some(e + 1));
+        assert_eq!(r.get("hot").unwrap(), None);
+    }
+}

@@ -1,6 +1,6 @@
 /** The public API, the same on every runtime (entries: deno.ts, bun.ts, node.ts). */
-export { Bus, checkBus as check, destroy, FORMAT_VERSION, HISTORY_MAX, KEY_MAX, libraryVersion, POLL_SLICE_MS, recover, RING_MAX } from "./bus.ts";
-export type { Backing, Change, Changes, CreateOptions, Entry, FeedChange, Info, OpenOptions, PollOptions, Role, Versioned, WatchOptions } from "./bus.ts";
+export { Bus, checkBus as check, PreparedKey, destroy, FORMAT_VERSION, HISTORY_MAX, KEY_MAX, libraryVersion, POLL_SLICE_MS, recover, RING_MAX } from "./bus.ts";
+export type { AnyKey, Backing, Change, Changes, CreateOptions, Entry, FeedChange, Info, OpenOptions, PollOptions, Role, Versioned, WatchOptions } from "./bus.ts";
 export type { Key, Value } from "./bytes.ts";
 export { SplinterError, Status } from "./errors.ts";
 export type { StatusCode, StatusName } from "./errors.ts";

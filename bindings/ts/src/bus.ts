@@ -132,6 +132,31 @@ function openWith(call: (out: BigUint64Array) => number): Ptr {
 }
 
 /**
+ * A key validated and hashed once by the library (splinter_key_init), for hot
+ * loops: pass it wherever a Bus method takes a key and the call skips the
+ * key's validation and hashing. Plain data (`raw`, the 80-byte splinter_key):
+ * it serves every bus and may be shared freely; the library re-checks it on
+ * every use and refuses a garbled one with INVALID.
+ */
+export class PreparedKey {
+  /** The splinter_key struct. */
+  readonly raw: Uint8Array;
+  /** The key as the string calls take it (NUL-terminated), for history. */
+  readonly cString: Uint8Array;
+
+  constructor(key: Key) {
+    const c = cKey(key);
+    const raw = new Uint8Array(80);
+    check(native().fn.splinter_key_init(raw, c));
+    this.raw = raw;
+    this.cString = c;
+  }
+}
+
+/** A key argument: a string, its bytes, or a PreparedKey. */
+export type AnyKey = Key | PreparedKey;
+
+/**
  * A handle on a bus: the writer (from create, or open with role "writer") or
  * a reader. Release it with close(), or `using bus = Bus.open(...)`.
  * Reads and polls never block the event loop: poll() waits on another thread.
@@ -211,15 +236,21 @@ export class Bus implements Disposable {
   // ---- mutations (writer) ----
 
   /** Sets key to value (bytes, or a string stored as UTF-8); returns the new epoch. */
-  set(key: Key, value: Value): bigint {
+  set(key: AnyKey, value: Value): bigint {
     const bytes = valueBytes(value);
-    check(native().fn.splinter_set(this.#h(), cKey(key), bytes, bytes.length, this.#epoch));
+    const n = native();
+    check(key instanceof PreparedKey
+      ? n.fn.splinter_set_k(this.#h(), key.raw, bytes, bytes.length, this.#epoch)
+      : n.fn.splinter_set(this.#h(), cKey(key), bytes, bytes.length, this.#epoch));
     return this.#epoch[0]!;
   }
 
   /** Removes key; returns the epoch of the removal. NOT_FOUND if absent. */
-  unset(key: Key): bigint {
-    check(native().fn.splinter_unset(this.#h(), cKey(key), this.#epoch));
+  unset(key: AnyKey): bigint {
+    const n = native();
+    check(key instanceof PreparedKey
+      ? n.fn.splinter_unset_k(this.#h(), key.raw, this.#epoch)
+      : n.fn.splinter_unset(this.#h(), cKey(key), this.#epoch));
     return this.#epoch[0]!;
   }
 
@@ -231,13 +262,16 @@ export class Bus implements Disposable {
   // ---- reads ----
 
   /** The value and its epoch, or null if the key is absent. */
-  getEntry(key: Key): Versioned | null {
-    const k = cKey(key);
+  getEntry(key: AnyKey): Versioned | null {
+    const prepared = key instanceof PreparedKey;
+    const k = key instanceof PreparedKey ? key.raw : cKey(key);
     const h = this.#h();
     const n = native();
     for (;;) {
       const buf = this.#scratch;
-      const rc = n.fn.splinter_get(h, k, buf, buf.length, this.#len, this.#epoch);
+      const rc = prepared
+        ? n.fn.splinter_get_k(h, k, buf, buf.length, this.#len, this.#epoch)
+        : n.fn.splinter_get(h, k, buf, buf.length, this.#len, this.#epoch);
       if (rc === Status.BUFFER) { // larger than the scratch buffer: grow and retry (it may change meanwhile)
         this.#scratch = new Uint8Array(Math.max(Number(this.#len[0]), buf.length * 2));
         continue;
@@ -249,21 +283,24 @@ export class Bus implements Disposable {
   }
 
   /** The value's bytes, or null if the key is absent. */
-  get(key: Key): Uint8Array | null {
+  get(key: AnyKey): Uint8Array | null {
     return this.getEntry(key)?.value ?? null;
   }
 
   /** The value decoded as UTF-8, or null if the key is absent. */
-  getString(key: Key): string | null {
+  getString(key: AnyKey): string | null {
     const v = this.get(key);
     return v === null ? null : decoder.decode(v);
   }
 
   /** Copies the value into buffer; returns its length and epoch, or null if absent.
    * BUFFER (with `needed`) if it does not fit. */
-  getInto(key: Key, buffer: Uint8Array): { length: number; epoch: bigint } | null {
+  getInto(key: AnyKey, buffer: Uint8Array): { length: number; epoch: bigint } | null {
     if (!(buffer instanceof Uint8Array)) throw new TypeError("getInto needs a Uint8Array");
-    const rc = native().fn.splinter_get(this.#h(), cKey(key), buffer, buffer.length, this.#len, this.#epoch);
+    const n = native();
+    const rc = key instanceof PreparedKey
+      ? n.fn.splinter_get_k(this.#h(), key.raw, buffer, buffer.length, this.#len, this.#epoch)
+      : n.fn.splinter_get(this.#h(), cKey(key), buffer, buffer.length, this.#len, this.#epoch);
     if (rc === Status.NOT_FOUND) return null;
     if (rc === Status.BUFFER) {
       const e = failure(rc);
@@ -349,8 +386,8 @@ export class Bus implements Disposable {
    * verified against its checksum); since the key was last created (an unset
    * ends a history). Empty when the key is absent.
    */
-  history(key: Key): Versioned[] {
-    const k = cKey(key);
+  history(key: AnyKey): Versioned[] {
+    const k = key instanceof PreparedKey ? key.cString : cKey(key);
     const n = native();
     const h = this.#h();
     const values: Versioned[] = [];
@@ -388,14 +425,15 @@ export class Bus implements Disposable {
    * negative or Infinity waits without limit. Rejects with TIMEOUT when it
    * passes. The wait runs on another thread: the event loop keeps running.
    */
-  async poll(key: Key | null, since: bigint | number, timeoutMs = -1, options: PollOptions = {}): Promise<bigint> {
-    const k = key === null || key === undefined ? null : cKey(key);
+  async poll(key: AnyKey | null, since: bigint | number, timeoutMs = -1, options: PollOptions = {}): Promise<bigint> {
+    const prepared = key instanceof PreparedKey;
+    const k = key === null || key === undefined ? null : key instanceof PreparedKey ? key.raw : cKey(key);
     const s = epochArg(since, "since");
     if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) throw new TypeError("timeoutMs is a number");
     const n = native();
     const out = new BigUint64Array(1);
     // A first check that does not wait, here (arguments are judged with the library's detail).
-    const rc = n.fn.splinter_poll(this.#h(), k, s, 0, out);
+    const rc = prepared ? n.fn.splinter_poll_k(this.#h(), k, s, 0, out) : n.fn.splinter_poll(this.#h(), k, s, 0, out);
     if (rc === Status.OK) return out[0]!;
     if (rc !== Status.TIMEOUT) throw failure(rc);
     if (timeoutMs === 0) throw failure(rc);
@@ -408,7 +446,9 @@ export class Bus implements Disposable {
         const left = deadline - performance.now();
         if (left <= 0) throw failureElsewhere(Status.TIMEOUT);
         const slice = Math.min(Math.ceil(left), POLL_SLICE_MS);
-        const status = await n.async.splinter_poll(this.#handle, k, s, slice, out);
+        const status = prepared
+          ? await n.async.splinter_poll_k(this.#handle, k, s, slice, out)
+          : await n.async.splinter_poll(this.#handle, k, s, slice, out);
         if (status === Status.OK) return out[0]!;
         if (status !== Status.TIMEOUT) throw failureElsewhere(status);
       }
@@ -422,13 +462,15 @@ export class Bus implements Disposable {
    * script with nothing else to do, never for a thread that runs an event loop
    * others depend on. Returns the new epoch; TIMEOUT as poll.
    */
-  pollSync(key: Key | null, since: bigint | number, timeoutMs = -1): bigint {
-    const k = key === null || key === undefined ? null : cKey(key);
+  pollSync(key: AnyKey | null, since: bigint | number, timeoutMs = -1): bigint {
     const s = epochArg(since, "since");
     if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) throw new TypeError("timeoutMs is a number");
     const ms = timeoutMs < 0 || timeoutMs === Infinity ? -1 : Math.ceil(timeoutMs);
     const out = new BigUint64Array(1);
-    check(native().fn.splinter_poll(this.#h(), k, s, ms, out));
+    const n = native();
+    check(key instanceof PreparedKey
+      ? n.fn.splinter_poll_k(this.#h(), key.raw, s, ms, out)
+      : n.fn.splinter_poll(this.#h(), key === null || key === undefined ? null : cKey(key), s, ms, out));
     return out[0]!;
   }
 

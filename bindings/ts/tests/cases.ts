@@ -100,6 +100,26 @@ export function cases(S: Splinter, env: Env): Case[] {
       assert.equal(w.epoch, 2n);
     }));
 
+  test("a PreparedKey reads, writes and polls as its key; a garbled one is INVALID", () =>
+    withBus(async (w) => {
+      const k = new S.PreparedKey("hot");
+      const e = w.set(k, "v1");
+      assert.equal(w.getString("hot"), "v1");
+      assert.deepEqual(w.getEntry(k), w.getEntry("hot"));
+      const buf = new Uint8Array(8);
+      assert.deepEqual(w.getInto(k, buf), { length: 2, epoch: e });
+      assert.equal(await w.poll(k, 0n, 0), e);
+      assert.equal(w.pollSync(k, 0n, 0), e);
+      assert.equal(w.history(k).length, 1);
+      const bad = new S.PreparedKey("hot");
+      bad.raw[5] = bad.raw[5]! ^ 1;
+      assert.throws(() => w.get(bad), (err: Api.SplinterError) => err.status === S.Status.INVALID);
+      assert.throws(() => w.set(bad, "x"), (err: Api.SplinterError) => err.status === S.Status.INVALID);
+      assert.equal(w.unset(k), e + 1n);
+      assert.equal(w.get(k), null);
+      assert.throws(() => new S.PreparedKey(""), (err: Api.SplinterError) => err.status === S.Status.INVALID);
+    }));
+
   test("a string value is stored as UTF-8 and getString decodes it", () =>
     withBus((w) => {
       w.set("greeting", "grüß dich");

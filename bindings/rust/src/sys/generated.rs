@@ -15,6 +15,8 @@ pub const SPLINTER_RING_MAX: u32 = 16777216;
 pub const SPLINTER_SHM_NAME_MAX: u32 = 200;
 pub const SPLINTER_UNREGISTERED_WAIT_MS: u32 = 5;
 pub const SPLINTER_POLL_SLICE_MS: u32 = 1000;
+pub const SPLINTER_ADAPTIVE_SPIN_US: u32 = 20;
+pub const SPLINTER_ADAPTIVE_CHECK_NS: u32 = 500;
 pub type __int32_t = ::std::os::raw::c_int;
 pub type __uint32_t = ::std::os::raw::c_uint;
 pub type __int64_t = ::std::os::raw::c_long;
@@ -291,6 +293,82 @@ extern "C" {
     pub fn splinter_poll(
         bus: *const splinter_bus,
         key: *const ::std::os::raw::c_char,
+        since_epoch: u64,
+        timeout_ms: i64,
+        out_epoch: *mut u64,
+    ) -> ::std::os::raw::c_int;
+}
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct splinter_key {
+    pub opaque: [u64; 10usize],
+}
+#[test]
+fn bindgen_test_layout_splinter_key() {
+    assert_eq!(
+        ::std::mem::size_of::<splinter_key>(),
+        80usize,
+        concat!("Size of: ", stringify!(splinter_key))
+    );
+    assert_eq!(
+        ::std::mem::align_of::<splinter_key>(),
+        8usize,
+        concat!("Alignment of ", stringify!(splinter_key))
+    );
+    fn test_field_opaque() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<splinter_key>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).opaque) as usize - ptr as usize
+            },
+            0usize,
+            concat!(
+                "Offset of field: ",
+                stringify!(splinter_key),
+                "::",
+                stringify!(opaque)
+            )
+        );
+    }
+    test_field_opaque();
+}
+extern "C" {
+    pub fn splinter_key_init(
+        out: *mut splinter_key,
+        key: *const ::std::os::raw::c_char,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
+    pub fn splinter_get_k(
+        bus: *const splinter_bus,
+        key: *const splinter_key,
+        buf: *mut ::std::os::raw::c_void,
+        cap: usize,
+        out_len: *mut usize,
+        out_epoch: *mut u64,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
+    pub fn splinter_set_k(
+        bus: *mut splinter_bus,
+        key: *const splinter_key,
+        value: *const ::std::os::raw::c_void,
+        len: usize,
+        out_epoch: *mut u64,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
+    pub fn splinter_unset_k(
+        bus: *mut splinter_bus,
+        key: *const splinter_key,
+        out_epoch: *mut u64,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
+    pub fn splinter_poll_k(
+        bus: *const splinter_bus,
+        key: *const splinter_key,
         since_epoch: u64,
         timeout_ms: i64,
         out_epoch: *mut u64,
