@@ -83,7 +83,38 @@ Status Bus::set(std::string_view key, std::span<const std::byte> value, std::uin
   if (!h_) return closed();
   Key k;
   if (Status s = key_status(key, &k); !s.ok()) return s;
-  return status(core::set(h_, k, value.data(), value.size(), epoch));
+  return status(core::set(h_, k, value.data(), value.size(), 0, epoch));
+}
+
+Status Bus::set_ttl(std::string_view key, std::span<const std::byte> value, std::uint64_t ttl_ms,
+                    std::uint64_t *epoch) {
+  Call c;
+  if (!h_) return closed();
+  Key k;
+  if (Status s = key_status(key, &k); !s.ok()) return s;
+  return status(core::set_ttl(h_, k, value.data(), value.size(), ttl_ms, epoch));
+}
+
+Status Bus::set_ttl(std::string_view key, std::string_view value, std::uint64_t ttl_ms, std::uint64_t *epoch) {
+  return set_ttl(key, std::as_bytes(std::span<const char>(value.data(), value.size())), ttl_ms, epoch);
+}
+
+Result<std::uint32_t> Bus::expire(std::uint32_t max) {
+  Call c;
+  if (!h_) return closed();
+  std::uint32_t removed = 0;
+  if (const int st = core::expire(h_, max, &removed)) return status(st);
+  return removed;
+}
+
+Result<std::uint64_t> Bus::ttl(std::string_view key) const {
+  Call c;
+  if (!h_) return closed();
+  Key k;
+  if (Status s = key_status(key, &k); !s.ok()) return s;
+  std::uint64_t ms = 0;
+  if (const int st = core::ttl(h_, k, &ms)) return status(st);
+  return ms;
 }
 
 Status Bus::set(std::string_view key, std::string_view value, std::uint64_t *epoch) {

@@ -34,6 +34,7 @@ enum class Id {
   feed_skips_entry,            // changes() resumes one too far: with since > 0 the change of epoch since + 1 is never given
   history_oldest_first,        // history() gives the values oldest first instead of newest first
   history_not_cleared,         // a new key keeps the slot's earlier buffer metas (2.2 step 5): an unset does not end a history
+  expiry_ignored,              // readers (get, poll's key epoch) ignore deadlines: an expired key stays visible until the writer removes it
   // END MUTANTS
 };
 
@@ -63,6 +64,7 @@ inline constexpr bool kHistoryDropsOldest = kActive == Id::history_drops_oldest;
 inline constexpr bool kFeedSkipsEntry = kActive == Id::feed_skips_entry;
 inline constexpr bool kHistoryOldestFirst = kActive == Id::history_oldest_first;
 inline constexpr bool kHistoryNotCleared = kActive == Id::history_not_cleared;
+inline constexpr bool kExpiryIgnored = kActive == Id::expiry_ignored;
 
 }  // namespace splinter::mutant
 
