@@ -9,7 +9,8 @@
 
 #define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack
 #include <xxhash.h>
-#include <xxh_x86dispatch.h>  // XXH3_*_dispatch: libxxhash picks SSE2 / AVX2 / AVX-512 at run time
+// Not libxxhash's run-time dispatch (xxh_x86dispatch.h): Debian's libxxhash.a lacks
+// it, and a fully static consumer must link (ci/test-install step 3).
 
 namespace splinter {
 namespace {
@@ -58,7 +59,7 @@ std::uint64_t copy_checked(const std::uint8_t *src, std::size_t len, void *dst, 
   }
   if (len <= kChunk) {
     copy_words(src, len, out);
-    return XXH3_64bits_withSeed_dispatch(out, len, seed);
+    return XXH3_64bits_withSeed(out, len, seed);
   }
   XXH3_state_t state;
   XXH3_INITSTATE(&state);
@@ -70,7 +71,7 @@ std::uint64_t copy_checked(const std::uint8_t *src, std::size_t len, void *dst, 
     // memory and the hash overlap (a prefetch is a hint, not an access).
     const std::size_t next = std::min(kChunk, len - off - n);
     for (std::size_t p = 0; p < next; p += 64) __builtin_prefetch(src + off + n + p);
-    XXH3_64bits_update_dispatch(&state, out + off, n);
+    XXH3_64bits_update(&state, out + off, n);
   }
   return XXH3_64bits_digest(&state);
 }
