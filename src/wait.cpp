@@ -120,10 +120,7 @@ int poll(const RegionView &r, const WaitWords *announce, Spin spin, const Stored
         while (to_ns(os::monotonic_now()) < now_ns + check_ns) pause();
         continue;
       }
-      if (e != since) {
-        if (out_epoch) *out_epoch = e;
-        return SPLINTER_OK;
-      }
+      if (e != since) return changed(false, 0);  // a set budget: no hint to keep
       if ((n & 63) == 63) {
         const std::uint64_t now_ns = to_ns(os::monotonic_now());
         if (now_ns >= spin_end || now_ns >= until_ns) break;
