@@ -54,7 +54,7 @@ struct Floor {
     for (const auto &k : all) {
       splinter::StoredKey key;
       ok = ok && splinter::make_key(k.data(), &key) == SPLINTER_OK &&
-           splinter::protocol::set(region, writer, key, value.data(), value.size(), nullptr) == SPLINTER_OK;
+           splinter::protocol::set(region, writer, key, value.data(), value.size(), 0, nullptr) == SPLINTER_OK;
     }
     for (auto i : shuffled(all.size(), 1)) keys.push_back(all[i]);
   }
@@ -140,7 +140,7 @@ void bm_set_protocol(benchmark::State &st) {
     benchmark::DoNotOptimize(key);
     splinter::StoredKey k;
     if (splinter::make_key(key, &k) != SPLINTER_OK ||
-        splinter::protocol::set(f.region, f.writer, k, f.value.data(), f.value.size(), nullptr) != SPLINTER_OK)
+        splinter::protocol::set(f.region, f.writer, k, f.value.data(), f.value.size(), 0, nullptr) != SPLINTER_OK)
         [[unlikely]] {
       st.SkipWithError("floor set failed");
       break;

@@ -43,6 +43,8 @@ const char *crash_point_name(int point) {
     case test::kSetFeedWritten: return "set:feed-written";
     case test::kUnsetFeedWritten: return "unset:feed-written";
     case test::kFeedWordRead: return "changes:word-read";
+    case test::kExpireCommitted: return "expire:committed";
+    case test::kExpireFeedWritten: return "expire:feed-written";
     default: return "?";
   }
 }

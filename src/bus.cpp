@@ -111,6 +111,7 @@ int open(splinter_bus **out, int backing, const char *name, int role) {
     MutexLock lock(b.writer.mu);
     if ((st = recover_region(b.region, b.fd, size, true, nullptr, nullptr))) return st;
     b.writer.live = protocol::count_live(b.region);
+    b.writer.timed = protocol::count_timed(b.region);
     b.region.header().claim_writer_pid(self());
     // A dead writer may have committed without waking pollers, or cleared
     // an announcement without its FUTEX_WAKE (2.1, 2.6 step 3): wake every word.

@@ -26,7 +26,14 @@ void close(splinter_bus *bus);
 int destroy(int backing, const char *name);
 
 // ops.cpp: mutations and reads.
-int set(splinter_bus *bus, const StoredKey &key, const void *value, std::size_t len, std::uint64_t *out_epoch);
+// deadline: ms on the clock of clock.h, 0 = never (set_ttl computes it).
+int set(splinter_bus *bus, const StoredKey &key, const void *value, std::size_t len, std::uint64_t deadline,
+        std::uint64_t *out_epoch);
+// As set, expiring ttl_ms from now (0: never); INVALID above SPLINTER_TTL_MAX_MS.
+int set_ttl(splinter_bus *bus, const StoredKey &key, const void *value, std::size_t len, std::uint64_t ttl_ms,
+            std::uint64_t *out_epoch);
+int expire(splinter_bus *bus, std::uint32_t max, std::uint32_t *out_removed);
+int ttl(const splinter_bus *bus, const StoredKey &key, std::uint64_t *out_ms);
 int unset(splinter_bus *bus, const StoredKey &key, std::uint64_t *out_epoch);
 int flush(splinter_bus *bus);
 int get(const splinter_bus *bus, const StoredKey &key, void *buf, std::size_t cap, std::size_t *out_len,

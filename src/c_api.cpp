@@ -99,7 +99,30 @@ SPLINTER_API int splinter_set(splinter_bus *bus, const char *key, const void *va
   if (bus == nullptr) return bad("NULL bus");
   StoredKey k;
   if (int st = key_or_fail(key, &k)) return st;
-  return splinter::core::set(bus, k, value, len, out_epoch);
+  return splinter::core::set(bus, k, value, len, 0, out_epoch);
+}
+
+SPLINTER_API int splinter_set_ttl(splinter_bus *bus, const char *key, const void *value, size_t len, uint64_t ttl_ms,
+                                  uint64_t *out_epoch) {
+  Call c;
+  if (bus == nullptr) return bad("NULL bus");
+  StoredKey k;
+  if (int st = key_or_fail(key, &k)) return st;
+  return splinter::core::set_ttl(bus, k, value, len, ttl_ms, out_epoch);
+}
+
+SPLINTER_API int splinter_expire(splinter_bus *bus, uint32_t max, uint32_t *out_removed) {
+  Call c;
+  if (bus == nullptr) return bad("NULL bus");
+  return splinter::core::expire(bus, max, out_removed);
+}
+
+SPLINTER_API int splinter_ttl(const splinter_bus *bus, const char *key, uint64_t *out_ms) {
+  Call c;
+  if (bus == nullptr || out_ms == nullptr) return bad("NULL bus or out-pointer");
+  StoredKey k;
+  if (int st = key_or_fail(key, &k)) return st;
+  return splinter::core::ttl(bus, k, out_ms);
 }
 
 SPLINTER_API int splinter_unset(splinter_bus *bus, const char *key, uint64_t *out_epoch) {
@@ -182,7 +205,7 @@ SPLINTER_API int splinter_set_k(splinter_bus *bus, const splinter_key *key, cons
   if (bus == nullptr) return bad("NULL bus");
   StoredKey k;
   if (int st = prepared_or_fail(key, &k, true)) return st;
-  return splinter::core::set(bus, k, value, len, out_epoch);
+  return splinter::core::set(bus, k, value, len, 0, out_epoch);
 }
 
 SPLINTER_API int splinter_unset_k(splinter_bus *bus, const splinter_key *key, uint64_t *out_epoch) {

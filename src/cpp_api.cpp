@@ -95,7 +95,7 @@ Status set_impl(splinter_bus *h, const K &key, std::span<const std::byte> value,
   if (!h) return closed();
   StoredKey k;
   if (Status s = key_status(key, &k, true); !s.ok()) return s;
-  return status(core::set(h, k, value.data(), value.size(), epoch));
+  return status(core::set(h, k, value.data(), value.size(), 0, epoch));
 }
 template <class K>
 Status unset_impl(splinter_bus *h, const K &key, std::uint64_t *epoch) {
@@ -155,6 +155,37 @@ Status Bus::set(std::string_view key, std::string_view value, std::uint64_t *epo
 }
 Status Bus::set(const Key &key, std::string_view value, std::uint64_t *epoch) {
   return set_impl(h_, key, as_bytes(value), epoch);
+}
+
+Status Bus::set_ttl(std::string_view key, std::span<const std::byte> value, std::uint64_t ttl_ms,
+                    std::uint64_t *epoch) {
+  Call c;
+  if (!h_) return closed();
+  StoredKey k;
+  if (Status s = key_status(key, &k, true); !s.ok()) return s;
+  return status(core::set_ttl(h_, k, value.data(), value.size(), ttl_ms, epoch));
+}
+
+Status Bus::set_ttl(std::string_view key, std::string_view value, std::uint64_t ttl_ms, std::uint64_t *epoch) {
+  return set_ttl(key, as_bytes(value), ttl_ms, epoch);
+}
+
+Result<std::uint32_t> Bus::expire(std::uint32_t max) {
+  Call c;
+  if (!h_) return closed();
+  std::uint32_t removed = 0;
+  if (const int st = core::expire(h_, max, &removed)) return status(st);
+  return removed;
+}
+
+Result<std::uint64_t> Bus::ttl(std::string_view key) const {
+  Call c;
+  if (!h_) return closed();
+  StoredKey k;
+  if (Status s = key_status(key, &k, false); !s.ok()) return s;
+  std::uint64_t ms = 0;
+  if (const int st = core::ttl(h_, k, &ms)) return status(st);
+  return ms;
 }
 
 Status Bus::unset(std::string_view key, std::uint64_t *epoch) { return unset_impl(h_, key, epoch); }

@@ -20,7 +20,8 @@ constexpr std::uint32_t home_slot(std::uint64_t key_hash, std::uint32_t slots) {
 static_assert(home_slot(~std::uint64_t{0}, 7) == 6 && home_slot(0, 7) == 0, "home_slot maps onto [0, slots)");
 
 // A buffer's check: XXH3-64 of the value bytes, seeded with
-// key_hash ^ epoch ^ rotl64(deadline, 32) (the deadline is 0 in version 4).
+// key_hash ^ epoch ^ rotl64(deadline, 32): it binds the bytes to the key,
+// the mutation and the deadline (0: none) that the meta gives them.
 std::uint64_t value_check(std::uint64_t key_hash, std::uint64_t epoch, const void *bytes, std::size_t len,
                           std::uint64_t deadline = 0);
 // XXH3-64 of len bytes with a seed, inlined (the short-input path: no

@@ -1,4 +1,4 @@
-// layout.h -- the region format of docs/FORMAT.md, version 4, in code.
+// layout.h -- the region format of docs/FORMAT.md, version 5, in code.
 //
 // Offsets and sizes only; no behaviour. Every number here is a number in
 // docs/FORMAT.md, and the static_asserts pin the assumptions the format
@@ -21,7 +21,7 @@ static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "u64 words must b
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "u32 words must be lock-free");
 
 inline constexpr std::uint32_t kFormatVersion = SPLINTER_FORMAT_VERSION;
-static_assert(kFormatVersion == 4, "layout.h describes format version 4");
+static_assert(kFormatVersion == 5, "layout.h describes format version 5");
 
 // "SPLINTER" read as a little-endian u64.
 inline constexpr std::uint64_t kMagic = 0x5245544E494C5053ull;
@@ -90,6 +90,14 @@ inline constexpr std::size_t kMetaCheck = 16;
 inline constexpr std::size_t kMetaDeadline = 24;
 inline constexpr std::size_t kMetaSize = 32;     // the value bytes follow at +32
 
+// ---- Deadlines (FORMAT.md 1.4, F23): ms since the Unix epoch on the
+// clock of clock.h; 0 = never. A larger deadline is damage (F23). ----
+inline constexpr std::uint64_t kDeadlineMax = (std::uint64_t{1} << 48) - 1;
+// (2^48 ms is about 8900 years: now plus the longest TTL stays far below it.)
+static_assert(kDeadlineMax > std::uint64_t{4} * SPLINTER_TTL_MAX_MS, "the longest TTL from now is a valid deadline");
+// A key whose current value has this deadline is absent at time now (ms).
+constexpr bool expired(std::uint64_t deadline, std::uint64_t now) { return deadline != 0 && now >= deadline; }
+
 // ---- Change feed (FORMAT.md 1.5) ----
 inline constexpr std::size_t kFeedEntrySize = 80;
 inline constexpr std::size_t kFeedWord = 0;
@@ -129,7 +137,7 @@ static_assert(make_word(State::empty, 0, 0) == 0, "an empty slot's word is 0 (F8
 inline constexpr unsigned kOpNone = 0;   // a tombstone made by recovery; a feed entry being written
 inline constexpr unsigned kOpSet = SPLINTER_OP_SET;
 inline constexpr unsigned kOpUnset = SPLINTER_OP_UNSET;
-inline constexpr unsigned kOpExpire = 3;  // reserved for expiry; never written in version 4
+inline constexpr unsigned kOpExpire = SPLINTER_OP_EXPIRE;  // the writer removed an expired key (F23)
 
 // ---- Feed entry word (FORMAT.md 1.5): op bits 0-2, bits 3-7 zero, epoch bits 8-63 ----
 constexpr unsigned feed_op(std::uint64_t w) { return static_cast<unsigned>(w & 7u); }

@@ -35,6 +35,7 @@ enum class Id {
   history_oldest_first,        // history() gives the values oldest first instead of newest first
   history_not_cleared,         // a new key keeps the slot's earlier buffer metas (2.2 step 5): an unset does not end a history
   prepared_key_unchecked,      // a prepared key's check word is not verified: a garbled splinter_key is used as it is
+  expiry_ignored,              // readers (get, poll's key epoch) ignore deadlines: an expired key stays visible until the writer removes it
   // END MUTANTS
 };
 
@@ -65,6 +66,7 @@ inline constexpr bool kFeedSkipsEntry = kActive == Id::feed_skips_entry;
 inline constexpr bool kHistoryOldestFirst = kActive == Id::history_oldest_first;
 inline constexpr bool kHistoryNotCleared = kActive == Id::history_not_cleared;
 inline constexpr bool kPreparedKeyUnchecked = kActive == Id::prepared_key_unchecked;
+inline constexpr bool kExpiryIgnored = kActive == Id::expiry_ignored;
 
 }  // namespace splinter::mutant
 

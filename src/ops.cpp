@@ -1,6 +1,7 @@
 // ops.cpp -- the operations on an open handle: check the role, take the
 // writer's lock to mutate, run the protocol on the handle's region.
 #include "bus.h"
+#include "clock.h"
 #include "handle.h"
 #include "os.h"
 #include "status.h"
@@ -17,12 +18,28 @@ int writable(const splinter_bus *bus) {
 
 }  // namespace
 
-int set(splinter_bus *bus, const StoredKey &k, const void *value, std::size_t len, std::uint64_t *out_epoch) {
+int set(splinter_bus *bus, const StoredKey &k, const void *value, std::size_t len, std::uint64_t deadline,
+        std::uint64_t *out_epoch) {
   if (int st = writable(bus)) return st;
   if (value == nullptr && len > 0) return fail(SPLINTER_E_INVALID, "NULL value with length %zu", len);
   MutexLock lock(bus->writer.mu);
-  return protocol::set(bus->region, bus->writer, k, value, len, out_epoch);
+  return protocol::set(bus->region, bus->writer, k, value, len, deadline, out_epoch);
 }
+
+int set_ttl(splinter_bus *bus, const StoredKey &k, const void *value, std::size_t len, std::uint64_t ttl_ms,
+            std::uint64_t *out_epoch) {
+  if (ttl_ms > SPLINTER_TTL_MAX_MS)
+    return fail(SPLINTER_E_INVALID, "ttl of %llu ms exceeds SPLINTER_TTL_MAX_MS", static_cast<unsigned long long>(ttl_ms));
+  return set(bus, k, value, len, ttl_ms == 0 ? 0 : clock::now_ms() + ttl_ms, out_epoch);
+}
+
+int expire(splinter_bus *bus, std::uint32_t max, std::uint32_t *out_removed) {
+  if (int st = writable(bus)) return st;
+  MutexLock lock(bus->writer.mu);
+  return protocol::expire(bus->region, bus->writer, max, out_removed);
+}
+
+int ttl(const splinter_bus *bus, const StoredKey &k, std::uint64_t *out_ms) { return protocol::ttl(bus->region, k, out_ms); }
 
 int unset(splinter_bus *bus, const StoredKey &k, std::uint64_t *out_epoch) {
   if (int st = writable(bus)) return st;

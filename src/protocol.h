@@ -22,8 +22,12 @@ namespace splinter::protocol {
 // 2.4: OK, NOT_FOUND, BUFFER (*out_len = the size needed), CORRUPT or AGAIN.
 int get(const RegionView &r, const StoredKey &k, void *buf, std::size_t cap, std::size_t *out_len,
         std::uint64_t *out_epoch);
-// The key's current epoch (0 when absent), as 2.4 without copying the value: OK or AGAIN.
-int key_epoch(const RegionView &r, const StoredKey &k, std::uint64_t *out);
+// The key's current epoch (0 when absent or expired), as 2.4 without copying
+// the value, and (if out_deadline) its deadline (0: none): OK or AGAIN.
+int key_epoch(const RegionView &r, const StoredKey &k, std::uint64_t *out, std::uint64_t *out_deadline = nullptr);
+// The key's remaining time to live in ms (UINT64_MAX: none): OK, NOT_FOUND
+// (absent or expired), CORRUPT or AGAIN.
+int ttl(const RegionView &r, const StoredKey &k, std::uint64_t *out_ms);
 // Calls fn per live key that get would find; fn returns non-zero to stop,
 // and that value is returned.
 using ListFn = int (*)(void *ctx, const char *key, std::size_t value_len, std::uint64_t epoch);
@@ -63,16 +67,26 @@ struct Writer {
   mutable Mutex mu;
   // Live slots, counted at open; FULL is decided against it.
   std::uint32_t live SPLINTER_GUARDED_BY(mu) = 0;
+  // Live keys with a deadline, counted at open: while there are none, the
+  // lazy removal of expired keys (2.10) costs nothing.
+  std::uint32_t timed SPLINTER_GUARDED_BY(mu) = 0;
+  // The next slot the lazy removal examines.
+  std::uint32_t cursor SPLINTER_GUARDED_BY(mu) = 0;
 };
 
 // 2.2 step 8: writes the feed entry of `epoch` (op SET or UNSET, key k with
 // its hash) -- also recovery's, for its own mutations and lost entries.
 void append_feed(Region &r, std::uint64_t epoch, unsigned op, const StoredKey &k);
-// 2.2: OK, TOO_LARGE, FULL or CORRUPT.
-int set(Region &r, Writer &w, const StoredKey &k, const void *value, std::size_t len, std::uint64_t *out_epoch)
-    SPLINTER_REQUIRES(w.mu);
+// 2.2, with the value's deadline (0: none; at most kDeadlineMax): OK,
+// TOO_LARGE, FULL, INVALID or CORRUPT.
+int set(Region &r, Writer &w, const StoredKey &k, const void *value, std::size_t len, std::uint64_t deadline,
+        std::uint64_t *out_epoch) SPLINTER_REQUIRES(w.mu);
 // 2.3: OK, NOT_FOUND, FULL or CORRUPT.
 int unset(Region &r, Writer &w, const StoredKey &k, std::uint64_t *out_epoch) SPLINTER_REQUIRES(w.mu);
+// 2.10: removes up to max (0: all) expired keys, counted in *out_removed: OK or FULL.
+int expire(Region &r, Writer &w, std::uint32_t max, std::uint32_t *out_removed) SPLINTER_REQUIRES(w.mu);
+// Live keys with a deadline (Writer::timed), counted now.
+std::uint32_t count_timed(const RegionView &r);
 // 2.6 steps 1-2: after a commit of the key with this key_hash (and its
 // bus_epoch store), wakes the pollers of its bucket and of the bus -- only
 // words a poller announced on, so with no poller there is no system call.

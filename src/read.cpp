@@ -1,4 +1,5 @@
-// read.cpp -- get, list and key epochs: the reader's protocol (FORMAT.md 2.4).
+// read.cpp -- get, list, ttl and key epochs: the reader's protocol (FORMAT.md 2.4).
+#include "clock.h"
 #include "hash.h"
 #include "mutants.h"
 #include "protocol.h"
@@ -39,10 +40,10 @@ inline __attribute__((always_inline)) Step look(const RegionView &r, std::uint32
   return Step::next;
 }
 
-// F11's meta shape: what a reader checks before it trusts a meta read under
-// a stable word (the epoch separately: the current value's is the word's).
+// F11's and F23's meta shape: what a reader checks before it trusts a meta
+// read under a stable word (the epoch separately: the current value's is the word's).
 bool meta_shape_ok(const RegionView &r, const Meta &m) {
-  return m.len <= r.geo().max_value_size && m.reserved == 0 && m.deadline == 0;
+  return m.len <= r.geo().max_value_size && m.reserved == 0 && m.deadline <= layout::kDeadlineMax;
 }
 // F11 for the buffer word w selects.
 bool meta_ok(const RegionView &r, const Meta &m, std::uint64_t w) {
@@ -98,13 +99,20 @@ int get(const RegionView &r, const StoredKey &k, void *buf, std::size_t cap, std
       std::uint64_t sum = 0;
       if (fits) copy_value(r, i, b, m, k, buf, &sum);
       if (!stable(r, i, w)) goto retry;
-      if (!meta_ok(r, m, w)) return fail(SPLINTER_E_CORRUPT, "slot %u: malformed buffer meta (F11)", i);
+      if (!meta_ok(r, m, w)) return fail(SPLINTER_E_CORRUPT, "slot %u: malformed buffer meta (F11, F23)", i);
       if (!fits) {
+        // (An expired key is absent whatever its size; the bytes, not copied, are not verified.)
+        if (m.deadline != 0 && layout::expired(m.deadline, clock::now_ms())) return SPLINTER_E_NOT_FOUND;
         if (out_len) *out_len = m.len;
         return fail(SPLINTER_E_BUFFER, "value is %u bytes, buffer %zu", m.len, cap);
       }
       if (!mutant::kNoChecksumVerify && sum != m.check)
         return fail(SPLINTER_E_CORRUPT, "slot %u: value fails its checksum (F12)", i);
+      // F23: from its deadline on the key is absent (verified first, so that
+      // a damaged deadline is CORRUPT, not a silent NOT_FOUND). The clock is
+      // read only for a key that has a deadline.
+      if constexpr (!mutant::kExpiryIgnored)
+        if (m.deadline != 0 && layout::expired(m.deadline, clock::now_ms())) return SPLINTER_E_NOT_FOUND;
       if (out_len) *out_len = m.len;
       if (out_epoch) *out_epoch = m.epoch;
       return SPLINTER_OK;
@@ -115,7 +123,7 @@ int get(const RegionView &r, const StoredKey &k, void *buf, std::size_t cap, std
   return fail(SPLINTER_E_AGAIN, "no stable read after %d attempts", kMaxAttempts);
 }
 
-int key_epoch(const RegionView &r, const StoredKey &k, std::uint64_t *out) {
+int key_epoch(const RegionView &r, const StoredKey &k, std::uint64_t *out, std::uint64_t *out_deadline) {
   for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
     std::uint32_t i = r.home(k.hash);
     bool retry = false;
@@ -125,22 +133,64 @@ int key_epoch(const RegionView &r, const StoredKey &k, std::uint64_t *out) {
       const Step s = look(r, i, k, &w);
       if (s == Step::absent) break;
       if (s == Step::next) continue;
+      const unsigned b = layout::word_sel(w);
+      // The current value's deadline (none when sel or the field is
+      // malformed: get reports that as CORRUPT; here the key is just live).
+      std::uint64_t d = b < r.buffers() ? r.deadline(i, b) : 0;
       if (!stable(r, i, w)) {
         retry = true;
         break;
       }
+      if (d > layout::kDeadlineMax) d = 0;
+      if (d != 0 && !mutant::kExpiryIgnored && layout::expired(d, clock::now_ms())) break;  // absent
       *out = layout::word_epoch(w);
+      if (out_deadline) *out_deadline = d;
       return SPLINTER_OK;
     }
     if (!retry) {
       *out = 0;
+      if (out_deadline) *out_deadline = 0;
       return SPLINTER_OK;
     }
   }
   return fail(SPLINTER_E_AGAIN, "no stable read after %d attempts", kMaxAttempts);
 }
 
+int ttl(const RegionView &r, const StoredKey &k, std::uint64_t *out_ms) {
+  for (int attempt = 0; attempt < kMaxAttempts; backoff(attempt++)) {
+    std::uint32_t i = r.home(k.hash);
+    const std::uint32_t limit = r.probe_bound();
+    for (std::uint32_t n = 0; n < limit; ++n, i = r.next(i)) {
+      std::uint64_t w;
+      const Step s = look(r, i, k, &w);
+      if (s == Step::absent) return SPLINTER_E_NOT_FOUND;
+      if (s == Step::next) continue;
+      const unsigned b = layout::word_sel(w);
+      if (b >= r.buffers()) {
+        if (!stable(r, i, w)) goto retry;
+        return fail(SPLINTER_E_CORRUPT, "slot %u: sel %u names no buffer (F11)", i, b);
+      }
+      const Meta m = r.meta(i, b);
+      if (!stable(r, i, w)) goto retry;
+      if (!meta_ok(r, m, w)) return fail(SPLINTER_E_CORRUPT, "slot %u: malformed buffer meta (F11, F23)", i);
+      if (m.deadline == 0) {
+        *out_ms = UINT64_MAX;
+        return SPLINTER_OK;
+      }
+      const std::uint64_t now = clock::now_ms();
+      if (layout::expired(m.deadline, now)) return SPLINTER_E_NOT_FOUND;
+      *out_ms = m.deadline - now;
+      return SPLINTER_OK;
+    }
+    return SPLINTER_E_NOT_FOUND;
+  retry:;
+  }
+  return fail(SPLINTER_E_AGAIN, "no stable read after %d attempts", kMaxAttempts);
+}
+
 int list(const RegionView &r, ListFn fn, void *ctx) {
+  // One clock read for the walk, taken when the first deadline is met.
+  std::uint64_t now = 0;
   for (std::uint32_t i = 0; i < r.slots(); ++i) {
     for (int attempt = 0; attempt < 64; backoff(attempt++)) {
       const std::uint64_t w = r.word(i, std::memory_order_acquire);
@@ -155,6 +205,10 @@ int list(const RegionView &r, ListFn fn, void *ctx) {
       // F11); splinter_check names it. A value failing its checksum (F12)
       // is listed: the key is there, and get says CORRUPT.
       if (!k.well_formed() || k.hash != key_hash(k.bytes(), k.len) || !meta_ok(r, m, w)) break;
+      if (m.deadline != 0) {  // an expired key is absent (F23)
+        if (now == 0) now = clock::now_ms();
+        if (layout::expired(m.deadline, now)) break;
+      }
       char name[layout::kKeyBytes];
       std::memcpy(name, k.words, sizeof name);
       if (const int rc = fn(ctx, name, m.len, layout::word_epoch(w))) return rc;
@@ -227,6 +281,10 @@ int history(const RegionView &r, const StoredKey &k, HistoryFn fn, void *ctx) {
       r.read_value(i, b, m.len, h.bytes.data() + h.offsets.back());
     }
     if (!stable(r, i, w)) continue;
+    // An expired key has no history (F23): absent, as for get.
+    if (!h.metas.empty() && meta_ok(r, h.metas[0], w) && h.metas[0].deadline != 0 &&
+        layout::expired(h.metas[0].deadline, clock::now_ms()))
+      return SPLINTER_E_NOT_FOUND;
     // Each value is verified before it is given: the current one against
     // the word's epoch, each earlier one against an epoch strictly older.
     std::uint64_t newer = layout::word_epoch(w);
@@ -234,7 +292,7 @@ int history(const RegionView &r, const StoredKey &k, HistoryFn fn, void *ctx) {
       const Meta &m = h.metas[j];
       const bool shape = j == 0 ? meta_ok(r, m, w) : meta_shape_ok(r, m) && m.epoch >= 1 && m.epoch < newer;
       const unsigned char *v = h.bytes.data() + h.offsets[j];
-      if (!shape || value_check(k.hash, m.epoch, v, m.len) != m.check)
+      if (!shape || value_check(k.hash, m.epoch, v, m.len, m.deadline) != m.check)
         return j == 0 ? fail(SPLINTER_E_CORRUPT, "slot %u: the current value is damaged (F11/F12)", i)
                       : fail(SPLINTER_E_CORRUPT, "slot %u: history entry %zu is damaged (F19)", i, j);
       if constexpr (!mutant::kHistoryOldestFirst)

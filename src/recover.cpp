@@ -79,7 +79,7 @@ int mutate(Region &r, const RepairPlan::Mutation &m, std::vector<std::uint8_t> &
     Meta meta = r.meta(m.slot, m.buffer);
     r.read_value(m.slot, m.buffer, meta.len, scratch.data());
     meta.epoch = e;
-    meta.check = value_check(k.hash, e, scratch.data(), meta.len);
+    meta.check = value_check(k.hash, e, scratch.data(), meta.len, meta.deadline);  // the value keeps its deadline
     r.set_meta(m.slot, m.buffer, meta);
     r.set_word(m.slot, layout::make_word(State::live, m.buffer, e), std::memory_order_release);
     protocol::append_feed(r, e, layout::kOpSet, k);

@@ -101,6 +101,11 @@ class RegionView {
     return m;
   }
 
+  // The deadline field alone of buffer b's meta (1.4).
+  std::uint64_t deadline(std::uint32_t i, unsigned b) const {
+    return load64(base_ + buffer(i, b) + layout::kMetaDeadline);
+  }
+
   // Copies `len` bytes of buffer b out to dst. Returns false (copying
   // nothing) if len exceeds the bus's max_value_size.
   bool read_value(std::uint32_t i, unsigned b, std::size_t len, void *dst) const {

@@ -12,6 +12,7 @@ namespace {
 CrashHook g_hook = nullptr;
 std::atomic<std::int64_t> g_poll_slice_ms{0};
 std::atomic<std::uint64_t> g_futex_wakes{0};
+std::atomic<std::int64_t> g_clock_offset_ms{0};
 
 std::int64_t default_poll_slice_ms() {
   static const std::int64_t ms = [] {
@@ -33,6 +34,9 @@ std::int64_t poll_slice_ms() {
   const std::int64_t ms = g_poll_slice_ms.load(std::memory_order_relaxed);
   return ms > 0 ? ms : default_poll_slice_ms();
 }
+
+void set_clock_offset_ms(std::int64_t ms) { g_clock_offset_ms.store(ms, std::memory_order_relaxed); }
+std::int64_t clock_offset_ms() { return g_clock_offset_ms.load(std::memory_order_relaxed); }
 
 std::uint64_t futex_wakes() { return g_futex_wakes.load(std::memory_order_relaxed); }
 void count_futex_wake() { g_futex_wakes.fetch_add(1, std::memory_order_relaxed); }

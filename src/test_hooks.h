@@ -30,7 +30,10 @@ enum CrashPoint : int {
   // A reader's point, not the writer's: changes() has loaded an entry's
   // word and not yet its check and key (2.9 step 3).
   kFeedWordRead = 13,
-  kCrashPointCount = 14
+  // Added with format version 5: the removal of an expired key (2.10).
+  kExpireCommitted = 14,     // the TOMBSTONE (EXPIRE) word stored
+  kExpireFeedWritten = 15,   // its feed entry written, bus epoch not yet
+  kCrashPointCount = 16
 };
 
 using CrashHook = void (*)(int point);
@@ -48,6 +51,11 @@ void crash_point(int point);
 // else SPLINTER_POLL_SLICE_MS. Process-wide; a forked child inherits it.
 void set_poll_slice_ms(std::int64_t ms);
 std::int64_t poll_slice_ms();
+
+// Milliseconds added to the clock of deadlines (clock.h): a test moves time
+// on by raising it. Process-wide; a forked child inherits it.
+void set_clock_offset_ms(std::int64_t ms);
+std::int64_t clock_offset_ms();
 
 // FUTEX_WAKE system calls made by this process so far (src/os.cpp).
 std::uint64_t futex_wakes();

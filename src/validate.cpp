@@ -269,18 +269,22 @@ class Buffers {
       : r_(r), i_(i), h_(key_hash), scratch_(scratch) {}
 
   // What is wrong with buffer b as the value of this key: empty when it is
-  // intact (F11's meta shape, epoch >= 1, F12's check). *rule: 11 or 12.
+  // intact (F11's meta shape, epoch >= 1, F23's deadline, F12's check).
+  // *rule: 11, 23 or 12.
   std::string problem(unsigned b, std::uint32_t *rule) const {
     const Meta m = r_.meta(i_, b);
     *rule = 11;
     if (m.len > r_.geo().max_value_size)
       return fmt("buffer %u length %" PRIu32 " exceeds max_value_size %" PRIu32, b, m.len, r_.geo().max_value_size);
     if (m.reserved != 0) return fmt("buffer %u reserved field is %" PRIu32, b, m.reserved);
-    if (m.deadline != 0) return fmt("buffer %u deadline is %" PRIu64 " (must be 0 in version 4)", b, m.deadline);
     if (m.epoch == 0) return fmt("buffer %u has epoch 0", b);
+    if (m.deadline > layout::kDeadlineMax) {
+      *rule = 23;
+      return fmt("buffer %u deadline %" PRIu64 " is above 2^48 - 1", b, m.deadline);
+    }
     r_.read_value(i_, b, m.len, scratch_.data());
     *rule = 12;
-    if (value_check(h_, m.epoch, scratch_.data(), m.len) != m.check)
+    if (value_check(h_, m.epoch, scratch_.data(), m.len, m.deadline) != m.check)
       return fmt("buffer %u checksum mismatch (epoch %" PRIu64 ", %" PRIu32 " bytes)", b, m.epoch, m.len);
     return {};
   }
@@ -502,7 +506,7 @@ void examine_slot(const SlotContext &c, std::uint32_t i, SlotVerdict *out, std::
     else {
       problem = bufs.problem(sel, &rule);
       const std::uint64_t me = r.meta(i, sel).epoch;
-      if (problem.empty() || rule == 12) {
+      if (problem.empty() || rule == 12 || rule == 23) {
         if (me != e) {
           rule = 11;
           problem = fmt("buffer %u epoch %" PRIu64 " differs from the slot's %" PRIu64, sel, me, e);

@@ -1,5 +1,6 @@
 // wait.cpp -- poll and wake: the eventcount handshake on the waiter page
 // (FORMAT.md 2.5, 2.6; the words and their operations: eventcount.h).
+#include "clock.h"
 #include "mutants.h"
 #include "os.h"
 #include "protocol.h"
@@ -15,9 +16,12 @@ namespace {
 // Upper bound on a finite timeout (about 31 years): keeps timespec arithmetic exact.
 constexpr std::int64_t kMaxTimeoutMs = std::int64_t{1} << 40;
 
-int current(const RegionView &r, const StoredKey *k, std::uint64_t *e) {
-  if (k) return key_epoch(r, *k, e);
+// The epoch a poll waits on to change; for a key also its deadline (0: none),
+// at which it becomes 0 with no writer's help (2.5, F23).
+int current(const RegionView &r, const StoredKey *k, std::uint64_t *e, std::uint64_t *deadline = nullptr) {
+  if (k) return key_epoch(r, *k, e, deadline);
   *e = r.header().bus_epoch(std::memory_order_acquire);
+  if (deadline) *deadline = 0;
   return SPLINTER_OK;
 }
 
@@ -146,7 +150,8 @@ int poll(const RegionView &r, const WaitWords *announce, Spin spin, const Stored
       // only its short slice bounds the wait (the order is immaterial).
       v = view.load(n, std::memory_order_relaxed);
     }
-    if (int st = current(r, k, &e)) return st;
+    std::uint64_t expiry = 0;
+    if (int st = current(r, k, &e, &expiry)) return st;
     if (e != since) return changed(true, adaptive ? to_ns(os::monotonic_now()) : 0);
     const timespec now = os::monotonic_now();
     if (!forever && !os::before(now, deadline)) return SPLINTER_E_TIMEOUT;
@@ -155,6 +160,15 @@ int poll(const RegionView &r, const WaitWords *announce, Spin spin, const Stored
     // no announcement to wake), and an unregistered poll's wait.
     timespec until = os::add_ms(now, slice_ms);
     if (!forever && os::before(deadline, until)) until = deadline;
+    // The key's own deadline ends the sleep too: from then on it is absent
+    // (epoch 0), and nobody wakes a poll for that (at least 1 ms: the clock
+    // of deadlines ticks coarsely, and the re-check must not spin).
+    if (expiry != 0) {
+      const std::uint64_t now_ms = clock::now_ms();
+      const std::uint64_t left = expiry > now_ms ? expiry - now_ms : 0;
+      const timespec at = os::add_ms(now, static_cast<std::int64_t>(std::max<std::uint64_t>(left, 1)));
+      if (os::before(at, until)) until = at;
+    }
     const timespec *limit = &until;
     if constexpr (mutant::kNoPollSlice) {
       if (announce) limit = forever ? nullptr : &deadline;

@@ -1,4 +1,6 @@
-// write.cpp -- set and unset: the writer's protocols (FORMAT.md 2.2, 2.3).
+// write.cpp -- set, unset and expiry: the writer's protocols (FORMAT.md 2.2,
+// 2.3, 2.10).
+#include "clock.h"
 #include "hash.h"
 #include "mutants.h"
 #include "protocol.h"
@@ -96,7 +98,97 @@ void reclaim(Region &r, std::uint32_t i) {
   }
 }
 
+// The deadline of the current value of live slot i with word w (0: none;
+// also when sel or the field is malformed: the writer removes no key for it).
+std::uint64_t current_deadline(const RegionView &r, std::uint32_t i, std::uint64_t w) {
+  const unsigned a = layout::word_sel(w);
+  const std::uint64_t d = a < r.buffers() ? r.deadline(i, a) : 0;
+  return d <= layout::kDeadlineMax ? d : 0;
+}
+
+// 2.3 steps 1-4 (op UNSET) and 2.10 (op EXPIRE): removes the live key k of
+// slot i, whose word is word, with the mutation of epoch E + 1. OK or FULL.
+int remove(Region &r, Writer &w, std::uint32_t slot, std::uint64_t word, const StoredKey &k, unsigned op,
+           std::uint64_t *out_epoch) SPLINTER_REQUIRES(w.mu) {
+  const std::uint64_t e = r.header().bus_epoch(std::memory_order_relaxed);
+  if (e >= layout::kEpochMax) return fail(SPLINTER_E_FULL, "epoch space exhausted");
+  const std::uint64_t next = e + 1;
+  const bool expire = op == layout::kOpExpire;
+  const bool timed = current_deadline(r, slot, word) != 0;
+  // 2.3 step 1: a set of this key that died before its commit (section 3,
+  // 2.2 steps 1-6) may have left the spare buffer intact with this very
+  // epoch; the tombstone must not name an intact value of its key (F18 would
+  // take it for a LIVE word whose state byte was damaged). No read of the
+  // committed word reads the spare (a get reads buffer a, a history a-1 ..
+  // a-history_depth; the spare is a+1 = a-history_depth-1 mod K), and the
+  // release store of the word below orders this store before the commit.
+  const unsigned spare = r.buffer_add(layout::word_sel(word) % r.buffers(), 1);
+  if (r.meta(slot, spare).epoch == next) r.set_meta(slot, spare, Meta{});
+  // 2.3 step 2 (the mutant leaves an EMPTY slot, cutting the probe paths through it).
+  r.set_word(slot, mutant::kNoTombstone ? 0 : layout::make_word(State::tombstone, op, next), std::memory_order_release);
+  SPLINTER_CRASH_POINT(expire ? test::kExpireCommitted : test::kUnsetCommitted);
+  // 2.3 step 3 (the mutant records an unset as a SET).
+  append_feed(r, next, mutant::kFeedUnsetAsSet && !expire ? layout::kOpSet : op, k);
+  SPLINTER_CRASH_POINT(expire ? test::kExpireFeedWritten : test::kUnsetFeedWritten);
+  r.header().set_bus_epoch(next, std::memory_order_release);
+  if (!expire) SPLINTER_CRASH_POINT(test::kUnsetEpochPublished);
+  --w.live;
+  if (timed && w.timed > 0) --w.timed;
+  wake(r, k.hash);
+  reclaim(r, slot);
+  if (out_epoch) *out_epoch = next;
+  return SPLINTER_OK;
+}
+
+// 2.10: removes the key of live slot i (word wd) if its deadline has passed
+// at `now`. *removed is incremented for a removal. OK or FULL.
+int expire_slot(Region &r, Writer &w, std::uint32_t i, std::uint64_t wd, std::uint64_t now, std::uint32_t *removed)
+    SPLINTER_REQUIRES(w.mu) {
+  if (layout::word_state(wd) != State::live || !layout::expired(current_deadline(r, i, wd), now)) return SPLINTER_OK;
+  StoredKey k;
+  r.load_key(i, &k);
+  if (!k.well_formed()) return SPLINTER_OK;  // damage (F9): recovery's, not expiry's
+  k.hash = key_hash(k.bytes(), k.len);
+  if (int st = remove(r, w, i, wd, k, layout::kOpExpire, nullptr)) return st;
+  ++*removed;
+  return SPLINTER_OK;
+}
+
+// 2.10's bounded lazy step, before each set and unset: the next kLazySlots
+// slots after the writer's cursor (only while some live key has a deadline).
+constexpr std::uint32_t kLazySlots = 4;
+int expire_lazily(Region &r, Writer &w) SPLINTER_REQUIRES(w.mu) {
+  if (w.timed == 0) return SPLINTER_OK;
+  const std::uint64_t now = clock::now_ms();
+  std::uint32_t removed = 0;
+  for (std::uint32_t n = 0; n < kLazySlots && n < r.slots(); ++n) {
+    const std::uint32_t i = w.cursor % r.slots();
+    w.cursor = r.next(i);
+    if (int st = expire_slot(r, w, i, r.word(i, std::memory_order_relaxed), now, &removed)) return st;
+  }
+  return SPLINTER_OK;
+}
+
 }  // namespace
+
+std::uint32_t count_timed(const RegionView &r) {
+  std::uint32_t timed = 0;
+  for (std::uint32_t i = 0; i < r.slots(); ++i) {
+    const std::uint64_t w = r.word(i, std::memory_order_relaxed);
+    if (layout::word_state(w) == State::live && current_deadline(r, i, w) != 0) ++timed;
+  }
+  return timed;
+}
+
+int expire(Region &r, Writer &w, std::uint32_t max, std::uint32_t *out_removed) {
+  const std::uint64_t now = clock::now_ms();
+  std::uint32_t removed = 0;
+  int st = SPLINTER_OK;
+  for (std::uint32_t i = 0; i < r.slots() && (max == 0 || removed < max) && st == SPLINTER_OK; ++i)
+    st = expire_slot(r, w, i, r.word(i, std::memory_order_relaxed), now, &removed);
+  if (out_removed) *out_removed = removed;
+  return st;
+}
 
 std::uint32_t count_live(const RegionView &r) {
   std::uint32_t live = 0;
@@ -118,12 +210,27 @@ void append_feed(Region &r, std::uint64_t epoch, unsigned op, const StoredKey &k
   r.set_feed_word(epoch, w, std::memory_order_release);
 }
 
-int set(Region &r, Writer &w, const StoredKey &k, const void *value, std::size_t len, std::uint64_t *out_epoch) {
+int set(Region &r, Writer &w, const StoredKey &k, const void *value, std::size_t len, std::uint64_t deadline,
+        std::uint64_t *out_epoch) {
   if (len > r.geo().max_value_size)
     return fail(SPLINTER_E_TOO_LARGE, "value of %zu bytes exceeds max_value_size %u", len, r.geo().max_value_size);
+  if (deadline > layout::kDeadlineMax) return fail(SPLINTER_E_INVALID, "deadline beyond the format's range (F23)");
+  // 2.10: the bounded lazy removal of expired keys, then this key if it has
+  // expired (it is absent: its next value starts a new key, a new history).
+  if (int st = expire_lazily(r, w)) return st;
+  Probe p = probe(r, k);
+  if (const std::uint64_t d = p.found ? current_deadline(r, p.slot, p.word) : 0; d != 0 && layout::expired(d, clock::now_ms())) {
+    if (int st = remove(r, w, p.slot, p.word, k, layout::kOpExpire, nullptr)) return st;
+    p = probe(r, k);
+  }
+  // A new key in a bus whose every slot is live: expired keys make room.
+  if (!p.found && w.live >= r.slots()) {
+    std::uint32_t removed = 0;
+    if (int st = expire(r, w, 0, &removed)) return st;
+    if (removed > 0) p = probe(r, k);
+  }
   const std::uint64_t e = r.header().bus_epoch(std::memory_order_relaxed);
   if (e >= layout::kEpochMax) return fail(SPLINTER_E_FULL, "epoch space exhausted");
-  const Probe p = probe(r, k);
   if (!p.found && w.live >= r.slots()) {
     // The count says full: make sure the table agrees before saying FULL
     // (a table changed behind the writer's back is damage, not a full bus).
@@ -150,7 +257,8 @@ int set(Region &r, Writer &w, const StoredKey &k, const void *value, std::size_t
   const bool keep_epoch = mutant::kNoEpochBumpOnOverwrite && p.found;
   const std::uint64_t next = keep_epoch ? layout::word_epoch(p.word) : e + 1;
   const std::uint64_t new_word = layout::make_word(State::live, t, next);
-  const std::uint64_t check = value_check(k.hash, next, value, len);
+  const std::uint64_t check = value_check(k.hash, next, value, len, deadline);
+  const bool was_timed = p.found && current_deadline(r, i, p.word) != 0;
 
   // 2.2 step 3: lookups stop after probe_limit slots; raise it before the
   // key can be seen further from home than any before.
@@ -179,7 +287,7 @@ int set(Region &r, Writer &w, const StoredKey &k, const void *value, std::size_t
   SPLINTER_CRASH_POINT(test::kSetValueHalf);
   r.write_value_words(i, t, value, len, words / 2, words);
   SPLINTER_CRASH_POINT(test::kSetValueWritten);
-  r.set_meta(i, t, Meta{static_cast<std::uint32_t>(len), 0, next, check, 0});
+  r.set_meta(i, t, Meta{static_cast<std::uint32_t>(len), 0, next, check, deadline});
   // (The mutant writes the feed entry before the commit: a crash between
   // the two leaves an entry for a mutation that never happened.)
   if constexpr (mutant::kFeedBeforeCommit)
@@ -195,40 +303,23 @@ int set(Region &r, Writer &w, const StoredKey &k, const void *value, std::size_t
     SPLINTER_CRASH_POINT(test::kSetEpochPublished);
   }
   if (!p.found) ++w.live;
+  if (was_timed && w.timed > 0) --w.timed;
+  if (deadline != 0) ++w.timed;
   wake(r, k.hash);
   if (out_epoch) *out_epoch = next;
   return SPLINTER_OK;
 }
 
 int unset(Region &r, Writer &w, const StoredKey &k, std::uint64_t *out_epoch) {
+  if (int st = expire_lazily(r, w)) return st;
   const Probe p = probe(r, k);
   if (!p.found) return SPLINTER_E_NOT_FOUND;
-  const std::uint64_t e = r.header().bus_epoch(std::memory_order_relaxed);
-  if (e >= layout::kEpochMax) return fail(SPLINTER_E_FULL, "epoch space exhausted");
-  const std::uint64_t next = e + 1;
-  // 2.3 step 1: a set of this key that died before its commit (section 3,
-  // 2.2 steps 1-6) may have left the spare buffer intact with this very
-  // epoch; the tombstone must not name an intact value of its key (F18 would
-  // take it for a LIVE word whose state byte was damaged). No read of the
-  // committed word reads the spare (a get reads buffer a, a history a-1 ..
-  // a-history_depth; the spare is a+1 = a-history_depth-1 mod K), and the
-  // release store of the word below orders this store before the commit.
-  const unsigned spare = r.buffer_add(layout::word_sel(p.word) % r.buffers(), 1);
-  if (r.meta(p.slot, spare).epoch == next) r.set_meta(p.slot, spare, Meta{});
-  // 2.3 step 2 (the mutant leaves an EMPTY slot, cutting the probe paths through it).
-  r.set_word(p.slot, mutant::kNoTombstone ? 0 : layout::make_word(State::tombstone, layout::kOpUnset, next),
-             std::memory_order_release);
-  SPLINTER_CRASH_POINT(test::kUnsetCommitted);
-  // 2.3 step 3 (the mutant records the removal as a SET).
-  append_feed(r, next, mutant::kFeedUnsetAsSet ? layout::kOpSet : layout::kOpUnset, k);
-  SPLINTER_CRASH_POINT(test::kUnsetFeedWritten);
-  r.header().set_bus_epoch(next, std::memory_order_release);
-  SPLINTER_CRASH_POINT(test::kUnsetEpochPublished);
-  --w.live;
-  wake(r, k.hash);
-  reclaim(r, p.slot);
-  if (out_epoch) *out_epoch = next;
-  return SPLINTER_OK;
+  // An expired key is absent: the writer removes it as expired (2.10).
+  if (const std::uint64_t d = current_deadline(r, p.slot, p.word); d != 0 && layout::expired(d, clock::now_ms())) {
+    if (int st = remove(r, w, p.slot, p.word, k, layout::kOpExpire, nullptr)) return st;
+    return SPLINTER_E_NOT_FOUND;
+  }
+  return remove(r, w, p.slot, p.word, k, layout::kOpUnset, out_epoch);
 }
 
 }  // namespace splinter::protocol

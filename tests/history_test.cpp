@@ -215,7 +215,7 @@ TEST_P(Options, CreateIsCreateExWithDefaults) {
   splinter_bus *a = create(8, 16);
   splinter_info in{};
   ASSERT_EQ(splinter_info_get(a, &in), SPLINTER_OK);
-  EXPECT_EQ(in.format_version, 4u);
+  EXPECT_EQ(in.format_version, static_cast<uint32_t>(SPLINTER_FORMAT_VERSION));
   EXPECT_EQ(in.change_ring, 1024u);
   EXPECT_EQ(in.history_depth, 0u);
   EXPECT_EQ(in.probe_limit, 0u);

@@ -286,7 +286,9 @@ std::vector<std::uint32_t> reclaimed(std::uint32_t n, std::uint32_t s,
 }
 
 namespace {
-bool meta_shape(const Meta &m, const Geometry &g) { return m.len <= g.max_value && m.reserved == 0 && m.deadline == 0; }
+// F11's shape (len, reserved) and F23 (the deadline's range).
+bool meta_shape11(const Meta &m, const Geometry &g) { return m.len <= g.max_value && m.reserved == 0; }
+bool meta_shape(const Meta &m, const Geometry &g) { return meta_shape11(m, g) && m.deadline <= kDeadlineMax; }
 
 // Buffer b of slot i holds an intact value of the key whose hash is h:
 // meta shape (F11), epoch >= 1, and its check (F12).
@@ -304,7 +306,7 @@ bool meta_matches(const Slot &s, const Geometry &g) {
   return meta_shape(m, g) && m.epoch == s.epoch();
 }
 
-Get get(View im, const Geometry &g, std::string_view key) {
+Get get(View im, const Geometry &g, std::string_view key, std::uint64_t now_ms) {
   Get r;
   const Probe p = probe(im, g, key);
   if (!p.found) return r;
@@ -312,19 +314,23 @@ Get get(View im, const Geometry &g, std::string_view key) {
   const Slot s = im.slot(g, p.slot);
   const Meta m = s.current_meta();
   const std::uint8_t *v = meta_matches(s, g) ? im.value(g, p.slot, s.sel(), m.len) : nullptr;
-  if (v == nullptr || m.check != value_check(v, m.len, key_hash(key), m.epoch)) {
+  if (v == nullptr || m.check != value_check(v, m.len, key_hash(key), m.epoch, m.deadline)) {
     r.status = SPLINTER_E_CORRUPT;
     return r;
   }
+  if (expired(m.deadline, now_ms)) return r;  // 2.4 step 8: absent
   r.status = SPLINTER_OK;
   r.value.assign(v, v + m.len);
   r.epoch = m.epoch;
   return r;
 }
 
-std::uint64_t key_epoch(View im, const Geometry &g, std::string_view key) {
+std::uint64_t key_epoch(View im, const Geometry &g, std::string_view key, std::uint64_t now_ms) {
   const Probe p = probe(im, g, key);
-  return p.found ? word_epoch(im.word(g, p.slot)) : 0;
+  if (!p.found) return 0;
+  const Slot s = im.slot(g, p.slot);
+  const std::uint64_t d = s.sel() < g.buffers ? s.current_meta().deadline : 0;
+  return d <= kDeadlineMax && expired(d, now_ms) ? 0 : word_epoch(s.word);
 }
 
 History history(View im, const Geometry &g, std::string_view key) {
@@ -451,7 +457,10 @@ bool slot_rule_holds(View im, const Geometry &g, const Slot &s, Rule r) {
     case F10:
       return !live || s.key_hash == key_hash(k.data(), std::min(k.size(), kKeyMax));
     case F11:
-      return !live || (meta_matches(s, g) && s.epoch() >= 1);
+      return !live || (s.sel() < g.buffers && meta_shape11(s.current_meta(), g) &&
+                       s.current_meta().epoch == s.epoch() && s.epoch() >= 1);
+    case F23:
+      return !live || s.sel() >= g.buffers || s.current_meta().deadline <= kDeadlineMax;
     case F12: {
       if (!live) return true;
       if (s.sel() >= g.buffers) return false;
@@ -520,7 +529,7 @@ const char *rule_text(Rule r) {
     case F8: return "EMPTY slot with a non-zero word";
     case F9: return "LIVE key is not 1..63 non-NUL bytes followed by NULs";
     case F10: return "key_hash is not the XXH3-64 of the key";
-    case F11: return "current meta: sel names no buffer, len above max_value_size, reserved or deadline not 0, epoch not the word's, or epoch 0";
+    case F11: return "current meta: sel names no buffer, len above max_value_size, reserved not 0, epoch not the word's, or epoch 0";
     case F12: return "value check is not XXH3-64(value, seed = key_hash ^ epoch ^ rotl(deadline, 32))";
     case F13: return "epoch above bus_epoch";
     case F14: return "an EMPTY slot lies between the key's home slot and its slot";
@@ -532,6 +541,7 @@ const char *rule_text(Rule r) {
     case F20: return "a feed entry is damaged";
     case F21: return "bus_epoch is not backed by the feed";
     case F22: return "probe_limit exceeds slots or is not beyond every live key's distance from home";
+    case F23: return "the current value's deadline is above 2^48 - 1";
   }
   return "?";
 }
@@ -566,7 +576,7 @@ std::vector<Violation> violations(View im) {
     if (s.state() != kLive) continue;
     // F9-F12 build on each other: the first one broken is reported.
     sound[i] = true;
-    for (Rule r : {F9, F10, F11, F12}) {
+    for (Rule r : {F9, F10, F11, F23, F12}) {
       if (slot_rule_holds(im, g, s, r)) continue;
       add(r, i);
       sound[i] = false;

@@ -470,6 +470,18 @@ void add_vector_cases(std::vector<Case> &out) {
                  expect_get(a, path, "b", "CORRUPT");
                  expect_recover(a, path, 0, 1);
                });
+  damaged_case(out, "deadline_beyond_range",
+               "a current value's deadline above 2^48 - 1 is CORRUPT on get; with no earlier version recover drops it (F23)",
+               [](Image &im) {
+                 const auto i = slot_of(im, "b");
+                 im.put64(im.meta_off(i, fmt::word_sel(im.word(i))) + 24, std::uint64_t{1} << 56);  // the meta's deadline (FORMAT.md 1.4)
+               },
+               {"OK", "CORRUPT", "OK", {23}, SPLINTER_SEV_UNRECOVERABLE}, [](Ctx &ctx, const std::string &path) {
+                 auto &a = ctx.adapter();
+                 expect_get(a, path, "b", "CORRUPT");
+                 expect_recover(a, path, 0, 1);
+                 expect_get(a, path, "b", "NOT_FOUND");
+               });
   damaged_case(out, "key_hash_wrong", "a wrong key_hash whose key's own hash checks the value: the writer rewrites it (F10)",
                [](Image &im) {
                  const auto i = slot_of(im, "c");

@@ -20,9 +20,31 @@
  * bytes of binary data; an empty value is a value, distinct from absent.
  *
  * Epochs: the bus epoch starts at 0 and increases by exactly 1 per committed
- * set or unset. A key's epoch is the bus epoch assigned by the mutation that
+ * set, unset or removal of an expired key. A key's epoch is the bus epoch assigned by the mutation that
  * last changed it; an absent key has epoch 0. Key epochs are therefore
  * monotonic across unset and re-set, and totally ordered across keys.
+ *
+ * Expiry: a key set with splinter_set_ttl has a deadline. From its deadline
+ * on it is absent to every reader in every process -- get and splinter_ttl
+ * say NOT_FOUND, list and history skip it, a poll of it wakes and reports
+ * epoch 0 -- whether or not a writer process exists: each reader compares
+ * the deadline with its own clock. The writer removes expired keys from the
+ * table (freeing their slots, one change feed entry of op SPLINTER_OP_EXPIRE
+ * each, which wakes bus-wide polls) lazily: a bounded number per set or
+ * unset, any expired key such a call meets on its way, every one when a new
+ * key finds the bus full, and on splinter_expire. No daemon is needed; an
+ * application whose writer is otherwise idle and whose followers need the
+ * feed current calls splinter_expire on a timer (e.g. once a second).
+ * The clock: deadlines are milliseconds since the Unix epoch on
+ * CLOCK_REALTIME_COARSE (CLOCK_REALTIME as of the last kernel tick, so one
+ * read costs a few ns; its resolution is one tick, 1..10 ms), read by every
+ * process of the machine alike. So a TTL is honoured to within a tick, a
+ * file bus's deadlines keep their meaning across a reboot (a key whose
+ * deadline passed while the machine was down is absent on the next boot),
+ * and a step of the wall clock moves every deadline with it: a step
+ * backwards lengthens the remaining lives, a step forwards shortens them
+ * (expiring keys early), as in Redis. Machines whose clocks disagree must
+ * not share a file bus with deadlines (over a network file system, say).
  *
  * Reads are never torn: a successful get returns exactly the bytes of one
  * committed set of that key, together with that set's epoch. If the writer
@@ -117,7 +139,11 @@ extern "C" {
 /* The on-region format version this library reads and writes
  * (docs/FORMAT.md). It changes whenever the layout, or the meaning of any
  * field (a hash, the home slot), does. */
-#define SPLINTER_FORMAT_VERSION 4
+#define SPLINTER_FORMAT_VERSION 5
+
+/* Longest time to live splinter_set_ttl accepts, in milliseconds (2^40 ms,
+ * about 34 years). */
+#define SPLINTER_TTL_MAX_MS (UINT64_C(1) << 40)
 
 /* Longest key, in bytes, not counting the terminating NUL. */
 #define SPLINTER_KEY_MAX 63
@@ -328,15 +354,45 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_destroy(splinter_backing backing, c
  * made unless some poll of this key (or of its wait bucket, see
  * splinter_poll) or of the whole bus has gone to sleep since the last
  * wake-up: then one FUTEX_WAKE per word woken, at most two.
+ * The key never expires after a splinter_set: a deadline that an earlier
+ * splinter_set_ttl gave it is cleared (as Redis SET does). Before it
+ * mutates, the call removes expired keys (see Expiry above): at most 4 of
+ * the table's slots are examined per call, plus an expired key of this very
+ * name, plus, when a new key finds every slot live, every expired key; each
+ * removal takes an epoch of its own before the set's, so *out_epoch is the
+ * bus epoch after the call. These removals change nothing a get sees, and
+ * may happen also when the call then fails (FULL).
  * Returns OK, INVALID, KEY_TOO_LONG, TOO_LARGE, FULL (new key, all slots
- * live; or the epoch space is exhausted), READ_ONLY (reader handle), CORRUPT
- * (the writer found the region damaged under it; run recovery). */
+ * live and none expired; or the epoch space is exhausted), READ_ONLY (reader
+ * handle), CORRUPT (the writer found the region damaged under it; run
+ * recovery). */
 SPLINTER_NODISCARD SPLINTER_API int splinter_set(splinter_bus *bus, const char *key, const void *value,
                                                  size_t len, uint64_t *out_epoch);
 
+/* As splinter_set, and the key expires ttl_ms milliseconds from now (0:
+ * never, exactly splinter_set). Its deadline is now + ttl_ms on the clock of
+ * "Expiry" above, so the key lives between ttl_ms minus one clock tick and
+ * ttl_ms plus one tick, for readers that are scheduled meanwhile. A later
+ * splinter_set_ttl replaces the deadline; splinter_set clears it.
+ * Returns as splinter_set; INVALID also for ttl_ms above SPLINTER_TTL_MAX_MS. */
+SPLINTER_NODISCARD SPLINTER_API int splinter_set_ttl(splinter_bus *bus, const char *key, const void *value,
+                                                     size_t len, uint64_t ttl_ms, uint64_t *out_epoch);
+
+/* Writer: removes up to max expired keys now (0 = all of them), each as one
+ * mutation -- a new epoch, a TOMBSTONE, one change feed entry of op
+ * SPLINTER_OP_EXPIRE, the wake-up of its pollers and of bus-wide polls --
+ * and *out_removed (optional) receives how many. It walks the whole slot
+ * table (O(slots)) unless max stops it first. Call it on a timer when the
+ * writer is otherwise idle and followers need the feed current.
+ * Returns OK, INVALID, READ_ONLY, FULL (the epoch space is exhausted; the
+ * keys removed before that are in *out_removed). */
+SPLINTER_NODISCARD SPLINTER_API int splinter_expire(splinter_bus *bus, uint32_t max, uint32_t *out_removed);
+
 /* Removes key. On OK *out_epoch (optional) receives the epoch of the removal,
- * which is also the new bus epoch; the key's epoch is then 0.
- * Returns OK, NOT_FOUND (absent; nothing changed, the bus epoch included),
+ * which is also the new bus epoch; the key's epoch is then 0. Expired keys
+ * are removed first as by splinter_set (an expired key of this name included:
+ * it is absent, so the call then returns NOT_FOUND).
+ * Returns OK, NOT_FOUND (absent; nothing changed but those removals),
  * INVALID, KEY_TOO_LONG, READ_ONLY, CORRUPT, FULL (the epoch space is
  * exhausted: see SPLINTER_E_FULL). */
 SPLINTER_NODISCARD SPLINTER_API int splinter_unset(splinter_bus *bus, const char *key,
@@ -355,13 +411,22 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_flush(splinter_bus *bus);
  * is 0). On OK *out_len (optional) receives the value's length and
  * *out_epoch (optional) its epoch; the bytes are those of exactly one
  * committed set, verified against their checksum.
- * Returns OK; NOT_FOUND; BUFFER (cap too small: *out_len, if given, receives
- * the size needed and nothing else is written); INVALID; KEY_TOO_LONG;
+ * Returns OK; NOT_FOUND (absent, or expired: see Expiry); BUFFER (cap too
+ * small: *out_len, if given, receives the size needed and nothing else is
+ * written); INVALID; KEY_TOO_LONG;
  * AGAIN (the writer kept changing this key; retry); CORRUPT (the stored value
  * fails its checksum or its slot is malformed). After AGAIN or CORRUPT the
  * contents of buf are unspecified; the out-parameters are untouched. */
 SPLINTER_NODISCARD SPLINTER_API int splinter_get(const splinter_bus *bus, const char *key, void *buf,
                                                  size_t cap, size_t *out_len, uint64_t *out_epoch);
+
+/* The remaining time to live of key, in ms, into *out_ms: its deadline
+ * minus now on the clock of "Expiry" (at least 1), or UINT64_MAX if it
+ * never expires. Reads no value bytes (a damaged value is get's CORRUPT).
+ * Returns OK; NOT_FOUND (absent, or expired: also while no writer has
+ * removed it); INVALID (NULL bus or out_ms); KEY_TOO_LONG; AGAIN (retry);
+ * CORRUPT (its slot or buffer meta is malformed). */
+SPLINTER_NODISCARD SPLINTER_API int splinter_ttl(const splinter_bus *bus, const char *key, uint64_t *out_ms);
 
 /* Calls fn once per live key, in slot order, with the key (NUL-terminated,
  * valid only during the call), its value's length and its epoch. The list is
@@ -370,6 +435,7 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_get(const splinter_bus *bus, const 
  * return from fn stops the walk and is returned by splinter_list (so
  * callbacks must not return values that collide with status codes unless
  * they mean them). fn must not close the bus.
+ * Expired keys are skipped (see Expiry), also before the writer removes them.
  * Returns OK, INVALID, or fn's non-zero return. Slots that stay unstable or
  * malformed (keys get would not find) are skipped; use splinter_check to find
  * them. A key whose value fails its checksum is listed; get returns CORRUPT. */
@@ -378,10 +444,12 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_list(const splinter_bus *bus,
                                                             size_t value_len, uint64_t epoch),
                                                   void *ctx);
 
-/* The operations of the change feed and of histories. Op 3 is reserved for
- * expiry (a later format); a follower treats any op other than SET as the
- * key's removal. */
-enum { SPLINTER_OP_SET = 1, SPLINTER_OP_UNSET = 2 };
+/* The operations of the change feed: a set, an unset, and the writer's
+ * removal of an expired key (splinter_expire and the lazy removals of
+ * splinter_set). A follower treats any op other than SET as the key's
+ * removal. (A key is absent to readers from its deadline on; the EXPIRE
+ * entry comes when the writer removes it, possibly much later.) */
+enum { SPLINTER_OP_SET = 1, SPLINTER_OP_UNSET = 2, SPLINTER_OP_EXPIRE = 3 };
 
 /* A change of splinter_changes: the mutation of `epoch` was `op`
  * (SPLINTER_OP_*) of `key` (NUL-terminated, valid only during the call).
@@ -431,7 +499,7 @@ typedef int (*splinter_history_fn)(void *ctx, uint64_t epoch, const void *value,
  * word, as splinter_get reads one value) and are each verified against
  * their checksum before fn sees them. The values are copied out before fn
  * is called: the call allocates the sum of their lengths.
- * Returns OK; NOT_FOUND (absent; fn not called); CORRUPT (a value fails its
+ * Returns OK; NOT_FOUND (absent or expired; fn not called); CORRUPT (a value fails its
  * checksum: the newer ones were given, the damaged one and older ones are
  * not; run splinter_check); AGAIN (the writer kept changing the key; retry);
  * INVALID; KEY_TOO_LONG; SYSTEM (out of memory); or fn's non-zero return. */
@@ -444,9 +512,12 @@ SPLINTER_NODISCARD SPLINTER_API int splinter_history(const splinter_bus *bus, co
  * epoch), and so does its removal (-> 0). key == NULL waits on the bus epoch
  * instead. timeout_ms: 0 checks once, a negative value waits without limit.
  * No update can be missed between a get and the poll that follows it with
- * the epoch that get returned. Waiting blocks in the kernel (futex on the
- * shared mapping, CLOCK_MONOTONIC deadline), after a spin only if a spin
- * budget was set or the bus is busy (adaptive: see splinter_set_spin).
+ * the epoch that get returned. A key that expires counts as removed (-> 0)
+ * at its deadline: a poll of a key with a deadline sleeps no longer than
+ * to it, and then returns OK with epoch 0 (no writer is needed). Waiting
+ * blocks in the kernel (futex on the shared mapping, CLOCK_MONOTONIC
+ * deadline), after a spin only if a spin budget was set or the bus is busy
+ * (adaptive: see splinter_set_spin).
  *
  * What wakes a sleeping poll: a set or unset of its key wakes it at once,
  * and so does a mutation of another key that shares its wait bucket (one of
@@ -543,7 +614,8 @@ typedef struct splinter_info {
   uint32_t role;             /* splinter_role of this handle */
   uint32_t slots;            /* geometry */
   uint32_t max_value_size;   /* geometry */
-  uint32_t live_keys;        /* live slots, counted now */
+  uint32_t live_keys;        /* live slots, counted now (expired keys the
+                                writer has not removed yet included) */
   uint32_t tombstones;       /* tombstone slots, counted now */
   uint32_t longest_probe;    /* longest probe chain of a live key, in slots */
   uint64_t region_size;      /* bytes of the backing object */

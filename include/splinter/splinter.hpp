@@ -131,7 +131,7 @@ struct Entry {
 };
 
 // A mutation in the change feed (splinter_changes).
-enum class Op : int { set = SPLINTER_OP_SET, unset = SPLINTER_OP_UNSET };
+enum class Op : int { set = SPLINTER_OP_SET, unset = SPLINTER_OP_UNSET, expire = SPLINTER_OP_EXPIRE };
 struct Change {
   std::uint64_t epoch = 0;
   Op op = Op::set;
@@ -213,10 +213,16 @@ class SPLINTER_API Bus {
 
   Status set(std::string_view key, std::span<const std::byte> value, std::uint64_t *epoch = nullptr);
   Status set(std::string_view key, std::string_view value, std::uint64_t *epoch = nullptr);
+  // As splinter_set_ttl: the key expires ttl_ms milliseconds from now (0: never).
+  Status set_ttl(std::string_view key, std::span<const std::byte> value, std::uint64_t ttl_ms,
+                 std::uint64_t *epoch = nullptr);
+  Status set_ttl(std::string_view key, std::string_view value, std::uint64_t ttl_ms, std::uint64_t *epoch = nullptr);
   Status unset(std::string_view key, std::uint64_t *epoch = nullptr);
   Status set(const Key &key, std::span<const std::byte> value, std::uint64_t *epoch = nullptr);
   Status set(const Key &key, std::string_view value, std::uint64_t *epoch = nullptr);
   Status unset(const Key &key, std::uint64_t *epoch = nullptr);
+  // As splinter_expire: removes up to max expired keys (0: all); how many.
+  Result<std::uint32_t> expire(std::uint32_t max = 0);
   Status flush();
 
   // Copies into buf; on OK *len and *epoch are set; on Code::buffer *len
@@ -228,6 +234,10 @@ class SPLINTER_API Bus {
   // Allocating convenience: loops on Code::buffer.
   Result<Value> get(std::string_view key) const;
   Result<Value> get(const Key &key) const;
+
+  // As splinter_ttl: the key's remaining time to live in ms, UINT64_MAX if
+  // it never expires; Code::not_found when absent or expired.
+  Result<std::uint64_t> ttl(std::string_view key) const;
 
   // fn returns true to continue, false to stop.
   Status list(const std::function<bool(std::string_view key, std::size_t value_len,

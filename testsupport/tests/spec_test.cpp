@@ -231,7 +231,8 @@ TEST_F(SpecTest, EveryRuleCatchesItsDamage) {
        }},
       {spec::F11, [&](Image &im) { put32(im, current_meta(im, "b") + spec::metaf::kLen, g.max_value + 1); }},
       {spec::F11, [&](Image &im) { put32(im, current_meta(im, "b") + spec::metaf::kReserved, 1); }},
-      {spec::F11, [&](Image &im) { put64(im, current_meta(im, "b") + spec::metaf::kDeadline, 1); }},
+      {spec::F23, [&](Image &im) { put64(im, current_meta(im, "b") + spec::metaf::kDeadline, spec::kDeadlineMax + 1); }},
+      {spec::F12, [&](Image &im) { put64(im, current_meta(im, "b") + spec::metaf::kDeadline, 1); }},
       {spec::F12, [&](Image &im) {
          const std::uint32_t i = slot_of(im, "b");
          im[g.value_off(i, spec::word_sel(spec::View(im).word(g, i)))] ^= 1;

@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 KEY_MAX = 63
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 HISTORY_MAX = 62       # most earlier values kept per key (create's history_depth)
 RING_MAX = 1 << 24     # most entries of the change feed (create's change_ring)
 

@@ -69,7 +69,7 @@ pub use crate::prepared::PreparedKey;
 /// (`SPLINTER_FORMAT_VERSION`).
 ///
 /// ```
-/// assert_eq!(splinter::FORMAT_VERSION, 4);
+/// assert_eq!(splinter::FORMAT_VERSION, 5);
 /// ```
 pub const FORMAT_VERSION: u32 = sys::SPLINTER_FORMAT_VERSION;
 

@@ -16,7 +16,7 @@ const ROLE: Record<Role, number> = { reader: 0, writer: 1 };
 /** Longest key, in bytes. */
 export const KEY_MAX = 63;
 /** The region format version this binding was written for (docs/FORMAT.md). */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 /** Most earlier values kept per key (CreateOptions.historyDepth). */
 export const HISTORY_MAX = 62;
 /** Most entries of the change feed (CreateOptions.changeRing). */

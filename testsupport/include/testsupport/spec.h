@@ -28,7 +28,7 @@ namespace spec {
 
 // The format this file describes. Pinned to the public header: a new
 // format_version fails the build here until this library is updated.
-inline constexpr std::uint32_t kFormatVersion = 4;
+inline constexpr std::uint32_t kFormatVersion = 5;
 static_assert(kFormatVersion == SPLINTER_FORMAT_VERSION,
               "the region format changed: update testsupport/ (spec.h, spec.cpp) from docs/FORMAT.md");
 
@@ -96,6 +96,10 @@ constexpr std::uint64_t make_word(unsigned state, unsigned sel, std::uint64_t ep
 }
 // Ops: a tombstone's sel, a feed entry's op.
 enum Op : unsigned { kOpNone = 0, kOpSet = 1, kOpUnset = 2, kOpExpire = 3 };
+// 1.6, F23: a deadline is 0 (never) or ms since the Unix epoch, at most 2^48 - 1.
+inline constexpr std::uint64_t kDeadlineMax = (std::uint64_t{1} << 48) - 1;
+// A value with deadline d is expired at time now iff d != 0 and now >= d (1.6).
+constexpr bool expired(std::uint64_t d, std::uint64_t now) { return d != 0 && now >= d; }
 // The feed entry word: op (bits 0-2), bits 3-7 zero, epoch (bits 8-63).
 constexpr unsigned feed_op(std::uint64_t w) { return static_cast<unsigned>(w & 7); }
 constexpr std::uint64_t feed_epoch(std::uint64_t w) { return w >> 8; }
@@ -282,8 +286,8 @@ std::vector<std::uint32_t> reclaimed(std::uint32_t n, std::uint32_t s,
                                      const std::function<std::uint32_t(std::uint32_t)> &home);
 
 // 2.4 step 5 before the checksum: a LIVE word's current meta a reader trusts
-// (sel names a buffer, len <= max_value_size, reserved and deadline 0, the
-// word's epoch).
+// (sel names a buffer, len <= max_value_size, reserved 0, deadline at most
+// kDeadlineMax, the word's epoch).
 bool meta_matches(const Slot &s, const Geometry &g);
 
 // get (2.4) on a quiescent image, with the geometry the reader captured.
@@ -293,10 +297,12 @@ struct Get {
   std::uint64_t epoch = 0;
   std::int64_t slot = -1;  // the slot that decided the answer
 };
-Get get(View im, const Geometry &g, std::string_view key);
+// now_ms: the clock of 1.6 as the reader reads it; the default 0 precedes
+// every deadline (no key is expired).
+Get get(View im, const Geometry &g, std::string_view key, std::uint64_t now_ms = 0);
 // The key's epoch as poll reads it (2.5): the word's epoch of its LIVE slot
-// (no checksum read), else 0.
-std::uint64_t key_epoch(View im, const Geometry &g, std::string_view key);
+// (no checksum read) unless its current deadline has passed, else 0.
+std::uint64_t key_epoch(View im, const Geometry &g, std::string_view key, std::uint64_t now_ms = 0);
 
 // splinter_history (1.4) on a quiescent image: the values newest first.
 struct History {
@@ -320,14 +326,14 @@ Changes changes(View im, const Geometry &g, std::uint64_t since);
 // ---- Section 4: the rules ----------------------------------------------------
 
 enum Rule : std::uint32_t {
-  F1 = 1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15, F16, F17, F18, F19, F20, F21, F22
+  F1 = 1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15, F16, F17, F18, F19, F20, F21, F22, F23
 };
-inline constexpr Rule kRules[] = {F1,  F2,  F3,  F4,  F5,  F6,  F7,  F8,  F9,  F10, F11,
-                                  F12, F13, F14, F15, F16, F17, F18, F19, F20, F21, F22};
+inline constexpr Rule kRules[] = {F1,  F2,  F3,  F4,  F5,  F6,  F7,  F8,  F9,  F10, F11, F12,
+                                  F13, F14, F15, F16, F17, F18, F19, F20, F21, F22, F23};
 
 // Header rules, on an image that is the whole object (F5, F17 compare its size).
 bool header_rule_holds(View im, Rule r);  // F1..F6, F16, F17
-// Slot rules F7..F12, F18, F19 for slot s of an image with geometry g.
+// Slot rules F7..F12, F18, F19, F23 for slot s of an image with geometry g.
 bool slot_rule_holds(View im, const Geometry &g, const Slot &s, Rule r);
 
 struct Violation {

@@ -14,7 +14,7 @@ class Info(cliutil.CliTest):
         i = b.info()
         self.assertEqual(i["bus"], b.env_spec)
         self.assertEqual(i["backing"], cliutil.BACKING)
-        self.assertEqual(i["format_version"], 4)
+        self.assertEqual(i["format_version"], 5)
         self.assertEqual((i["slots"], i["max_value_size"]), (10, 100))
         self.assertEqual(i["region_size"], os.path.getsize(b.path))
         self.assertEqual(i["live_keys"], 1)

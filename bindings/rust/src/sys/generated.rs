@@ -6,7 +6,7 @@ pub const SPLINTER_VERSION_MAJOR: u32 = 1;
 pub const SPLINTER_VERSION_MINOR: u32 = 0;
 pub const SPLINTER_VERSION_PATCH: u32 = 0;
 pub const SPLINTER_VERSION_STRING: &[u8; 6usize] = b"1.0.0\0";
-pub const SPLINTER_FORMAT_VERSION: u32 = 4;
+pub const SPLINTER_FORMAT_VERSION: u32 = 5;
 pub const SPLINTER_KEY_MAX: u32 = 63;
 pub const SPLINTER_SLOTS_MAX: u32 = 16777216;
 pub const SPLINTER_VALUE_MAX: u32 = 67108864;
@@ -220,6 +220,23 @@ extern "C" {
     ) -> ::std::os::raw::c_int;
 }
 extern "C" {
+    pub fn splinter_set_ttl(
+        bus: *mut splinter_bus,
+        key: *const ::std::os::raw::c_char,
+        value: *const ::std::os::raw::c_void,
+        len: usize,
+        ttl_ms: u64,
+        out_epoch: *mut u64,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
+    pub fn splinter_expire(
+        bus: *mut splinter_bus,
+        max: u32,
+        out_removed: *mut u32,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
     pub fn splinter_unset(
         bus: *mut splinter_bus,
         key: *const ::std::os::raw::c_char,
@@ -240,6 +257,13 @@ extern "C" {
     ) -> ::std::os::raw::c_int;
 }
 extern "C" {
+    pub fn splinter_ttl(
+        bus: *const splinter_bus,
+        key: *const ::std::os::raw::c_char,
+        out_ms: *mut u64,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
     pub fn splinter_list(
         bus: *const splinter_bus,
         fn_: ::std::option::Option<
@@ -255,6 +279,7 @@ extern "C" {
 }
 pub const SPLINTER_OP_SET: _bindgen_ty_2 = 1;
 pub const SPLINTER_OP_UNSET: _bindgen_ty_2 = 2;
+pub const SPLINTER_OP_EXPIRE: _bindgen_ty_2 = 3;
 pub type _bindgen_ty_2 = ::std::os::raw::c_uint;
 pub type splinter_change_fn = ::std::option::Option<
     unsafe extern "C" fn(
