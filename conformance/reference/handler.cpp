@@ -204,8 +204,11 @@ json ReferenceHandler::dispatch(const std::string &op, const json &req) {
     auto s = bus(req).changes(
         req.at("since").get<std::uint64_t>(),
         [&](std::uint64_t epoch, splinter::Op o, std::string_view key) {
-          // "set", "unset", or the number of an op this protocol does not name.
-          json name = o == splinter::Op::set ? json("set") : o == splinter::Op::unset ? json("unset") : json(static_cast<int>(o));
+          // "set", "unset", "expire", or the number of an op this protocol does not name.
+          json name = o == splinter::Op::set      ? json("set")
+                      : o == splinter::Op::unset  ? json("unset")
+                      : o == splinter::Op::expire ? json("expire")
+                                                  : json(static_cast<int>(o));
           changes.push_back({{"epoch", epoch}, {"op", std::move(name)}, {"key_b64", base64_encode(key)}});
           return true;
         },

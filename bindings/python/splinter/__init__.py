@@ -87,6 +87,7 @@ class Op(enum.IntEnum):
     """What a change of the feed did (``Change.op``)."""
     SET = 1
     UNSET = 2
+    EXPIRE = 3  # removed by the writer at its deadline (splinter_set_ttl)
 
 
 def _enum(cls: Any, v: int) -> Any:

@@ -20,7 +20,7 @@ import splinter
 
 BACKING = {"shm": splinter.Backing.SHM, "file": splinter.Backing.FILE}
 ROLE = {"reader": splinter.Role.READER, "writer": splinter.Role.WRITER}
-OP = {splinter.Op.SET: "set", splinter.Op.UNSET: "unset"}
+OP = {splinter.Op.SET: "set", splinter.Op.UNSET: "unset", splinter.Op.EXPIRE: "expire"}
 buses: Dict[str, splinter.Bus] = {}
 
 

@@ -21,6 +21,8 @@ pub enum Op {
     Set,
     /// `SPLINTER_OP_UNSET`: the key was removed.
     Unset,
+    /// `SPLINTER_OP_EXPIRE`: the writer removed the key at its deadline.
+    Expire,
 }
 
 impl Op {
@@ -33,6 +35,7 @@ impl Op {
         match code {
             c if c == sys::SPLINTER_OP_SET as i32 => Some(Op::Set),
             c if c == sys::SPLINTER_OP_UNSET as i32 => Some(Op::Unset),
+            c if c == sys::SPLINTER_OP_EXPIRE as i32 => Some(Op::Expire),
             _ => None,
         }
     }
@@ -46,6 +49,7 @@ impl Op {
         match self {
             Op::Set => sys::SPLINTER_OP_SET as i32,
             Op::Unset => sys::SPLINTER_OP_UNSET as i32,
+            Op::Expire => sys::SPLINTER_OP_EXPIRE as i32,
         }
     }
 }

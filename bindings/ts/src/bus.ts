@@ -21,7 +21,7 @@ export const FORMAT_VERSION = 5;
 export const HISTORY_MAX = 62;
 /** Most entries of the change feed (CreateOptions.changeRing). */
 export const RING_MAX = 1 << 24;
-const OP: Record<number, "set" | "unset"> = { 1: "set", 2: "unset" };
+const OP: Record<number, "set" | "unset" | "expire"> = { 1: "set", 2: "unset", 3: "expire" };
 /** A waiting poll returns to JS at least this often (ms), so that close() and abort signals take effect. */
 export const POLL_SLICE_MS = 100;
 
@@ -77,7 +77,7 @@ export interface Info {
 /** One committed mutation of the change feed (changes()). */
 export interface FeedChange {
   readonly epoch: bigint;
-  readonly op: "set" | "unset";
+  readonly op: "set" | "unset" | "expire";
   /** The key decoded as UTF-8 (invalid bytes become U+FFFD); keyBytes is exact. */
   readonly key: string;
   readonly keyBytes: Uint8Array;

@@ -316,6 +316,7 @@ impl Adapter {
                         match ch.op {
                             Op::Set => e.str("op", "set"),
                             Op::Unset => e.str("op", "unset"),
+                            Op::Expire => e.str("op", "expire"),
                         };
                         e.str("key_b64", &base64::encode(ch.key.as_bytes())).finish()
                     })
