@@ -68,14 +68,14 @@ static void run(splinter_backing backing, const char *name) {
   {
     uint64_t ms = 0;
     uint32_t removed = 9;
-    EXPECT(splinter_set_ttl(w, "lease", "x", 1, 60000, &e) == SPLINTER_OK && e == 3);
+    EXPECT(splinter_set_ttl(w, "lease", "x", 1, 60000, &e) == SPLINTER_OK && e == 5);
     EXPECT(splinter_ttl(r, "lease", &ms) == SPLINTER_OK && ms > 0 && ms <= 60000);
     EXPECT(splinter_ttl(r, "key", &ms) == SPLINTER_E_NOT_FOUND);
     EXPECT(splinter_expire(w, 0, &removed) == SPLINTER_OK && removed == 0);
     EXPECT(splinter_expire(r, 0, &removed) == SPLINTER_E_READ_ONLY);
     EXPECT(splinter_set_ttl(w, "lease", "x", 1, SPLINTER_TTL_MAX_MS + 1, NULL) == SPLINTER_E_INVALID);
     EXPECT(SPLINTER_OP_EXPIRE == 3);
-    EXPECT(splinter_unset(w, "lease", &e) == SPLINTER_OK && e == 4);
+    EXPECT(splinter_unset(w, "lease", &e) == SPLINTER_OK && e == 6);
   }
   EXPECT(splinter_flush(w) == SPLINTER_OK);
   n = 0;
