@@ -172,10 +172,17 @@ std::vector<std::uint8_t> encode_image(const std::vector<std::uint8_t> &img, std
   return in;
 }
 
+bool expired_now(const spec::Slot &s, const spec::Geometry &g) {
+  if (s.sel() >= g.buffers) return false;
+  const std::uint64_t d = s.current_meta().deadline;
+  return d <= spec::kDeadlineMax && spec::expired(d, kNowMs);
+}
+
 std::optional<std::string> listable_key(spec::View img, const spec::Geometry &g, std::uint32_t i) {
   const spec::Slot s = img.slot(g, i);
   auto key = s.key();
-  if (s.state() != spec::kLive || !key || s.key_hash != spec::key_hash(*key) || !spec::meta_matches(s, g))
+  if (s.state() != spec::kLive || !key || s.key_hash != spec::key_hash(*key) || !spec::meta_matches(s, g) ||
+      expired_now(s, g))
     return std::nullopt;
   return key;
 }
@@ -209,7 +216,8 @@ void check_listing(const std::vector<Listed> &listed, spec::View img, const spec
                e.len, static_cast<unsigned long long>(e.epoch));
   }
   for (; flagged && next < g.slots; ++next)
-    FUZZ_CHECK(spec::word_state(img.word(g, next)) != spec::kLive || flagged->count(next),
+    FUZZ_CHECK(spec::word_state(img.word(g, next)) != spec::kLive || flagged->count(next) ||
+                   expired_now(img.slot(g, next), g),
                "list missed LIVE slot %u, which the validator passed", next);
 }
 

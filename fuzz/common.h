@@ -26,6 +26,17 @@
 
 namespace fuzz {
 
+// The clock of deadlines (FORMAT.md 1.6) in every target: each input starts
+// by freezing the library's at kNowMs (freeze_clock(), a test hook of
+// src/test_hooks.h, called from the target's source, which links the
+// library), and the reference reader is asked at the same instant, so a
+// verdict never depends on when an input runs. kNowMs is in November 2023:
+// a fuzzed deadline below it is expired, one above it (to 2^48 - 1) live.
+inline constexpr std::uint64_t kNowMs = 1'700'000'000'000;
+// Whether LIVE slot s's current deadline has passed at kNowMs (a malformed
+// one is not a deadline: the slot is damaged, F23).
+bool expired_now(const spec::Slot &s, const spec::Geometry &g);
+
 // ---- Oracle failures ------------------------------------------------------
 
 // Reports a violated oracle and aborts (libFuzzer records the input), or,
@@ -113,7 +124,7 @@ std::vector<std::uint8_t> encode_image(const std::vector<std::uint8_t> &img, std
 
 // The key of LIVE slot i if list may give it (splinter.h: the slots get
 // would find): a key of the form of F9 whose key_hash matches (F10), and a
-// current meta a reader trusts (spec::meta_matches).
+// current meta a reader trusts (spec::meta_matches), not expired at kNowMs.
 std::optional<std::string> listable_key(spec::View img, const spec::Geometry &g, std::uint32_t i);
 
 struct Listed {
@@ -126,7 +137,7 @@ std::vector<Listed> list_all(const splinter_bus *bus, int *status);
 // Checks a listing of a quiescent image: each entry is a listable LIVE
 // slot's key, current length and epoch, in slot order, each slot at most
 // once; and (with `flagged`, the slots the validator found something in)
-// every LIVE slot not flagged is listed.
+// every LIVE slot not flagged and not expired at kNowMs is listed.
 void check_listing(const std::vector<Listed> &listed, spec::View img, const spec::Geometry &g,
                    const std::set<std::int64_t> *flagged);
 

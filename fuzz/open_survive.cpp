@@ -16,6 +16,7 @@
 //
 // Input: fuzz::decode_image (common.h).
 #include "common.h"
+#include "test_hooks.h"
 
 #include <splinter/splinter.h>
 
@@ -134,7 +135,7 @@ void read_all(const splinter_bus *bus, const std::vector<std::uint8_t> &img, boo
     FUZZ_CHECK(one_of(gs, {SPLINTER_OK, SPLINTER_E_NOT_FOUND, SPLINTER_E_CORRUPT}), "get: %s",
                status_name(gs));
     if (gs == SPLINTER_OK && !writer) {  // a writer open may have repaired the file
-      const spec::Get ref = spec::get(img, *geo, e.key);
+      const spec::Get ref = spec::get(img, *geo, e.key, fuzz::kNowMs);
       FUZZ_CHECK(ref.status == SPLINTER_OK && ref.epoch == epoch && ref.value.size() == len &&
                      fuzz::same_bytes(ref.value.data(), buf.data(), len),
                  "get returned a value that fails the reference check (reference: %s)", status_name(ref.status));
@@ -166,6 +167,7 @@ void read_all(const splinter_bus *bus, const std::vector<std::uint8_t> &img, boo
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+  splinter::test::freeze_clock_ms(fuzz::kNowMs);  // one instant for library and reference
   const std::vector<std::uint8_t> img = fuzz::decode_image(data, size);
   if (img.size() > fuzz::kMaxImage) return -1;  // keep inputs small; not in the corpus
   const std::string path = fuzz::temp_path("open");

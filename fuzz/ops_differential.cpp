@@ -17,6 +17,7 @@
 // options byte follows, change_ring and history_depth, else the defaults);
 // then operations, each an opcode byte and argument bytes (zero past the end).
 #include "common.h"
+#include "test_hooks.h"
 
 #include <splinter/splinter.h>
 
@@ -362,6 +363,7 @@ class Run {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+  splinter::test::freeze_clock_ms(fuzz::kNowMs);  // one instant for library and reference
   if (size == 0) return -1;
   const std::uint8_t g = data[0];
   const std::uint32_t slots = kSlots[g & 7];

@@ -281,10 +281,6 @@ int history(const RegionView &r, const StoredKey &k, HistoryFn fn, void *ctx) {
       r.read_value(i, b, m.len, h.bytes.data() + h.offsets.back());
     }
     if (!stable(r, i, w)) continue;
-    // An expired key has no history (F23): absent, as for get.
-    if (!h.metas.empty() && meta_ok(r, h.metas[0], w) && h.metas[0].deadline != 0 &&
-        layout::expired(h.metas[0].deadline, clock::now_ms()))
-      return SPLINTER_E_NOT_FOUND;
     // Each value is verified before it is given: the current one against
     // the word's epoch, each earlier one against an epoch strictly older.
     std::uint64_t newer = layout::word_epoch(w);
@@ -295,6 +291,11 @@ int history(const RegionView &r, const StoredKey &k, HistoryFn fn, void *ctx) {
       if (!shape || value_check(k.hash, m.epoch, v, m.len, m.deadline) != m.check)
         return j == 0 ? fail(SPLINTER_E_CORRUPT, "slot %u: the current value is damaged (F11/F12)", i)
                       : fail(SPLINTER_E_CORRUPT, "slot %u: history entry %zu is damaged (F19)", i, j);
+      // An expired key has no history (F23): absent, as for get -- decided
+      // after the current value is verified, so that a damaged deadline is
+      // CORRUPT, not a silent NOT_FOUND.
+      if (j == 0 && !mutant::kExpiryIgnored && m.deadline != 0 && layout::expired(m.deadline, clock::now_ms()))
+        return SPLINTER_E_NOT_FOUND;
       if constexpr (!mutant::kHistoryOldestFirst)
         if (const int rc = fn(ctx, m.epoch, v, m.len)) return rc;
       newer = m.epoch;

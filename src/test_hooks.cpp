@@ -13,6 +13,7 @@ CrashHook g_hook = nullptr;
 std::atomic<std::int64_t> g_poll_slice_ms{0};
 std::atomic<std::uint64_t> g_futex_wakes{0};
 std::atomic<std::int64_t> g_clock_offset_ms{0};
+std::atomic<std::uint64_t> g_frozen_clock_ms{kRealClock};
 
 std::int64_t default_poll_slice_ms() {
   static const std::int64_t ms = [] {
@@ -37,6 +38,8 @@ std::int64_t poll_slice_ms() {
 
 void set_clock_offset_ms(std::int64_t ms) { g_clock_offset_ms.store(ms, std::memory_order_relaxed); }
 std::int64_t clock_offset_ms() { return g_clock_offset_ms.load(std::memory_order_relaxed); }
+void freeze_clock_ms(std::uint64_t ms) { g_frozen_clock_ms.store(ms, std::memory_order_relaxed); }
+std::uint64_t frozen_clock_ms() { return g_frozen_clock_ms.load(std::memory_order_relaxed); }
 
 std::uint64_t futex_wakes() { return g_futex_wakes.load(std::memory_order_relaxed); }
 void count_futex_wake() { g_futex_wakes.fetch_add(1, std::memory_order_relaxed); }

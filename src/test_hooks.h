@@ -56,6 +56,12 @@ std::int64_t poll_slice_ms();
 // on by raising it. Process-wide; a forked child inherits it.
 void set_clock_offset_ms(std::int64_t ms);
 std::int64_t clock_offset_ms();
+// Freezes the clock of deadlines at ms (the offset is still added), so that
+// a harness comparing the library with a reference reader (fuzz/) asks both
+// at the same instant; kRealClock lets it run again. Process-wide.
+inline constexpr std::uint64_t kRealClock = UINT64_MAX;
+void freeze_clock_ms(std::uint64_t ms);
+std::uint64_t frozen_clock_ms();
 
 // FUTEX_WAKE system calls made by this process so far (src/os.cpp).
 std::uint64_t futex_wakes();

@@ -490,6 +490,41 @@ TEST_P(Expiry, DamagedDeadlineIsFoundAndRecoveredWithoutResurrection) {
   splinter_close(r);
 }
 
+// The value is verified before its deadline is trusted (F23, 2.4): a key
+// whose bytes are damaged is CORRUPT to get and history alike, also past
+// its deadline -- never a silent NOT_FOUND. (Found by fuzz/region_scribble:
+// history decided "expired" before verifying.)
+TEST_P(Expiry, DamagedValueOfAnExpiredKeyIsCorruptToGetAndHistory) {
+  splinter_bus *w = create();
+  ASSERT_EQ(set_ttl_str(w, "k", "v", kTtl), SPLINTER_OK);
+  ASSERT_EQ(splinter_flush(w), SPLINTER_OK);
+  splinter_close(w);
+  std::string bytes = slurp(name_.path());
+  ASSERT_FALSE(bytes.empty());
+  std::size_t found = 0;
+  for (std::size_t off = 0; off + 40 <= bytes.size(); off += 8) {
+    uint64_t len = 0, dl = 0;
+    std::memcpy(&len, bytes.data() + off, 8);
+    std::memcpy(&dl, bytes.data() + off + 24, 8);
+    if (len == 1 && dl != 0 && bytes[off + 32] == 'v') {
+      bytes[off + 32] = 'w';  // the value no longer matches its check (F12)
+      found = off;
+      break;
+    }
+  }
+  ASSERT_NE(found, 0u) << "the value's meta";
+  spit(name_.path(), bytes);
+  splinter_bus *r = open(SPLINTER_READER);
+  for (const std::int64_t ahead : {std::int64_t{0}, std::int64_t{kTtl}}) {
+    ClockAhead clock(ahead);
+    EXPECT_EQ(get_str(r, "k"), "<SPLINTER_E_CORRUPT>") << "clock ahead " << ahead;
+    int st = 0;
+    EXPECT_EQ(history_count(r, "k", &st), 0);
+    EXPECT_EQ(st, SPLINTER_E_CORRUPT) << "clock ahead " << ahead;
+  }
+  splinter_close(r);
+}
+
 SPLINTER_BOTH_BACKINGS(Expiry);
 
 }  // namespace

@@ -333,9 +333,9 @@ std::uint64_t key_epoch(View im, const Geometry &g, std::string_view key, std::u
   return d <= kDeadlineMax && expired(d, now_ms) ? 0 : word_epoch(s.word);
 }
 
-History history(View im, const Geometry &g, std::string_view key) {
+History history(View im, const Geometry &g, std::string_view key, std::uint64_t now_ms) {
   History out;
-  const Get cur = get(im, g, key);
+  const Get cur = get(im, g, key, now_ms);
   out.status = cur.status;
   if (cur.status != SPLINTER_OK) return out;
   out.values.emplace_back(cur.epoch, cur.value);

@@ -309,7 +309,8 @@ struct History {
   int status = SPLINTER_E_NOT_FOUND;  // OK, NOT_FOUND or CORRUPT (after the intact newer ones)
   std::vector<std::pair<std::uint64_t, std::vector<std::uint8_t>>> values;  // (epoch, bytes)
 };
-History history(View im, const Geometry &g, std::string_view key);
+// now_ms as for get: an expired key has no history.
+History history(View im, const Geometry &g, std::string_view key, std::uint64_t now_ms = 0);
 
 // splinter_changes (2.9) on a quiescent image.
 struct Change {
