@@ -23,7 +23,7 @@ keys=$("$runner" --list --run 'script/keys/*' | wc -l)
   || bad "--list/--run/--skip: total $total, keys $keys, keys minus one $n"
 
 # Every case belongs to a guarantee class the runner knows (runner/classes.cpp).
-known="keys values table epochs lifetime roles waiting durability checks resources model feed history format damaged"
+known="keys values table epochs lifetime roles waiting durability checks resources model feed history expiry prepared format damaged"
 stray=$("$runner" --list | awk -F'\t' -v known=" $known " 'index(known, " " $2 " ") == 0 {print $1 " (" $2 ")"}')
 [ -z "$stray" ] && ok "every case has a guarantee class" || bad "cases without a known class: $stray"
 

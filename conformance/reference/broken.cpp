@@ -30,7 +30,9 @@ const std::vector<std::string> &broken_names() {
                                                  "create-in-place", "miss-scan",   "hash-sentinel",
                                                  "feed-skip", "feed-duplicate", "feed-swap", "feed-wrong-op",
                                                  "feed-no-compacted", "feed-stale-epoch", "feed-torn",
-                                                 "history-reversed", "history-survives-unset", "info-feed-oldest"};
+                                                 "history-reversed", "history-survives-unset", "info-feed-oldest",
+                                                 "ttl-dropped", "expire-as-unset", "prepared-unchecked",
+                                                 "prepared-stale"};
   return names;
 }
 
@@ -282,6 +284,40 @@ std::optional<json> ReferenceHandler::broken_dispatch(const std::string &op, con
       if (op != "info") return std::nullopt;
       json r = plain();
       if (r.value("feed_oldest", std::uint64_t{0}) > 1) r["feed_oldest"] = 1;
+      return r;
+    }
+    case Broken::ttl_dropped: {
+      if (op != "set_ttl") return std::nullopt;
+      json plain_set = req;
+      plain_set.erase("ttl_ms");
+      const Broken b = broken_;
+      broken_ = Broken::none;
+      json r = dispatch("set", plain_set);
+      broken_ = b;
+      return r;
+    }
+    case Broken::expire_as_unset: {
+      if (op != "changes") return std::nullopt;
+      json r = plain();
+      if (r.contains("changes"))
+        for (auto &c : r["changes"])
+          if (c["op"] == "expire") c["op"] = "unset";
+      return r;
+    }
+    case Broken::prepared_unchecked: {
+      if (op != "key_garble") return std::nullopt;
+      pkey(req);  // the name must exist; the key stays as it was
+      return json{{"status", "OK"}};
+    }
+    case Broken::prepared_stale: {
+      if (!(op == "get_k" || op == "set_k" || op == "unset_k" || op == "poll_k") || !first_pkey_) return std::nullopt;
+      const std::string name = req.at("pkey").get<std::string>();
+      auto it = pkeys_.find(name);
+      if (it == pkeys_.end()) return std::nullopt;
+      const splinter::Key named = it->second;
+      it->second = *first_pkey_;
+      json r = plain();
+      pkeys_[name] = named;
       return r;
     }
     default:

@@ -96,6 +96,13 @@ splinter::Bus &ReferenceHandler::bus(const json &req) {
   return it->second;
 }
 
+splinter::Key &ReferenceHandler::pkey(const json &req) {
+  const std::string name = req.at("pkey").get<std::string>();
+  auto it = pkeys_.find(name);
+  if (it == pkeys_.end()) throw BadRequest("no prepared key named " + name);
+  return it->second;
+}
+
 json ReferenceHandler::handle(const json &request) {
   json resp;
   try {
@@ -154,6 +161,76 @@ json ReferenceHandler::dispatch(const std::string &op, const json &req) {
     auto s = bus(req).set(key_of(req), std::string_view(value), &epoch);
     json resp = answer(s);
     if (s.ok()) resp["epoch"] = epoch;
+    return resp;
+  }
+  if (op == "set_ttl") {
+    std::uint64_t epoch = 0;
+    const std::string value = b64_field(req, "value_b64");
+    auto s = bus(req).set_ttl(key_of(req), std::string_view(value), req.at("ttl_ms").get<std::uint64_t>(), &epoch);
+    json resp = answer(s);
+    if (s.ok()) resp["epoch"] = epoch;
+    return resp;
+  }
+  if (op == "ttl") {
+    auto r = bus(req).ttl(key_of(req));
+    json resp = answer(r.status());
+    if (r.ok()) resp["ttl_ms"] = r.value();
+    return resp;
+  }
+  if (op == "expire") {
+    auto r = bus(req).expire(req.value("max", std::uint32_t{0}));
+    json resp = answer(r.status());
+    if (r.ok()) resp["removed"] = r.value();
+    return resp;
+  }
+  if (op == "key_init") {
+    const std::string name = req.at("pkey").get<std::string>();
+    auto r = splinter::Key::make(key_of(req));
+    json resp = answer(r.status());
+    if (r.ok()) {
+      pkeys_[name] = r.value();
+      if (!first_pkey_) first_pkey_ = r.value();
+    }
+    return resp;
+  }
+  if (op == "key_garble") {
+    // Not a library call: flips the lowest bit of one byte of the prepared
+    // key's plain data, as a stray write would.
+    splinter::Key &k = pkey(req);
+    const auto byte = req.at("byte").get<std::size_t>();
+    splinter_key raw = k.c_key();
+    if (byte >= sizeof raw) throw BadRequest("byte is beyond the prepared key");
+    reinterpret_cast<unsigned char *>(&raw)[byte] ^= 1;
+    k = splinter::Key(raw);
+    return {{"status", "OK"}};
+  }
+  if (op == "set_k") {
+    std::uint64_t epoch = 0;
+    const std::string value = b64_field(req, "value_b64");
+    auto s = bus(req).set(pkey(req), std::string_view(value), &epoch);
+    json resp = answer(s);
+    if (s.ok()) resp["epoch"] = epoch;
+    return resp;
+  }
+  if (op == "unset_k") {
+    std::uint64_t epoch = 0;
+    auto s = bus(req).unset(pkey(req), &epoch);
+    json resp = answer(s);
+    if (s.ok()) resp["epoch"] = epoch;
+    return resp;
+  }
+  if (op == "get_k") {
+    auto r = bus(req).get(pkey(req));
+    json resp = answer(r.status());
+    if (!r.ok()) return resp;
+    resp["value_b64"] = base64_encode(std::string(r->text()));
+    resp["epoch"] = r->epoch;
+    return resp;
+  }
+  if (op == "poll_k") {
+    auto r = bus(req).poll(pkey(req), req.at("since").get<std::uint64_t>(), req.at("timeout_ms").get<std::int64_t>());
+    json resp = answer(r.status());
+    if (r.ok()) resp["epoch"] = r.value();
     return resp;
   }
   if (op == "unset") {

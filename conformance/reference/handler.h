@@ -45,6 +45,10 @@ enum class Broken {
   history_reversed,   // history gives the oldest value first
   history_survives_unset,  // an unset does not end a history: the values before it come after the new ones
   info_feed_oldest,        // info's feed_oldest stays at the first epoch the feed ever held
+  ttl_dropped,             // set_ttl sets the value without its deadline (a plain set)
+  expire_as_unset,         // changes reports the writer's removal of an expired key as an unset
+  prepared_unchecked,      // key_garble changes nothing: the _k calls use the key as key_init made it
+  prepared_stale,          // the _k calls use the first key this process prepared, whichever pkey is named
 };
 
 // The --broken names, in the order of the enum (none = "").
@@ -69,10 +73,15 @@ class ReferenceHandler {
   // The broken behaviour of the op, if the handler has one for it (broken.cpp).
   std::optional<nlohmann::json> broken_dispatch(const std::string &op, const nlohmann::json &req);
   splinter::Bus &bus(const nlohmann::json &req);
+  splinter::Key &pkey(const nlohmann::json &req);
 
   std::string adapter_name_;
   Broken broken_;
   std::map<std::string, splinter::Bus> buses_;
+  // Prepared keys by the runner's names (key_init), and the first one made
+  // (for the prepared_stale mode).
+  std::map<std::string, splinter::Key> pkeys_;
+  std::optional<splinter::Key> first_pkey_;
   // State of the broken modes that need one (broken.cpp): per handle, the
   // bus epoch of its last changes call; per key, the history an unset ended.
   std::map<std::string, std::uint64_t> broken_seen_epoch_;

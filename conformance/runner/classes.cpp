@@ -22,6 +22,8 @@ const std::vector<GuaranteeClass> &guarantee_classes() {
       {"feed", 1, "the change feed gives exactly the committed mutations after since, each once, in epoch order, with op and key; COMPACTED once they are gone, never a wrong entry"},
       {"history", 1, "a key's history: its current value and up to history_depth earlier ones, newest first with their epochs, since it was last created"},
       {"model", 1, "long random operation sequences answer as the slot-table model of docs/FORMAT.md predicts"},
+      {"expiry", 1, "keys set with a ttl are absent to every reader from their deadline on (a poll of one wakes then), ttl gives the time left, expire removes them as op expire"},
+      {"prepared", 1, "prepared keys: get, set, unset and poll through one agree with the string calls; a garbled one is INVALID"},
       {"format", 2, "format interop: buses the reference wrote are read exactly, concurrent reads are never torn, the adapter's buses validate"},
       {"damaged", 2, "damaged regions: refused with the right status and validator verdict, recovered as specified, no crash"},
   };
@@ -54,6 +56,8 @@ std::string class_of(const std::string &name, const std::string &explicit_class)
       {"model/history/", "history"},
       {"process/feed/", "feed"},
       {"model/epochs/", "epochs"},
+      {"script/expiry/", "expiry"},
+      {"script/prepared/", "prepared"},
       {"vector/valid/", "format"},
       {"vector/damaged/", "damaged"},
       {"interop/", "format"},

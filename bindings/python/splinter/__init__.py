@@ -22,6 +22,7 @@ reason. A ``pathlib.Path`` as a bus name means a file bus.
 
 import ctypes
 import enum
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -38,13 +39,14 @@ __all__ = [
     "BufferTooSmallError", "FullError", "BusyError", "ReadOnlyError", "PollTimeout", "ExistsError",
     "NoBusError", "CorruptError", "VersionError", "AgainError", "SystemCallError", "CompactedError",
     "destroy", "check", "recover", "library_version", "KEY_MAX", "FORMAT_VERSION",
-    "HISTORY_MAX", "RING_MAX",
+    "HISTORY_MAX", "RING_MAX", "TTL_MAX",
 ]
 
 KEY_MAX = 63
 FORMAT_VERSION = 5
 HISTORY_MAX = 62       # most earlier values kept per key (create's history_depth)
 RING_MAX = 1 << 24     # most entries of the change feed (create's change_ring)
+TTL_MAX = (1 << 40) / 1000.0  # longest ttl set accepts, in seconds (SPLINTER_TTL_MAX_MS, about 35 years)
 
 Key = Union[str, bytes, bytearray, memoryview, "PreparedKey"]
 #: What a value may be: anything with the buffer protocol (bytes, bytearray,
@@ -54,6 +56,7 @@ ValueLike = Union[bytes, bytearray, memoryview, str]
 Name = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 _T = TypeVar("_T")
 _NO_EPOCH = (1 << 64) - 1  # no epoch is this: poll(since=it, timeout=0) returns the current epoch
+_NO_DEADLINE = (1 << 64) - 1  # splinter_ttl of a key that never expires
 
 
 class Backing(enum.IntEnum):
@@ -384,6 +387,20 @@ def _value(value: ValueLike) -> bytes:
     return view.tobytes()
 
 
+def _ttl_ms(ttl: Any) -> int:
+    """A ttl in seconds (int or float) as the library's milliseconds: rounded
+    to the nearest ms, at least 1 (a positive ttl never means "no deadline").
+    Zero, negative, NaN, infinite or above TTL_MAX is InvalidArgumentError
+    (a ValueError); anything but a number is a TypeError."""
+    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
+        raise TypeError("a ttl is a number of seconds (int or float), not %s" % type(ttl).__name__)
+    if not (isinstance(ttl, int) or math.isfinite(ttl)) or not ttl > 0:
+        raise InvalidArgumentError(Status.INVALID, "ttl must be a positive finite number of seconds, not %r" % (ttl,))
+    if ttl > TTL_MAX:
+        raise InvalidArgumentError(Status.INVALID, "ttl %r s is above TTL_MAX (%r s)" % (ttl, TTL_MAX))
+    return max(1, int(round(ttl * 1000)))
+
+
 def _name(name: Name) -> bytes:
     return os.fsencode(name)
 
@@ -508,12 +525,20 @@ class Bus:
         return self._h
 
     # -- mutations --
-    def set(self, key: Key, value: ValueLike) -> int:
+    def set(self, key: Key, value: ValueLike, *, ttl: Optional[float] = None) -> int:
         """Sets key to value (bytes-like, or a str stored as UTF-8); returns the
-        new epoch. Any other type is a TypeError."""
+        new epoch. Any other type is a TypeError. ``ttl`` (seconds, int or
+        float, rounded to the ms): the key expires that long from now -- from
+        then on it is absent to every reader (see splinter_set_ttl); None (the
+        default) means it never expires, and a set without ttl clears an
+        earlier deadline. A ttl that is not positive and finite, or above
+        TTL_MAX, is InvalidArgumentError."""
         data = _value(value)
         epoch = _lib.c_uint64()
-        if isinstance(key, PreparedKey):
+        if ttl is not None:
+            ms = _ttl_ms(ttl)
+            _check(_lib.lib.splinter_set_ttl(self._handle(), _key(key), data, len(data), ms, ctypes.byref(epoch)))
+        elif isinstance(key, PreparedKey):
             _check(_lib.lib.splinter_set_k(self._handle(), ctypes.byref(key._c), data, len(data), ctypes.byref(epoch)))
         else:
             _check(_lib.lib.splinter_set(self._handle(), _key(key), data, len(data), ctypes.byref(epoch)))
@@ -527,6 +552,19 @@ class Bus:
         else:
             _check(_lib.lib.splinter_unset(self._handle(), _key(key), ctypes.byref(epoch)))
         return epoch.value
+
+    def expire(self, max: int = 0) -> int:
+        """Writer: removes up to ``max`` expired keys now (0 = all of them), each
+        a mutation of its own (op EXPIRE in the change feed); returns how many.
+        Expired keys are absent to readers anyway; call this on a timer when
+        the writer is otherwise idle and followers need the feed current."""
+        if isinstance(max, bool) or not isinstance(max, int):
+            raise TypeError("max is an int, not %s" % type(max).__name__)
+        if not 0 <= max <= 0xFFFFFFFF:
+            raise InvalidArgumentError(Status.INVALID, "max must be 0..2**32-1, not %d" % max)
+        removed = _lib.c_uint32()
+        _check(_lib.lib.splinter_expire(self._handle(), max, ctypes.byref(removed)))
+        return removed.value
 
     def flush(self) -> None:
         """Makes committed mutations durable (file backing)."""
@@ -564,6 +602,14 @@ class Bus:
                 continue
             _check(rc)
             return Value(buf.raw[:n.value], epoch.value)
+
+    def ttl(self, key: Key) -> Optional[float]:
+        """The key's remaining time to live in seconds (ms precision), or None
+        if it never expires. NotFoundError (a KeyError) if it is absent or
+        expired, as get_entry."""
+        ms = _lib.c_uint64()
+        _check(_lib.lib.splinter_ttl(self._handle(), _key(key), ctypes.byref(ms)))
+        return None if ms.value == _NO_DEADLINE else ms.value / 1000.0
 
     @overload
     def get(self, key: Key) -> Optional[bytes]: ...

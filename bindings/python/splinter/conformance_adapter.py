@@ -10,6 +10,7 @@ source checkout.
 """
 
 import base64
+import ctypes
 import json
 import os
 import resource
@@ -21,7 +22,9 @@ import splinter
 BACKING = {"shm": splinter.Backing.SHM, "file": splinter.Backing.FILE}
 ROLE = {"reader": splinter.Role.READER, "writer": splinter.Role.WRITER}
 OP = {splinter.Op.SET: "set", splinter.Op.UNSET: "unset", splinter.Op.EXPIRE: "expire"}
+NO_DEADLINE = (1 << 64) - 1  # the protocol's ttl_ms of a key that never expires (splinter_ttl's UINT64_MAX)
 buses: Dict[str, splinter.Bus] = {}
+pkeys: Dict[str, splinter.PreparedKey] = {}
 
 
 def b64(data: bytes) -> str:
@@ -71,12 +74,37 @@ def handle(req: Dict[str, Any]) -> Dict[str, Any]:
     if op == "destroy":
         splinter.destroy(req["name"], BACKING[req["backing"]])
         return {}
+    if op == "key_init":
+        pkeys[req["pkey"]] = splinter.PreparedKey(key_of(req))
+        return {}
+    if op == "key_garble":  # not a library call: one bit of the prepared key's plain data flipped
+        raw = (ctypes.c_ubyte * ctypes.sizeof(pkeys[req["pkey"]]._c)).from_buffer(pkeys[req["pkey"]]._c)
+        raw[req["byte"]] ^= 1
+        return {}
     if op in ("check", "recover") and "bus" not in req:
         fn = splinter.check if op == "check" else splinter.recover
         return report(fn(req["name"], BACKING[req["backing"]]))
     bus = buses[req["bus"]]
     if op == "set":
         return {"epoch": bus.set(key_of(req), base64.b64decode(req["value_b64"], validate=True))}
+    if op == "set_ttl":
+        value = base64.b64decode(req["value_b64"], validate=True)
+        return {"epoch": bus.set(key_of(req), value, ttl=req["ttl_ms"] / 1000.0)}
+    if op == "ttl":
+        left = bus.ttl(key_of(req))
+        return {"ttl_ms": NO_DEADLINE if left is None else int(round(left * 1000))}
+    if op == "expire":
+        return {"removed": bus.expire(req.get("max", 0))}
+    if op == "set_k":
+        return {"epoch": bus.set(pkeys[req["pkey"]], base64.b64decode(req["value_b64"], validate=True))}
+    if op == "unset_k":
+        return {"epoch": bus.unset(pkeys[req["pkey"]])}
+    if op == "get_k":
+        value, epoch = bus.get_entry(pkeys[req["pkey"]])
+        return {"value_b64": b64(value), "epoch": epoch}
+    if op == "poll_k":
+        ms = req["timeout_ms"]
+        return {"epoch": bus.poll(pkeys[req["pkey"]], req["since"], None if ms < 0 else ms / 1000.0)}
     if op == "unset":
         return {"epoch": bus.unset(key_of(req))}
     if op == "get":

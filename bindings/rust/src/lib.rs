@@ -54,6 +54,7 @@ mod key;
 mod list;
 mod prepared;
 pub mod sys;
+mod ttl;
 
 pub use crate::bus::{
     destroy, Backing, Bus, CreateOptions, Found, Info, Reader, Role, RoleKind, Value, Writer,
@@ -64,6 +65,7 @@ pub use crate::feed::{Change, Changes, Op};
 pub use crate::key::{AsKey, Key, KEY_MAX};
 pub use crate::list::{Entry, List};
 pub use crate::prepared::PreparedKey;
+pub use crate::ttl::{Ttl, TTL_MAX};
 
 /// The on-region format version this binding's library reads and writes
 /// (`SPLINTER_FORMAT_VERSION`).

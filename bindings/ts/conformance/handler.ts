@@ -72,6 +72,7 @@ export class Adapter {
   readonly #pid: number;
   readonly #resources: () => Answer;
   readonly #buses = new Map<string, Api.Bus>();
+  readonly #pkeys = new Map<string, Api.PreparedKey>();
 
   /** resources: what the runtime reports of its process (the "resources" op; resources.ts). */
   constructor(S: Splinter, name: string, pid: number, resources: () => Answer) {
@@ -85,6 +86,12 @@ export class Adapter {
     const b = this.#buses.get(str(req, "bus"));
     if (!b) throw new AdapterError(`no open bus ${String(req.bus)}`);
     return b;
+  }
+
+  #pkey(req: Req): Api.PreparedKey {
+    const k = this.#pkeys.get(str(req, "pkey"));
+    if (!k) throw new AdapterError(`no prepared key ${String(req.pkey)}`);
+    return k;
   }
 
   async #handle(req: Req): Promise<Answer> {
@@ -120,6 +127,46 @@ export class Adapter {
         return { epoch: this.#bus(req).set(keyOf(req), fromB64(str(req, "value_b64"))) };
       case "unset":
         return { epoch: this.#bus(req).unset(keyOf(req)) };
+      case "set_ttl": {
+        const bus = this.#bus(req);
+        const key = keyOf(req);
+        const value = fromB64(str(req, "value_b64"));
+        try {
+          return { epoch: bus.setTtl(key, value, int(req, "ttl_ms")) };
+        } catch (e) {
+          // The binding refuses a ttl out of range before the call, as the library does (INVALID).
+          if (e instanceof RangeError) return { status: "INVALID", detail: e.message };
+          throw e;
+        }
+      }
+      case "ttl": {
+        const left = this.#bus(req).ttl(keyOf(req));
+        if (left === null) return { status: "NOT_FOUND" };
+        return { ttl_ms: left === Infinity ? (1n << 64n) - 1n : BigInt(left) };
+      }
+      case "expire":
+        return { removed: this.#bus(req).expire("max" in req ? int(req, "max") : 0) };
+      case "key_init":
+        this.#pkeys.set(str(req, "pkey"), new S.PreparedKey(keyOf(req)));
+        return {};
+      case "key_garble": { // not a library call: one bit of the prepared key's plain data flipped
+        const raw = this.#pkey(req).raw;
+        const byte = int(req, "byte");
+        if (byte >= raw.length) throw new AdapterError("byte is beyond the prepared key");
+        raw[byte] = raw[byte]! ^ 1;
+        return {};
+      }
+      case "set_k":
+        return { epoch: this.#bus(req).set(this.#pkey(req), fromB64(str(req, "value_b64"))) };
+      case "unset_k":
+        return { epoch: this.#bus(req).unset(this.#pkey(req)) };
+      case "get_k": {
+        const entry = this.#bus(req).getEntry(this.#pkey(req));
+        if (!entry) return { status: "NOT_FOUND" };
+        return { value_b64: toB64(entry.value), epoch: entry.epoch };
+      }
+      case "poll_k":
+        return { epoch: await this.#bus(req).poll(this.#pkey(req), epoch(req, "since"), int(req, "timeout_ms")) };
       case "get": {
         const bus = this.#bus(req);
         if ("cap" in req) {

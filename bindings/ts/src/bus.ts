@@ -21,6 +21,8 @@ export const FORMAT_VERSION = 5;
 export const HISTORY_MAX = 62;
 /** Most entries of the change feed (CreateOptions.changeRing). */
 export const RING_MAX = 1 << 24;
+/** The longest ttl setTtl accepts, in ms (SPLINTER_TTL_MAX_MS: 2^40, about 35 years). */
+export const TTL_MAX_MS = 2 ** 40;
 const OP: Record<number, "set" | "unset" | "expire"> = { 1: "set", 2: "unset", 3: "expire" };
 /** A waiting poll returns to JS at least this often (ms), so that close() and abort signals take effect. */
 export const POLL_SLICE_MS = 100;
@@ -122,6 +124,18 @@ function backingArg(backing: Backing): number {
   const b = BACKING[backing];
   if (b === undefined) throw new TypeError(`backing is "shm" or "file", not ${String(backing)}`);
   return b;
+}
+
+/** splinter_ttl's answer for a key that never expires (UINT64_MAX). */
+const NO_DEADLINE = (1n << 64n) - 1n;
+
+/** A ttl argument in ms: a number in (0, TTL_MAX_MS], a fraction rounded up. */
+function ttlArg(ttlMs: number): bigint {
+  if (typeof ttlMs !== "number") throw new TypeError(`ttlMs is a number, not ${ttlMs === null ? "null" : typeof ttlMs}`);
+  if (!(ttlMs > 0) || ttlMs > TTL_MAX_MS) {
+    throw new RangeError(`ttlMs must be a number of ms in (0, 2^40] (use set for a key that never expires): ${ttlMs}`);
+  }
+  return BigInt(Math.ceil(ttlMs));
 }
 
 /** The splinter_bus ** out-parameter of create/open, turned into the runtime's pointer. */
@@ -245,6 +259,28 @@ export class Bus implements Disposable {
     return this.#epoch[0]!;
   }
 
+  /** As set, and the key expires ttlMs milliseconds from now (a fraction rounds
+   * up): from then on it is absent to every reader. A later setTtl replaces the
+   * deadline; a plain set clears it. ttlMs must be a number in (0, TTL_MAX_MS]:
+   * anything else is a RangeError (a TypeError if not a number). */
+  setTtl(key: AnyKey, value: Value, ttlMs: number): bigint {
+    const ms = ttlArg(ttlMs);
+    const bytes = valueBytes(value);
+    const k = key instanceof PreparedKey ? key.cString : cKey(key);
+    check(native().fn.splinter_set_ttl(this.#h(), k, bytes, bytes.length, ms, this.#epoch));
+    return this.#epoch[0]!;
+  }
+
+  /** Writer: removes up to max expired keys now (0 = all of them), each a
+   * mutation of its own (op "expire" in the change feed); returns how many.
+   * Expired keys are absent to readers anyway: call it on a timer when the
+   * writer is otherwise idle and followers need the feed current. */
+  expire(max = 0): number {
+    const out = new Uint32Array(1);
+    check(native().fn.splinter_expire(this.#h(), u32Arg(max, "max"), out));
+    return out[0]!;
+  }
+
   /** Removes key; returns the epoch of the removal. NOT_FOUND if absent. */
   unset(key: AnyKey): bigint {
     const n = native();
@@ -309,6 +345,17 @@ export class Bus implements Disposable {
     }
     check(rc);
     return { length: Number(this.#len[0]), epoch: this.#epoch[0]! };
+  }
+
+  /** The key's remaining time to live in ms (at least 1), Infinity if it
+   * never expires, or null if it is absent or expired (as getEntry). */
+  ttl(key: AnyKey): number | null {
+    const k = key instanceof PreparedKey ? key.cString : cKey(key);
+    const out = new BigUint64Array(1);
+    const rc = native().fn.splinter_ttl(this.#h(), k, out);
+    if (rc === Status.NOT_FOUND) return null;
+    check(rc);
+    return out[0] === NO_DEADLINE ? Infinity : Number(out[0]);
   }
 
   has(key: Key): boolean {

@@ -287,6 +287,68 @@ export function cases(S: Splinter, env: Env): Case[] {
       assert.deepEqual([changes.map((c) => c.epoch), last], [[3n, 4n, 5n, 6n], 6n]);
     }));
 
+  // Keys that expire. Expiry is waited for with a poll of the key: it wakes at
+  // the deadline and reports the key absent (epoch 0) -- never with a sleep.
+  test("a key set with a ttl expires: then absent to get, ttl, has and list", () =>
+    withBus(async (w) => {
+      const e = w.setTtl("lease", "v", 1);
+      assert.equal(await w.poll("lease", e, -1), 0n);
+      assert.equal(w.get("lease"), null);
+      assert.equal(w.ttl("lease"), null);
+      assert.equal(w.has("lease"), false);
+      assert.deepEqual([...w.list()], []);
+    }));
+
+  test("ttl gives the ms left, Infinity without deadline, null when absent; a plain set clears the deadline", () =>
+    withBus((w) => {
+      w.setTtl("k", "v", 3_600_000);
+      const left = w.ttl("k")!;
+      assert.ok(Number.isInteger(left) && left > 3_500_000 && left <= 3_600_000, String(left));
+      assert.equal(w.getString("k"), "v");
+      w.set("k", "w");
+      assert.equal(w.ttl("k"), Infinity);
+      assert.equal(w.ttl("absent"), null);
+      const p = new S.PreparedKey("p");
+      w.setTtl(p, "v", 60_000);
+      assert.ok(w.ttl(p)! <= 60_000);
+    }));
+
+  test("expire removes the expired keys, counts them and the feed shows op expire", async () => {
+    const name = uniqueName();
+    const w = S.Bus.create(name, { slots: 16, maxValueSize: 64, changeRing: 64 });
+    try {
+      // A set may remove an expired key lazily before expire is called: count those from the feed.
+      const expireEntries = () => w.changes(0).changes.filter((c) => c.op === "expire").length;
+      w.setTtl("c", "3", 3_600_000);
+      const e1 = w.setTtl("a", "1", 1);
+      const e2 = w.setTtl("b", "2", 1);
+      assert.equal(await w.poll("a", e1, -1), 0n);
+      assert.equal(await w.poll("b", e2, -1), 0n);
+      const pending = 2 - expireEntries(); // "b" at least: no set came after it
+      const before = w.epoch;
+      assert.equal(w.expire(1), 1);
+      assert.equal(w.expire(), pending - 1);
+      assert.equal(w.expire(0), 0);
+      assert.equal(w.epoch, before + BigInt(pending));
+      assert.equal(expireEntries(), 2);
+      assert.deepEqual([...w.list()].map((x) => x.key), ["c"]);
+    } finally {
+      w.close();
+      S.destroy(name);
+    }
+  });
+
+  test("a bad ttl is a RangeError (not a number: TypeError) and sets nothing", () =>
+    withBus((w) => {
+      for (const bad of [0, -1, NaN, Infinity, S.TTL_MAX_MS + 1]) {
+        assert.throws(() => w.setTtl("k", "v", bad), (e: unknown) => e instanceof RangeError && /ttlMs/.test(e.message));
+      }
+      assert.throws(() => w.setTtl("k", "v", "1" as unknown as number), TypeError);
+      assert.throws(() => w.expire(-1), RangeError);
+      assert.equal(w.get("k"), null);
+      assert.equal(w.epoch, 0n);
+    }));
+
   test("history is newest first with epochs, up to the depth; absent is empty; unset ends it", () =>
     withDeepBus((w) => {
       for (const v of ["one", "two", "three", "four"]) w.set("k", v);

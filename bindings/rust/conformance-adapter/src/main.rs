@@ -10,7 +10,7 @@ mod base64;
 mod json;
 
 use json::{Json, Out};
-use splinter::{sys, Backing, Bus, CreateOptions, Error, Key, Op, Reader, Report, Writer};
+use splinter::{sys, Backing, Bus, CreateOptions, Error, Key, Op, PreparedKey, Reader, Report, Ttl, Writer};
 use std::collections::HashMap;
 use std::ffi::CString;
 use std::io::{BufRead, Write};
@@ -142,6 +142,8 @@ fn report(out: &mut Out, r: &Report) {
 
 struct Adapter {
     handles: HashMap<String, Handle>,
+    /// Prepared keys by the runner's names (key_init).
+    pkeys: HashMap<String, PreparedKey>,
 }
 
 impl Adapter {
@@ -159,6 +161,11 @@ impl Adapter {
         Ok(())
     }
 
+    fn pkey(&self, req: &Json) -> Result<PreparedKey, Fail> {
+        let name = str_field(req, "pkey")?;
+        self.pkeys.get(name).copied().ok_or_else(|| bad(format!("no prepared key named {}", name)))
+    }
+
     /// A mutation through a reader handle: the types have no such call, so
     /// it goes to the C ABI, which answers for it.
     fn raw_mutation(&mut self, op: &str, req: &Json) -> Answer {
@@ -166,6 +173,32 @@ impl Adapter {
             Handle::R(b) => b.as_raw(),
             Handle::W(_) => unreachable!("writers use the safe API"),
         };
+        if op == "expire" || op == "set_k" || op == "unset_k" {
+            let value = if op == "set_k" { b64_field(req, "value_b64")? } else { Vec::new() };
+            let (mut epoch, mut removed) = (0u64, 0u32);
+            let pkey = if op == "expire" { None } else { Some(self.pkey(req)?) };
+            // SAFETY: an open handle owned by self.handles, a prepared key
+            // (plain data), value valid for its length, valid out-pointers.
+            let rc = unsafe {
+                match (op, &pkey) {
+                    ("set_k", Some(k)) => {
+                        sys::splinter_set_k(bus, k.as_raw(), value.as_ptr().cast(), value.len(), &mut epoch)
+                    }
+                    ("unset_k", Some(k)) => sys::splinter_unset_k(bus, k.as_raw(), &mut epoch),
+                    _ => sys::splinter_expire(bus, int_field(req, "max").unwrap_or(0), &mut removed),
+                }
+            };
+            if rc != sys::SPLINTER_OK {
+                return Err(Error::from_code(rc).into());
+            }
+            let mut out = Out::new();
+            if op == "expire" {
+                out.num("removed", removed);
+            } else {
+                out.num("epoch", epoch);
+            }
+            return Ok(out);
+        }
         let key = if op == "flush" { None } else { Some(key_bytes(req)?) };
         let key = match key.map(CString::new) {
             Some(Ok(k)) => Some(k),
@@ -174,13 +207,17 @@ impl Adapter {
             None => None,
         };
         let key_ptr = key.as_ref().map_or(ptr::null(), |k| k.as_ptr());
-        let value = if op == "set" { b64_field(req, "value_b64")? } else { Vec::new() };
+        let value = if op == "set" || op == "set_ttl" { b64_field(req, "value_b64")? } else { Vec::new() };
+        let ttl_ms: u64 = if op == "set_ttl" { int_field(req, "ttl_ms")? } else { 0 };
         let mut epoch = 0u64;
         // SAFETY: an open handle owned by self.handles, NUL-terminated key,
         // value valid for its length, a valid out-pointer.
         let rc = unsafe {
             match op {
                 "set" => sys::splinter_set(bus, key_ptr, value.as_ptr().cast(), value.len(), &mut epoch),
+                "set_ttl" => {
+                    sys::splinter_set_ttl(bus, key_ptr, value.as_ptr().cast(), value.len(), ttl_ms, &mut epoch)
+                }
                 "unset" => sys::splinter_unset(bus, key_ptr, &mut epoch),
                 _ => sys::splinter_flush(bus),
             }
@@ -244,7 +281,59 @@ impl Adapter {
                 let r = if op == "check" { splinter::check(b, name)? } else { splinter::recover(b, name)? };
                 report(&mut out, &r);
             }
-            "set" | "unset" | "flush" => {
+            "key_init" => {
+                let key = PreparedKey::new(key_bytes(req)?)?;
+                self.pkeys.insert(str_field(req, "pkey")?.to_string(), key);
+            }
+            "key_garble" => {
+                // Not a library call: one bit of the prepared key's plain data flipped.
+                let mut raw = *self.pkey(req)?.as_raw();
+                let byte: usize = int_field(req, "byte")?;
+                if byte >= 8 * raw.opaque.len() {
+                    return Err(bad("byte is beyond the prepared key"));
+                }
+                let mut word = raw.opaque[byte / 8].to_ne_bytes();
+                word[byte % 8] ^= 1;
+                raw.opaque[byte / 8] = u64::from_ne_bytes(word);
+                self.pkeys.insert(str_field(req, "pkey")?.to_string(), PreparedKey::from_raw(raw));
+            }
+            "ttl" => {
+                let key = key_bytes(req)?;
+                match on_any!(self.handle(req)?, b => b.ttl(&key))? {
+                    Some(Ttl::Never) => out.num("ttl_ms", u64::MAX),
+                    Some(Ttl::Left(d)) => out.num("ttl_ms", d.as_millis()),
+                    None => return Err(Fail::Status("NOT_FOUND")),
+                };
+            }
+            "get_k" => {
+                let key = self.pkey(req)?;
+                let mut buf = vec![0u8; 256];
+                loop {
+                    match on_any!(self.handle(req)?, b => b.get_into_prepared(&key, &mut buf)) {
+                        Ok(Some(f)) => {
+                            out.str("value_b64", &base64::encode(&buf[..f.len])).num("epoch", f.epoch);
+                            break;
+                        }
+                        Ok(None) => return Err(Fail::Status("NOT_FOUND")),
+                        // Larger than the buffer: grow and read again (it may change meanwhile).
+                        Err(e) if e.needed_len().is_some() => buf.resize(e.needed_len().unwrap_or(0), 0),
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+            "poll_k" => {
+                let key = self.pkey(req)?;
+                let since: u64 = int_field(req, "since")?;
+                let ms: i64 = int_field(req, "timeout_ms")?;
+                let timeout = if ms < 0 { None } else { Some(Duration::from_millis(ms as u64)) };
+                match on_any!(self.handle(req)?, b => b.poll_prepared(&key, since, timeout))? {
+                    Some(epoch) => {
+                        out.num("epoch", epoch);
+                    }
+                    None => return Err(Fail::Status("TIMEOUT")),
+                }
+            }
+            "set" | "unset" | "flush" | "set_ttl" | "expire" | "set_k" | "unset_k" => {
                 let bus = match self.handle(req)? {
                     Handle::W(b) => b,
                     Handle::R(_) => return self.raw_mutation(op, req),
@@ -253,6 +342,34 @@ impl Adapter {
                     "set" => {
                         let epoch = bus.set(key_bytes(req)?, b64_field(req, "value_b64")?)?;
                         out.num("epoch", epoch);
+                    }
+                    "set_ttl" => {
+                        let ttl = Duration::from_millis(int_field(req, "ttl_ms")?);
+                        let epoch = bus.set_ttl(key_bytes(req)?, b64_field(req, "value_b64")?, ttl)?;
+                        out.num("epoch", epoch);
+                    }
+                    "expire" => {
+                        let max: u32 = if req.get("max").is_some() { int_field(req, "max")? } else { 0 };
+                        out.num("removed", bus.expire(max)?);
+                    }
+                    "set_k" => {
+                        let key = self.pkey(req)?;
+                        let bus = match self.handle(req)? {
+                            Handle::W(b) => b,
+                            Handle::R(_) => unreachable!("readers go to raw_mutation"),
+                        };
+                        out.num("epoch", bus.set_prepared(&key, b64_field(req, "value_b64")?)?);
+                    }
+                    "unset_k" => {
+                        let key = self.pkey(req)?;
+                        let bus = match self.handle(req)? {
+                            Handle::W(b) => b,
+                            Handle::R(_) => unreachable!("readers go to raw_mutation"),
+                        };
+                        match bus.unset_prepared(&key)? {
+                            Some(epoch) => out.num("epoch", epoch),
+                            None => return Err(Fail::Status("NOT_FOUND")),
+                        };
                     }
                     "unset" => match bus.unset(key_bytes(req)?)? {
                         Some(epoch) => {
@@ -431,7 +548,7 @@ fn answer(adapter: &mut Adapter, line: &str) -> String {
 }
 
 fn main() {
-    let mut adapter = Adapter { handles: HashMap::new() };
+    let mut adapter = Adapter { handles: HashMap::new(), pkeys: HashMap::new() };
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut stdout = stdout.lock();
