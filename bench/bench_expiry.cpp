@@ -7,6 +7,9 @@
 //                              deadlines (CLOCK_REALTIME_COARSE) and compares;
 //                              the difference of the two is the deadline check
 //   expiry/ttl                 splinter_ttl of a key with a deadline
+//   expiry/clock               clock_gettime(CLOCK_REALTIME_COARSE) alone: the
+//                              floor of the deadline check on this machine
+//                              (a vDSO call), measured in the same run
 //   expiry/expire/keys:N       splinter_expire of N expired keys (a 2N-slot
 //                              bus), per key removed (items = keys removed);
 //                              setting the keys (TTL 50 ms) and waiting for
@@ -16,6 +19,7 @@
 // headline case of splinter/get.
 #include "common.h"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <string>
@@ -113,11 +117,20 @@ void bm_expire(benchmark::State &st, std::uint32_t keys) {
   st.SetItemsProcessed(static_cast<std::int64_t>(removed_total));
 }
 
+void bm_clock(benchmark::State &st) {
+  for (auto _ : st) {
+    timespec t{};
+    ::clock_gettime(CLOCK_REALTIME_COARSE, &t);
+    benchmark::DoNotOptimize(t);
+  }
+}
+
 const bool registered = [] {
   for (bool deadline : {false, true})
     benchmark::RegisterBenchmark(deadline ? "expiry/get/deadline:set" : "expiry/get/deadline:none",
                                  [deadline](benchmark::State &st) { bm_get(st, deadline); });
   benchmark::RegisterBenchmark("expiry/ttl", bm_ttl);
+  benchmark::RegisterBenchmark("expiry/clock", bm_clock);
   for (std::uint32_t keys : {64u, 4096u})
     benchmark::RegisterBenchmark(("expiry/expire/keys:" + std::to_string(keys)).c_str(),
                                  [keys](benchmark::State &st) { bm_expire(st, keys); })
