@@ -26,9 +26,9 @@ void declare(Args &args, Options &opt) {
   args.footer(
       "Prints how many keys it removed. An expired key is absent to readers from its deadline on; the\n"
       "writer removes it from the table later -- a few on each set and unset, or all at once here -- and\n"
-      "only then does `watch` show it (EPOCH<TAB>expire<TAB>KEY) and its slot become free. A writer that is\n"
-      "otherwise idle runs this on a timer when watchers need the change feed current. Needs the writer\n"
-      "role (exit 1 while another process holds it).\n"
+      "only then does `watch` show it (EPOCH<TAB>expire<TAB>KEY) and its slot become free. An application\n"
+      "whose writer is otherwise idle calls splinter_expire on a timer when watchers need the change feed\n"
+      "current. Needs the writer role (exit 1 while another process holds it).\n"
       "Examples:\n  splinterctl --shm demo expire\n  splinterctl --shm demo expire --max 100");
 }
 
