@@ -54,7 +54,7 @@ int run(const Context &ctx, const Options &opt) {
 void declare(Args &args, Options &opt) {
   args.flag("--json", &opt.json, "Print one JSON object with every finding");
   args.footer(
-      "Each finding names its rule (F1-F15 of docs/FORMAT.md), slot and key. Opens the bus read-only.\n"
+      "Each finding names its rule (F1-F23 of docs/FORMAT.md), slot and key. Opens the bus read-only.\n"
       "Exit status: 0 clean; 1 only recoverable damage; 2 unrecoverable damage (recovery would drop a\n"
       "value); 3 not a bus, unsupported version, or unreadable. (`recover` exits 0 when nothing was lost,\n"
       "4 when it rolled back or dropped values; docs/OPERATIONS.md is the runbook.)\n"

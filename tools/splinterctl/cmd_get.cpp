@@ -77,8 +77,8 @@ void declare(Args &args, Options &opt) {
   json.excludes(no_raw);
   args.footer(
       "With several keys each value is one line (raw values end with a newline; use --json when they may\n"
-      "hold newlines), each key read on its own, not as one snapshot. An absent key prints an empty line\n"
-      "(null in JSON) and a message, and the exit status is 4.\n"
+      "hold newlines), each key read on its own, not as one snapshot. An absent key (or one whose --ttl\n"
+      "ran out) prints an empty line (null in JSON) and a message, and the exit status is 4.\n"
       "Examples:\n  splinterctl --shm demo get greeting\n  splinterctl --shm demo get blob --raw > blob.bin\n"
       "  splinterctl --shm demo get temperature humidity --json");
 }

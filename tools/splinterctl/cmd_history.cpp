@@ -69,8 +69,8 @@ void declare(Args &args, Options &opt) {
       "One line per value, newest first: EPOCH<TAB>VALUE -- the current value, then up to N earlier ones\n"
       "on a bus created with --history N (none by default). An unset ends a history: after unset and set\n"
       "only the new values show. Raw values end with a newline; use --json when they may hold newlines.\n"
-      "An absent key prints a message and exits 4; a damaged earlier value prints the newer ones, then\n"
-      "the error (exit 1).\n"
+      "An absent or expired key (set --ttl) prints a message and exits 4; a damaged earlier value prints\n"
+      "the newer ones, then the error (exit 1).\n"
       "Examples:\n  splinterctl --shm demo history temperature\n"
       "  splinterctl --shm demo history temperature --json");
 }

@@ -1,5 +1,5 @@
 // cmd_set.cpp -- `splinterctl set`: store one value (from the argument or,
-// binary-safe, from standard input).
+// binary-safe, from standard input), optionally with a time to live.
 #include "codec.h"
 #include "command.h"
 
@@ -14,6 +14,7 @@ struct Options {
   std::optional<std::string> value;
   bool from_stdin = false;
   bool print_epoch = false;
+  std::optional<std::uint64_t> ttl_ms;  // --ttl, in ms (parsed by Arg::duration)
 };
 
 // Reads all of standard input; on failure returns the system's reason.
@@ -47,7 +48,11 @@ int run(const Context &ctx, const Options &opt) {
     value = *opt.value;
   }
   return mutate(*bus, "cannot set '" + escape(opt.key) + "' in", opt.print_epoch,
-                [&](splinter::Bus &writer, std::uint64_t *epoch) { return writer.set(opt.key, std::string_view(value), epoch); });
+                [&](splinter::Bus &writer, std::uint64_t *epoch) {
+                  // Without --ttl a plain set: it clears a deadline the key had.
+                  if (opt.ttl_ms) return writer.set_ttl(opt.key, std::string_view(value), *opt.ttl_ms, epoch);
+                  return writer.set(opt.key, std::string_view(value), epoch);
+                });
 }
 
 void declare(Args &args, Options &opt) {
@@ -55,13 +60,20 @@ void declare(Args &args, Options &opt) {
   args.option("value", &opt.value, "Value (quote it if it has spaces; --stdin for binary data)").type("VALUE");
   args.flag("--stdin", &opt.from_stdin, "Read the value from standard input, binary-safe");
   args.flag("--print-epoch", &opt.print_epoch, "Print the epoch of the new value");
+  args.option("--ttl", &opt.ttl_ms,
+              "The key expires this long from now: a number and a unit, ms, s, m or h (250ms, 30s, 90m, 1.5h)")
+      .duration(1, SPLINTER_TTL_MAX_MS);
   args.footer(
+      "Without --ttl the key never expires, also if it had a deadline before (as Redis SET). From its\n"
+      "deadline on, a key is absent to every reader (get exits 4, list skips it); the writer removes it\n"
+      "later (splinterctl expire). --ttl is at most 2^40 ms (about 34 years).\n"
       "Examples:\n  splinterctl --shm demo set greeting 'hello world'\n"
+      "  splinterctl --shm demo set --ttl 30s agent.alive yes\n"
       "  head -c 100 /dev/urandom | splinterctl --shm demo set blob --stdin\n"
       "  splinterctl --shm demo set -- dash '-starts-with-a-dash'");
 }
 
-const Register<Options> kSet({"set", 30, "Set KEY to VALUE (or to the bytes of standard input)"}, declare, run);
+const Register<Options> kSet({"set", 30, "Set KEY to VALUE (or to the bytes of standard input), with --ttl one that expires"}, declare, run);
 }  // namespace
 
 }  // namespace splinterctl

@@ -56,9 +56,10 @@ void install_signal_handlers() {
 constexpr std::int64_t kSliceMs = 100;  // longest wait before re-checking for a signal
 
 // What a printed line says: a change of the feed (set with its value; set
-// whose value is no longer readable; unset), or a resynchronisation (its
-// start at a bus epoch; then one key as it is).
-enum class Kind { set, overwritten, unset, resync_start, resync };
+// whose value is no longer readable; unset; the writer's removal of an
+// expired key), or a resynchronisation (its start at a bus epoch; then one
+// key as it is).
+enum class Kind { set, overwritten, unset, expire, resync_start, resync };
 
 struct Line {
   std::uint64_t epoch = 0;
@@ -72,6 +73,7 @@ const char *op_name(Kind k) {
     case Kind::set:
     case Kind::overwritten: return "set";
     case Kind::unset: return "unset";
+    case Kind::expire: return "expire";
     case Kind::resync_start:
     case Kind::resync: return "resync";
   }
@@ -169,7 +171,7 @@ std::optional<std::string> value_of(const splinter::Bus &bus, const std::string 
       break;  // newer (a later set): look in the history
     }
     const auto code = got.status().code();
-    if (code == splinter::Code::not_found) return std::nullopt;  // unset since: the unset follows
+    if (code == splinter::Code::not_found) return std::nullopt;  // unset or expired since: its removal follows
     if (code != splinter::Code::again) { *failure = got.status(); return std::nullopt; }
   }
   if (!has_history) return std::nullopt;
@@ -247,6 +249,7 @@ class Follower {
   bool watched(const std::string &key) const { return opt_.key ? key == *opt_.key : opt_.filter.matches(key); }
 
   bool print(const splinter::Change &c) {
+    if (c.op == splinter::Op::expire) return out_.print({c.epoch, Kind::expire, c.key, {}});
     if (c.op != splinter::Op::set) return out_.print({c.epoch, Kind::unset, c.key, {}});
     splinter::Status failure;
     auto value = value_of(bus_, c.key, c.epoch, has_history_, &failure);
@@ -345,11 +348,13 @@ void declare(Args &args, Options &opt) {
   args.flag("--json", &opt.json,
             "One JSON object per line: {\"epoch\", \"op\", \"key\", \"value\"} (and \"time\" with --time)");
   args.footer(
-      "Each change is one line: EPOCH<TAB>set<TAB>KEY<TAB>VALUE or EPOCH<TAB>unset<TAB>KEY (escaped as in C),\n"
-      "flushed at once; --time puts TIME<TAB> first. The watch follows the bus's change feed: every change\n"
+      "Each change is one line: EPOCH<TAB>set<TAB>KEY<TAB>VALUE, EPOCH<TAB>unset<TAB>KEY or, when the writer\n"
+      "removes a key whose time to live ran out (set --ttl; see expire), EPOCH<TAB>expire<TAB>KEY (escaped as\n"
+      "in C), flushed at once; --time puts TIME<TAB> first. The watch follows the bus's change feed: every change\n"
       "after --since (default: from now) is printed once, in epoch order, with its own epoch. A set whose\n"
-      "value was overwritten before the watch read it (and that no history holds: create --history) is\n"
-      "EPOCH<TAB>set<TAB>KEY, no VALUE (JSON: \"overwritten\": true); the key's later change follows.\n"
+      "value was overwritten (or expired) before the watch read it (and that no history holds: create\n"
+      "--history) is EPOCH<TAB>set<TAB>KEY, no VALUE (JSON: \"overwritten\": true); the key's later change\n"
+      "follows (for an expired key, its expire line, when the writer removes it).\n"
       "When the feed no longer holds the changes after the epoch the watch follows from (the ring wrapped,\n"
       "see create --change-ring; or --since is ahead of the bus), the watch says so on stderr and\n"
       "resynchronises: a line EPOCH<TAB>resync (the bus epoch E), then EPOCH<TAB>resync<TAB>KEY<TAB>VALUE for\n"

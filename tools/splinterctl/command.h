@@ -66,12 +66,14 @@ class Arg {
  public:
   Arg(CLI::Option *opt, OptionInfo *info) : opt_(opt), info_(info) {}
   Arg &required();
-  // The value's name in help (KEY, FILE, BYTES, MS, ...); see OptionInfo::type.
+  // The value's name in help (KEY, FILE, BYTES, MS, DURATION, ...); see OptionInfo::type.
   Arg &type(const std::string &name);
   // A number in [lo, hi].
   Arg &range(std::uint64_t lo, std::uint64_t hi);
   // A size in bytes in [lo, hi], with an optional suffix: 1K, 4MiB (size.h).
   Arg &bytes(std::uint64_t lo, std::uint64_t hi);
+  // A duration in ms in [lo, hi], with a unit: 250ms, 30s, 90m, 1.5h (duration.h).
+  Arg &duration(std::uint64_t lo, std::uint64_t hi);
   // Help shows the default value.
   Arg &show_default();
   // At most one of the two may be given.

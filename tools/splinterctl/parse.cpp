@@ -3,6 +3,7 @@
 // top-level command from the registered commands, parses, turns CLI11's
 // leftovers into messages that say what to do, and runs the chosen command.
 #include "command.h"
+#include "duration.h"
 #include "size.h"
 #include "suggest.h"
 
@@ -67,6 +68,22 @@ Arg &Arg::bytes(std::uint64_t lo, std::uint64_t hi) {
       },
       "", "BYTES");
   return type("BYTES");
+}
+
+Arg &Arg::duration(std::uint64_t lo, std::uint64_t hi) {
+  opt_->transform(
+      [lo, hi](std::string text) {
+        std::string why;
+        const auto ms = parse_duration(text, &why);
+        if (!ms) throw CLI::ValidationError(why);
+        if (*ms < lo || *ms > hi) {
+          throw CLI::ValidationError("'" + text + "' is " + describe_duration(*ms) + "; give " +
+                                     describe_duration(lo) + " to " + describe_duration(hi));
+        }
+        return std::to_string(*ms);
+      },
+      "", "DURATION");
+  return type("DURATION");
 }
 
 Arg &Arg::show_default() {

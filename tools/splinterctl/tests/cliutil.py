@@ -20,6 +20,7 @@ CTL = os.environ.get("SPLINTERCTL", "splinterctl")
 BACKING = os.environ.get("SPLINTER_TEST_BACKING", "shm")
 CRASH_WRITER = os.environ.get("CRASH_WRITER", "")
 CRASH_WRITER_MUTANT_WRITE_ACTIVE_BUFFER = os.environ.get("CRASH_WRITER_MUTANT_WRITE_ACTIVE_BUFFER", "")
+PAST_WRITER = os.environ.get("PAST_WRITER", "")
 MUTANTS = {k[len("SPLINTERCTL_MUTANT_"):]: v for k, v in os.environ.items()
            if k.startswith("SPLINTERCTL_MUTANT_")}
 
@@ -175,6 +176,28 @@ class Bus:
                             "-" if value is None else value, str(point)],
                            capture_output=True, timeout=TIMEOUT)
         assert r.returncode == -signal.SIGKILL, (r.returncode, r.stderr)
+
+    def set_expired(self, *keys):
+        """Sets each key to "expired:KEY" with a deadline an hour in the past
+        (tests/past_writer.cpp, a writer whose clock runs two hours behind):
+        expired at once for every splinterctl, and not removed by that
+        writer -- no waiting for a deadline."""
+        r = subprocess.run([PAST_WRITER, self.backing, self.name] + list(keys),
+                           capture_output=True, timeout=TIMEOUT)
+        assert r.returncode == 0, (r.returncode, r.stderr)
+
+    def wait_expired(self, key, timeout=TIMEOUT):
+        """Waits until `splinterctl ttl key` says the key is absent (exit 4):
+        the observable state of a key whose own TTL ran out; the timeout is
+        a liveness bound."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            r = self.run("ttl", key)
+            if r.returncode == 4:
+                return
+            assert r.returncode == 0, (r.returncode, r.stderr)
+            time.sleep(0.001)  # how often to look, not a bound
+        raise AssertionError("%r did not expire within %.0f s" % (key, timeout))
 
     def hold_writer(self, key="held", value="by a live writer"):
         """Starts a process holding the writer role; close its stdin to end it."""

@@ -74,6 +74,8 @@ class Completion(cliutil.CliTest):
         self.assertEqual(sorted(bash_complete(b.flags + ["get", "beta", "al"])), ["alpha", "alpine"])  # several keys
         self.assertEqual(bash_complete(b.flags + ["unset", "b"]), ["beta"])
         self.assertEqual(bash_complete(b.flags + ["history", "be"]), ["beta"])
+        self.assertEqual(bash_complete(b.flags + ["ttl", "be"]), ["beta"])
+        self.assertEqual(bash_complete(b.flags + ["set", "--ttl", ""]), [])  # a duration
         self.assertEqual(bash_complete(b.flags + ["history", "beta", "al"]), [])  # one key only
         self.assertEqual(bash_complete(b.flags + ["create", "--change-ring", ""]), [])  # a number
         self.assertEqual(bash_complete(b.flags + ["set", "alpha", ""]), [])  # a value: nothing to offer

@@ -4,7 +4,7 @@ import subprocess
 
 import cliutil
 
-COMMANDS = ["create", "destroy", "set", "get", "unset", "list", "watch", "info", "check",
+COMMANDS = ["create", "destroy", "set", "get", "ttl", "unset", "expire", "list", "watch", "info", "check",
             "recover", "dump", "load", "bench", "completion"]
 
 

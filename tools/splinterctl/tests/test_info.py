@@ -18,6 +18,7 @@ class Info(cliutil.CliTest):
         self.assertEqual((i["slots"], i["max_value_size"]), (10, 100))
         self.assertEqual(i["region_size"], os.path.getsize(b.path))
         self.assertEqual(i["live_keys"], 1)
+        self.assertEqual((i["keys_with_ttl"], i["expired_keys"]), (0, 0))
         self.assertEqual(i["bus_epoch"], 3)
         self.assertAlmostEqual(i["load_factor"], 0.1)
         self.assertGreaterEqual(i["longest_probe"], 1)
@@ -28,7 +29,8 @@ class Info(cliutil.CliTest):
     def test_info_text_names_every_field(self):
         out = self.new_bus().ok("info").decode()
         for field in ("bus:", "backing:", "format_version:", "slots:", "max_value_size:", "region_size:",
-                      "live_keys:", "tombstones:", "load_factor:", "longest_probe:", "bus_epoch:",
+                      "live_keys:", "keys_with_ttl:", "expired_keys:", "tombstones:", "load_factor:",
+                      "longest_probe:", "bus_epoch:",
                       "writer:", "waiters:", "change_feed:", "history_depth:"):
             self.assertIn(field, out)
 

@@ -22,7 +22,7 @@ class List(cliutil.CliTest):
     def test_list_json(self):
         b = self.new_bus()
         e = int(b.ok("set", "k", "abc", "--print-epoch"))
-        self.assertEqual(json.loads(b.ok("list", "--json")), [{"key": "k", "epoch": e, "length": 3}])
+        self.assertEqual(json.loads(b.ok("list", "--json")), [{"key": "k", "epoch": e, "length": 3, "ttl_ms": None}])
 
     def test_list_skips_unset_keys(self):
         b = self.new_bus()
