@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <memory>
@@ -152,6 +153,23 @@ struct Expect {
   std::uint64_t epoch = 0;
 };
 
+// Broken variants of the model, for negative controls of the oracle only
+// (no library mutant plants these bugs; as stress's --ignore-rule): with
+// SPLINTER_PROPS_MODEL_BUG set to one of the names below, the model itself
+// is wrong, and the suite must find a falsifying case against the correct
+// library -- proof that the checks of the expiry model observe what the
+// variant gets wrong.
+//   plain_set_keeps_deadline  a plain set leaves an earlier deadline
+//   expire_as_unset           a removal's feed entry is UNSET, not EXPIRE
+//   no_lazy_expiry            set and unset remove no expired key first
+inline bool model_bug(const char *name) {
+  static const std::string bug = [] {
+    const char *env = std::getenv("SPLINTER_PROPS_MODEL_BUG");
+    return std::string(env ? env : "");
+  }();
+  return bug == name;
+}
+
 // 2.10 step 2: the writer removes the expired LIVE keys `keys`, each as one
 // mutation (epoch + 1, a feed entry of op EXPIRE); readers saw them absent
 // already. Several removed by one call form a group (FeedEntry::group).
@@ -163,7 +181,7 @@ inline void model_remove_expired(Model &m, const std::set<std::string> &keys) {
     m.earlier.erase(k);
     m.deadline.erase(k);
     m.gone.insert(k);
-    m.log(SPLINTER_OP_EXPIRE, k, group);
+    m.log(model_bug("expire_as_unset") ? SPLINTER_OP_UNSET : SPLINTER_OP_EXPIRE, k, group);
   }
 }
 
@@ -175,7 +193,7 @@ inline void model_remove_expired(Model &m, const std::set<std::string> &keys) {
 // does not depend on it (lazy_predictable).
 inline constexpr std::uint32_t kLazySlots = 4;
 inline void model_lazy_expiry(Model &m) {
-  if (m.slots <= kLazySlots) model_remove_expired(m, m.pending());
+  if (m.slots <= kLazySlots && !model_bug("no_lazy_expiry")) model_remove_expired(m, m.pending());
 }
 // Whether a set or unset of key has an outcome the model predicts exactly:
 // the lazy step sees every slot, or no key but possibly key itself has
@@ -221,7 +239,7 @@ inline Expect model_set(Model &m, const std::string &key, const std::string &val
   m.kv[key] = Stored{value, e};
   if (ttl_units > 0) {
     m.deadline[key] = m.now + static_cast<std::uint64_t>(ttl_units);
-  } else {
+  } else if (!model_bug("plain_set_keeps_deadline")) {
     m.deadline.erase(key);
   }
   m.gone.erase(key);
