@@ -25,13 +25,13 @@ void run_state_machine(Backing backing) {
                      rc::state::gen::execOneOfWithArgs<Set, Set, Set, Set, Unset, Unset, Get, Get, Poll, Info,
                                                        ChangesSince, HistoryOf, ReopenWriter, ReaderView, SecondWriter,
                                                        KeyTooLong, Recreate, SetTtl, SetTtl, SetTtl, AdvanceClock,
-                                                       AdvanceClock, Expire, Ttl>());
+                                                       AdvanceClock, Expire, Expire, Ttl>());
   } else {
     rc::state::check(initial, sut,
                      rc::state::gen::execOneOfWithArgs<Set, Set, Set, Set, Unset, Unset, Get, Get, Poll, Info,
                                                        ChangesSince, HistoryOf, ReopenWriter, ReaderView, SecondWriter,
                                                        KeyTooLong, Recreate, SetTtl, SetTtl, SetTtl, AdvanceClock,
-                                                       AdvanceClock, Expire, Ttl, CrashSet, CrashSet, CrashUnset,
+                                                       AdvanceClock, Expire, Expire, Ttl, CrashSet, CrashSet, CrashUnset,
                                                        CrashExpire>());
   }
 }
