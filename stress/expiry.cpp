@@ -53,6 +53,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace stress {
@@ -291,8 +292,11 @@ void hook(int) {
 std::string g_bus;
 splinter_backing g_backing = SPLINTER_SHM;
 std::vector<pid_t> g_children;
+splinter_bus *g_parent_writer = nullptr;  // the parent's writer handle while it checks
 void cleanup() {
   if (g_page) g_page->stop.store(1);
+  // (A bus whose writer lives cannot be destroyed.)
+  if (g_parent_writer) splinter_close(std::exchange(g_parent_writer, nullptr));
   for (pid_t c : g_children) ::kill(c, SIGKILL);
   for (pid_t c : g_children) ::waitpid(c, nullptr, 0);
   (void)splinter_destroy(g_backing, g_bus.c_str());
@@ -305,6 +309,7 @@ void check_after_death(const Options &o, std::uint32_t nkeys, std::uint64_t *res
   splinter_bus *w = nullptr;
   if (int st = splinter_open(&w, o.backing, g_bus.c_str(), SPLINTER_WRITER))
     violation("writer open after a death: %s (%s)", splinter_status_name(st), splinter_last_error());
+  g_parent_writer = w;
   splinter_report rep{};
   if (int st = splinter_check_bus(w, nullptr, nullptr, &rep); st != SPLINTER_OK || rep.findings != 0)
     violation("validator after recovery: %s, %u finding(s)", splinter_status_name(st), rep.findings);
@@ -357,13 +362,21 @@ void check_after_death(const Options &o, std::uint32_t nkeys, std::uint64_t *res
                 static_cast<unsigned long long>(a.epoch));
   }
   p.inflight_key.store(0, std::memory_order_release);
+  g_parent_writer = nullptr;
   splinter_close(w);
+}
+
+// A child's violation stops the run (the parent's cleanup, which kills the
+// children and destroys the bus, is the parent's alone).
+void child_cleanup() {
+  if (g_page) g_page->stop.store(1);
 }
 
 pid_t spawn(const std::function<void()> &body) {
   const pid_t pid = ::fork();
   if (pid < 0) setup_error("fork failed");
   if (pid == 0) {
+    set_violation_cleanup(&child_cleanup);
     body();
     _exit(kExitOk);
   }
