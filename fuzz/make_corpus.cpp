@@ -119,6 +119,17 @@ void set(splinter_bus *w, const std::string &k, std::size_t len, int seed) {
   must(splinter_set(w, k.c_str(), v.data(), v.size(), nullptr), "set");
 }
 void unset(splinter_bus *w, const std::string &k) { must(splinter_unset(w, k.c_str(), nullptr), "unset"); }
+void set_ttl(splinter_bus *w, const std::string &k, std::size_t len, int seed, std::uint64_t ttl_ms) {
+  const std::string v = value(len, seed);
+  must(splinter_set_ttl(w, k.c_str(), v.data(), v.size(), ttl_ms, nullptr), "set_ttl");
+}
+// A set whose deadline is already an hour past (the test clock moved back
+// for the call): the key is LIVE in the image and expired for every reader.
+void set_expired(splinter_bus *w, const std::string &k, std::size_t len, int seed) {
+  splinter::test::set_clock_offset_ms(-3600000);
+  set_ttl(w, k, len, seed, 1000);
+  splinter::test::set_clock_offset_ms(0);
+}
 
 // The slot that holds key in a valid image.
 std::uint32_t slot_of(const Bytes &img, const std::string &key) {
@@ -236,6 +247,83 @@ void image_seeds() {
     set(w, "a", 4, 2);
     unset(w, "a");
   }, kUnsetFeedWritten, 1, 2, 1), fuzz::kFixGeometry | fuzz::kPad | fuzz::kFixHeaderCheck));
+
+  // Format 5 (issue 15): deadlines. The slot repair writes deadline 0, so
+  // these images keep their slots as the library wrote them (no kFixSlots).
+  // A live deadline decades ahead (SPLINTER_TTL_MAX_MS), a plain key, a
+  // deadline a plain set cleared, a history whose earlier value had a
+  // deadline; and LIVE keys whose deadline has passed (absent to readers,
+  // not yet removed by the writer).
+  // Images with an expired LIVE key go to open_survive only: validate_agrees
+  // compares get with the reference reader at time 0 (spec::get's default
+  // now_ms), before every deadline, so it calls such a key present.
+  const auto open_only = [&](const std::string &name, const Bytes &in) {
+    if (in.size() <= fuzz::kInputHeader && !in.empty() && in[0] != fuzz::kRaw) return;
+    emit("corpus", "open_survive", name, in);
+  };
+  const std::uint8_t keep_slots = fuzz::kFixAll & ~fuzz::kFixSlots;
+  const auto ttl_live_fill = [](splinter_bus *w) {
+    set_ttl(w, "live-ttl", 6, 1, SPLINTER_TTL_MAX_MS);
+    set(w, "plain", 4, 2);
+    set_ttl(w, "was-ttl", 7, 3, SPLINTER_TTL_MAX_MS);
+    set(w, "was-ttl", 3, 4);
+    set_ttl(w, "h1", 8, 5, SPLINTER_TTL_MAX_MS / 2);
+    set_ttl(w, "h1", 5, 6, SPLINTER_TTL_MAX_MS);
+  };
+  const Bytes ttl = make_bus(8, 16, ttl_live_fill, 4, 2);
+  both("ttl-live-8x16", encode(ttl, keep_slots));
+  const Bytes ttl_expired = make_bus(8, 16, [&](splinter_bus *w) {
+    ttl_live_fill(w);
+    set_expired(w, "gone1", 5, 7);
+    set_expired(w, "gone2", 0, 8);
+  }, 4, 2);
+  open_only("ttl-live-and-expired-8x16", encode(ttl_expired, keep_slots));
+  // Every slot LIVE and expired: a new key must find room (the writer open
+  // and set of open_survive).
+  const Bytes ttl_full = make_bus(4, 8, [](splinter_bus *w) {
+    for (int i = 0; i < 4; ++i) set_expired(w, "exp" + std::to_string(i), static_cast<std::size_t>(2 * i), i);
+  });
+  open_only("ttl-full-of-expired-4x8", encode(ttl_full, keep_slots));
+  // The image `base` with key's current deadline set to d (and its check
+  // made to match when fix_check).
+  auto with_deadline = [&](const Bytes &base, const std::string &key, std::uint64_t d, bool fix_check) {
+    const spec::Geometry tg = *spec::View(base).geometry();
+    const std::uint32_t ts = slot_of(base, key);
+    const spec::Slot sl = spec::View(base).slot(tg, ts);
+    const spec::Meta m = sl.current_meta();
+    Bytes b = base;
+    spec::put64(b, tg.meta_off(ts, sl.sel()) + spec::metaf::kDeadline, d);
+    if (fix_check)
+      spec::put64(b, tg.meta_off(ts, sl.sel()) + spec::metaf::kCheck,
+                  spec::value_check(b.data() + tg.value_off(ts, sl.sel()), m.len, sl.key_hash, m.epoch, d));
+    return encode(b, keep_slots);
+  };
+  // Damaged deadlines of "live-ttl": above the F23 bound with a check that
+  // matches (F23 alone), at the bound, above it with the old check (F12
+  // too), a flipped bit within the bound and a cleared deadline (F12: the
+  // check binds the deadline).
+  const std::uint64_t live_deadline =
+      spec::View(ttl).slot(*spec::View(ttl).geometry(), slot_of(ttl, "live-ttl")).current_meta().deadline;
+  both("ttl-deadline-over-f23", with_deadline(ttl, "live-ttl", spec::kDeadlineMax + 1, true));
+  both("ttl-deadline-max", with_deadline(ttl, "live-ttl", spec::kDeadlineMax, true));
+  both("ttl-deadline-over-f23-unchecked", with_deadline(ttl, "live-ttl", ~std::uint64_t{0}, false));
+  both("ttl-deadline-flipped", with_deadline(ttl, "live-ttl", live_deadline ^ (std::uint64_t{1} << 20), false));
+  both("ttl-deadline-cleared", with_deadline(ttl, "live-ttl", 0, false));
+  // An expired key whose deadline a scribbler moved ahead with a matching
+  // check: a consistent live key again (no finding); and one whose deadline
+  // was cleared without (F12: a damaged deadline never revives a key).
+  open_only("ttl-expired-revived-by-scribble", with_deadline(ttl_expired, "gone1", spec::kDeadlineMax, true));
+  open_only("ttl-expired-deadline-cleared", with_deadline(ttl_expired, "gone1", 0, false));
+  // Writers killed while removing an expired key (2.10 step 2): after its
+  // TOMBSTONE (op EXPIRE) and after its feed entry, before the bus epoch.
+  for (int p : {kExpireCommitted, kExpireFeedWritten}) {
+    open_only("crash-expire-point" + std::to_string(p), encode(crashed_bus(4, 8, [](splinter_bus *w) {
+      set(w, "stay", 8, 1);
+      set_expired(w, "old1", 8, 2);
+      set_expired(w, "old2", 3, 3);
+      must(splinter_expire(w, 0, nullptr), "expire");
+    }, p, 1, 2, 1), fuzz::kFixGeometry | fuzz::kPad | fuzz::kFixHeaderCheck));
+  }
 
   // Damage. A torn value whose previous version is intact (rollback), and
   // one with no previous version (drop).

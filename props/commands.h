@@ -19,6 +19,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ostream>
 #include <string>
@@ -43,10 +44,21 @@ inline void count(Code set_result) {
 
 inline std::string quoted(const std::string &key) { return "\"" + escape(key) + "\""; }
 
+// Expired keys a set or unset removed on its way (2.10), and a new key let
+// into a bus whose every slot held a key, expired ones among them.
+inline void count_removals(const Model &s0, const Model &s1, const std::string &key, const Expect &want) {
+  const std::uint64_t mutations = s1.bus_epoch - s0.bus_epoch;
+  const std::uint64_t own = want.code == Code::ok ? 1 : 0;
+  if (mutations > own) stats().removed_by_mutation += mutations - own;
+  if (want.code == Code::ok && s0.find(key) == nullptr && s0.kv.size() >= s0.slots && s1.find(key) != nullptr)
+    ++stats().full_of_expired;
+}
+
 // set(key, value): new and existing keys, values 0..max and over it.
 struct Set : Cmd {
   std::string key, value;
   explicit Set(const Model &m) : key(*gen_key(m)), value(*gen_value(m, true)) {}
+  void checkPreconditions(const Model &m) const override { RC_PRE(lazy_predictable(m, key)); }
   void apply(Model &m) const override { model_set(m, key, value); }
   void run(const Model &s0, Sut &sut) const override {
     Model s1 = s0;
@@ -55,9 +67,113 @@ struct Set : Cmd {
     const Status st = sut.writer.set(key, std::string_view(value), &e);
     expect_call("set(" + quoted(key) + ")", st, want, e);
     count(want.code);
+    count_removals(s0, s1, key, want);
     sut.verify(s1);
   }
   void show(std::ostream &os) const override { os << "set(" << quoted(key) << ", " << value.size() << " bytes)"; }
+};
+
+// set_ttl(key, value, ttl): a deadline of 1..3 clock units from now (model.h,
+// ttl_ms_for), or 0 (exactly a plain set: no deadline, an earlier one
+// cleared), or a TTL above SPLINTER_TTL_MAX_MS (INVALID, nothing changes).
+struct SetTtl : Cmd {
+  std::string key, value;
+  int units;  // -1: above SPLINTER_TTL_MAX_MS
+  explicit SetTtl(const Model &m)
+      : key(*gen_key(m)), value(*gen_value(m, true)),
+        units(*rc::gen::weightedOneOf<int>(
+            {{8, rc::gen::inRange(1, 4)}, {1, rc::gen::just(0)}, {1, rc::gen::just(-1)}})) {}
+  void checkPreconditions(const Model &m) const override { RC_PRE(lazy_predictable(m, key)); }
+  void apply(Model &m) const override { model_set(m, key, value, units); }
+  std::uint64_t ttl_ms() const {
+    return units < 0 ? SPLINTER_TTL_MAX_MS + 1 : ttl_ms_for(static_cast<std::uint64_t>(units));
+  }
+  void run(const Model &s0, Sut &sut) const override {
+    Model s1 = s0;
+    const Expect want = model_set(s1, key, value, units);
+    std::uint64_t e = 0;
+    const Status st = sut.writer.set_ttl(key, std::string_view(value), ttl_ms(), &e);
+    expect_call("set_ttl(" + quoted(key) + ", " + std::to_string(ttl_ms()) + " ms)", st, want, e);
+    count(want.code);
+    if (want.code == Code::ok && units > 0) ++stats().sets_ttl;
+    if (want.code == Code::invalid) ++stats().ttl_invalid;
+    count_removals(s0, s1, key, want);
+    sut.verify(s1);
+  }
+  void show(std::ostream &os) const override {
+    os << "set_ttl(" << quoted(key) << ", " << value.size() << " bytes, "
+       << (units < 0 ? std::string("above the maximum") : std::to_string(units) + " units") << ")";
+  }
+};
+
+// The clock moves on by 1..3 units (test::set_clock_offset_ms, inherited by
+// the forked writers of the crash commands): keys whose deadline it reaches
+// are absent from then on, to every handle, before the writer removes them.
+struct AdvanceClock : Cmd {
+  int units;
+  explicit AdvanceClock(const Model &) : units(*rc::gen::inRange(1, 4)) {}
+  void apply(Model &m) const override { m.now += static_cast<std::uint64_t>(units); }
+  void run(const Model &s0, Sut &sut) const override {
+    test::set_clock_offset_ms(test::clock_offset_ms() + static_cast<std::int64_t>(static_cast<std::uint64_t>(units) * kClockUnitMs));
+    ++stats().clock_moves;
+    sut.verify(nextState(s0));
+  }
+  void show(std::ostream &os) const override { os << "clock + " << units << " units"; }
+};
+
+// expire(max): removes min(max, expired) expired keys (max 0: all), each an
+// EXPIRE entry; a second expire(0) then removes the rest. Which keys a
+// partial call removes follows slot order, which the model does not know:
+// the model's state is the one after both calls (every expired key removed,
+// as one group of EXPIRE entries), and the first call's count is checked.
+struct Expire : Cmd {
+  std::uint32_t max;
+  explicit Expire(const Model &)
+      : max(*rc::gen::weightedOneOf<std::uint32_t>(
+            {{2, rc::gen::just<std::uint32_t>(0)}, {2, rc::gen::inRange<std::uint32_t>(1, 4)}})) {}
+  void apply(Model &m) const override { model_expire_all(m); }
+  void run(const Model &s0, Sut &sut) const override {
+    Model s1 = s0;
+    const std::uint32_t all = model_expire_all(s1);
+    const std::uint32_t first = max == 0 ? all : std::min(max, all);
+    auto r = sut.writer.expire(max);
+    if (!r.ok()) RC_FAIL("expire(" + std::to_string(max) + ") = " + r.status().name() + " (" + last_error() + ")");
+    if (r.value() != first)
+      RC_FAIL("expire(" + std::to_string(max) + ") removed " + std::to_string(r.value()) + " keys, model says " +
+              std::to_string(first) + " (of " + std::to_string(all) + " expired)");
+    if (first < all) {
+      // What is left: exactly the expired keys not yet removed.
+      if (sut.writer.epoch() != s0.bus_epoch + first)
+        RC_FAIL("after expire(" + std::to_string(max) + ") the bus epoch is " + std::to_string(sut.writer.epoch()) +
+                ", model says " + std::to_string(s0.bus_epoch + first));
+      auto rest = sut.writer.expire(0);
+      if (!rest.ok() || rest.value() != all - first)
+        RC_FAIL("the second expire(0) = " + std::string(rest.status().name()) + " " +
+                (rest.ok() ? std::to_string(rest.value()) : std::string()) + ", model says " +
+                std::to_string(all - first));
+      ++stats().expire_partial;
+    }
+    stats().removed_by_expire += all;
+    sut.verify(s1);
+  }
+  void show(std::ostream &os) const override { os << "expire(" << max << ")"; }
+};
+
+// ttl(key): NOT_FOUND when absent or expired, UINT64_MAX with no deadline,
+// else the remaining life (sut.cpp, verify_ttl), through a reader too.
+struct Ttl : Cmd {
+  std::string key;
+  explicit Ttl(const Model &m) : key(*gen_key(m, 4)) {}
+  void run(const Model &s0, Sut &sut) const override {
+    verify_ttl(sut.writer, s0, key, "writer");
+    std::uint64_t ms = 0;
+    const int st = splinter_ttl(sut.writer.c_handle(), key.c_str(), &ms);
+    if ((st == SPLINTER_OK) != (s0.find(key) != nullptr))
+      RC_FAIL("splinter_ttl(" + quoted(key) + ") = " + splinter_status_name(st) + " at clock " +
+              std::to_string(s0.now));
+    sut.verify(s0);
+  }
+  void show(std::ostream &os) const override { os << "ttl(" << quoted(key) << ")"; }
 };
 
 // get(key): present, absent, and through the C API with a buffer one byte
@@ -108,6 +224,7 @@ struct Get : Cmd {
 struct Unset : Cmd {
   std::string key;
   explicit Unset(const Model &m) : key(*gen_key(m, 4)) {}
+  void checkPreconditions(const Model &m) const override { RC_PRE(lazy_predictable(m, key)); }
   void apply(Model &m) const override { model_unset(m, key); }
   void run(const Model &s0, Sut &sut) const override {
     Model s1 = s0;
@@ -117,6 +234,7 @@ struct Unset : Cmd {
     expect_call("unset(" + quoted(key) + ")", st, want, e);
     if (want.code == Code::ok) ++stats().unsets_ok;
     if (want.code == Code::not_found) ++stats().not_found;
+    count_removals(s0, s1, key, want);
     sut.verify(s1);
   }
   void show(std::ostream &os) const override { os << "unset(" << quoted(key) << ")"; }
@@ -210,7 +328,7 @@ struct ChangesSince : Cmd {
           sut.writer.c_handle(), since,
           [](void *c, std::uint64_t e, int op, const char *key) {
             auto *x = static_cast<Ctx *>(c);
-            x->got.push_back(FeedEntry{e, op, key});
+            x->got.push_back(FeedEntry{e, op, key, nullptr});
             return static_cast<int>(x->got.size()) == x->stop_after ? 7 : 0;
           },
           &ctx, &last);
@@ -226,7 +344,7 @@ struct ChangesSince : Cmd {
       }
       if (st != want_st)
         RC_FAIL(call + " = " + std::to_string(st) + ", model says " + std::to_string(want_st) + " (" + last_error() + ")");
-      if (ctx.got != entries)
+      if (!feed_matches(ctx.got, entries))
         RC_FAIL(call + " gave the wrong changes\n  got:  " + show_entries(ctx.got) + "\n  model:" + show_entries(entries));
       if (last != want_last)
         RC_FAIL(call + ": last = " + std::to_string(last) + ", model says " + std::to_string(want_last));
@@ -313,6 +431,8 @@ struct ReaderView : Cmd {
     verify_bus(r.value(), s0, "reader");
     if (r->set(key, std::string_view("x")).code() != Code::read_only) RC_FAIL("reader set was not READ_ONLY");
     if (r->unset(key).code() != Code::read_only) RC_FAIL("reader unset was not READ_ONLY");
+    if (r->set_ttl(key, std::string_view("x"), 1000).code() != Code::read_only) RC_FAIL("reader set_ttl was not READ_ONLY");
+    if (r->expire().status().code() != Code::read_only) RC_FAIL("reader expire was not READ_ONLY");
     r->close();
     sut.verify(s0);
   }
@@ -344,6 +464,9 @@ struct KeyTooLong : Cmd {
     if (sut.writer.set(key, std::string_view()).code() != Code::key_too_long) RC_FAIL("long-key set not KEY_TOO_LONG");
     if (sut.writer.get(key).status().code() != Code::key_too_long) RC_FAIL("long-key get not KEY_TOO_LONG");
     if (sut.writer.unset(key).code() != Code::key_too_long) RC_FAIL("long-key unset not KEY_TOO_LONG");
+    if (sut.writer.set_ttl(key, std::string_view(), 1000).code() != Code::key_too_long)
+      RC_FAIL("long-key set_ttl not KEY_TOO_LONG");
+    if (sut.writer.ttl(key).status().code() != Code::key_too_long) RC_FAIL("long-key ttl not KEY_TOO_LONG");
     sut.verify(s0);
   }
   void show(std::ostream &os) const override { os << "set/get/unset of a " << key.size() << "-byte key"; }
@@ -384,35 +507,46 @@ inline void verify_crash(Sut &sut, const Model &s0, const Model &s1, int point) 
 }
 
 // set, in a writer that dies at a generated step of 2.2; then a new writer opens.
+// The set has a TTL of `units` (0: a plain set). The expired keys it removes
+// first (model_set_removals) are removed before any of its crash points.
 struct CrashSet : Cmd {
   std::string key, value;
   int point;
+  int units;
   explicit CrashSet(const Model &m)
-      : key(*gen_key(m)), value(*gen_value(m, false)), point(*gen_set_crash_point(m, key)) {}
+      : key(*gen_key(m)), value(*gen_value(m, false)), point(*gen_set_crash_point(m, key)),
+        units(*rc::gen::weightedOneOf<int>({{2, rc::gen::just(0)}, {1, rc::gen::inRange(1, 4)}})) {}
   void checkPreconditions(const Model &m) const override {
     Model s1 = m;
-    const bool set_succeeds = model_set(s1, key, value).code == Code::ok;  // else no crash point is reached
+    const bool set_succeeds = model_set(s1, key, value, units).code == Code::ok;  // else no crash point is reached
     const bool point_reached = point != 0 && set_reaches(m, key, point);
     RC_PRE(set_succeeds);
     RC_PRE(point_reached);
+    RC_PRE(lazy_predictable(m, key));
   }
   void apply(Model &m) const override {
-    if (set_committed_at(point)) model_set(m, key, value);
+    model_set_removals(m, key);
+    if (set_committed_at(point)) model_set(m, key, value, units);
   }
   void run(const Model &s0, Sut &sut) const override {
     sut.writer.close();
+    const std::uint64_t ttl = ttl_ms_for(static_cast<std::uint64_t>(units));
     const ChildOutcome out = run_crashing_writer(
-        static_cast<splinter_backing>(sut.backing()), sut.name(), point, 1,
-        [&](splinter_bus *b) { return splinter_set(b, key.c_str(), value.data(), value.size(), nullptr); });
+        static_cast<splinter_backing>(sut.backing()), sut.name(), point, 1, [&](splinter_bus *b) {
+          return splinter_set_ttl(b, key.c_str(), value.data(), value.size(), ttl, nullptr);
+        });
     if (!out.killed)
       RC_FAIL(std::string("the writer never reached ") + crash_point_name(point) + ": its set returned " +
               splinter_status_name(out.status));
     ++(set_committed_at(point) ? stats().crash_new : stats().crash_old);
-    verify_crash(sut, s0, nextState(s0), point);
+    Model removed = s0;
+    model_set_removals(removed, key);
+    verify_crash(sut, removed, nextState(s0), point);
   }
   void show(std::ostream &os) const override {
-    os << "set(" << quoted(key) << ", " << value.size() << " bytes) in a writer killed at "
-       << crash_point_name(point) << ", then open writer";
+    os << "set(" << quoted(key) << ", " << value.size() << " bytes";
+    if (units > 0) os << ", ttl " << units << " units";
+    os << ") in a writer killed at " << crash_point_name(point) << ", then open writer";
   }
 };
 
@@ -429,6 +563,11 @@ struct CrashUnset : Cmd {
     const bool point_allowed = point != 0;
     RC_PRE(key_live);
     RC_PRE(point_allowed);
+    RC_PRE(lazy_predictable(m, key));
+    // The removal of an expired key reclaims as an unset does (its reclaim
+    // steps are this point too): the n-th would come before the unset.
+    const bool no_removal_first = point != test::kUnsetReclaimStep || m.pending().empty();
+    RC_PRE(no_removal_first);
   }
   void apply(Model &m) const override { model_unset(m, key); }
   void run(const Model &s0, Sut &sut) const override {
@@ -448,11 +587,42 @@ struct CrashUnset : Cmd {
     } else {
       ++stats().crash_new;
     }
-    verify_crash(sut, s0, nextState(s0), point);
+    Model removed = s0;
+    model_lazy_expiry(removed);
+    verify_crash(sut, removed, nextState(s0), point);
   }
   void show(std::ostream &os) const override {
     os << "unset(" << quoted(key) << ") in a writer killed at " << crash_point_name(point) << " #" << nth
        << ", then open writer";
+  }
+};
+
+// expire(0) in a writer killed at a step of the removal of the one expired
+// key (2.10 step 2, as 2.3: committed, feed entry written); then a new
+// writer opens. The removal is committed either way: the key stays absent,
+// and recovery writes a missing feed entry with op EXPIRE (section 3).
+struct CrashExpire : Cmd {
+  int point;
+  explicit CrashExpire(const Model &) : point(*gen_expire_crash_point()) {}
+  void checkPreconditions(const Model &m) const override {
+    const bool one_expired = m.pending().size() == 1;  // which key is removed first is slot order
+    RC_PRE(one_expired);
+    RC_PRE(point != 0);
+  }
+  void apply(Model &m) const override { model_expire_all(m); }
+  void run(const Model &s0, Sut &sut) const override {
+    sut.writer.close();
+    const ChildOutcome out =
+        run_crashing_writer(static_cast<splinter_backing>(sut.backing()), sut.name(), point, 1,
+                            [&](splinter_bus *b) { return splinter_expire(b, 0, nullptr); });
+    if (!out.killed)
+      RC_FAIL(std::string("the writer never reached ") + crash_point_name(point) + ": its expire returned " +
+              splinter_status_name(out.status));
+    ++stats().crash_expire;
+    verify_crash(sut, s0, nextState(s0), point);
+  }
+  void show(std::ostream &os) const override {
+    os << "expire(0) in a writer killed at " << crash_point_name(point) << ", then open writer";
   }
 };
 

@@ -122,6 +122,15 @@ inline rc::Gen<int> gen_unset_crash_point() {
   return points.empty() ? rc::gen::just(0) : rc::gen::elementOf(points);
 }
 
+// A crash point of the removal of an expired key (2.10 step 2) among
+// crash_points(); 0 when there is none.
+inline rc::Gen<int> gen_expire_crash_point() {
+  std::vector<int> points;
+  for (const int p : crash_points())
+    if (p == test::kExpireCommitted || p == test::kExpireFeedWritten) points.push_back(p);
+  return points.empty() ? rc::gen::just(0) : rc::gen::elementOf(points);
+}
+
 }  // namespace splinter::props
 
 #endif  // SPLINTER_PROPS_GENS_H

@@ -29,6 +29,13 @@ class Coverage : public ::testing::Environment {
                 "stopped %lu; longest history %lu\n",
                 s.changes_ok, s.changes_entries, s.changes_compacted, s.changes_stopped, s.ring_wraps, s.histories,
                 s.history_values, s.history_not_found, s.history_stopped, s.history_longest);
+    std::printf("props expiry: sets with a TTL %lu, INVALID TTL %lu; clock moves %lu; verified states with an "
+                "expired key not yet removed %lu; removed by a set or unset %lu, by expire %lu (partial expire "
+                "calls %lu); new key into a full bus of expired keys %lu; ttl finite %lu, never %lu, NOT_FOUND %lu; "
+                "writers killed removing an expired key %lu\n",
+                s.sets_ttl, s.ttl_invalid, s.clock_moves, s.states_with_expired, s.removed_by_mutation,
+                s.removed_by_expire, s.expire_partial, s.full_of_expired, s.ttl_finite, s.ttl_forever,
+                s.ttl_not_found, s.crash_expire);
   }
 };
 }  // namespace

@@ -24,12 +24,15 @@ void run_state_machine(Backing backing) {
     rc::state::check(initial, sut,
                      rc::state::gen::execOneOfWithArgs<Set, Set, Set, Set, Unset, Unset, Get, Get, Poll, Info,
                                                        ChangesSince, HistoryOf, ReopenWriter, ReaderView, SecondWriter,
-                                                       KeyTooLong, Recreate>());
+                                                       KeyTooLong, Recreate, SetTtl, SetTtl, SetTtl, AdvanceClock,
+                                                       AdvanceClock, Expire, Expire, Ttl>());
   } else {
     rc::state::check(initial, sut,
                      rc::state::gen::execOneOfWithArgs<Set, Set, Set, Set, Unset, Unset, Get, Get, Poll, Info,
                                                        ChangesSince, HistoryOf, ReopenWriter, ReaderView, SecondWriter,
-                                                       KeyTooLong, Recreate, CrashSet, CrashSet, CrashUnset>());
+                                                       KeyTooLong, Recreate, SetTtl, SetTtl, SetTtl, AdvanceClock,
+                                                       AdvanceClock, Expire, Expire, Ttl, CrashSet, CrashSet, CrashUnset,
+                                                       CrashExpire>());
   }
 }
 

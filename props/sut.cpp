@@ -1,6 +1,8 @@
 // sut.cpp -- bus lifetime and the oracle (a handle against the model).
 #include "sut.h"
 
+#include "test_hooks.h"
+
 #include <rapidcheck.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 #include <utility>
 
@@ -30,6 +33,9 @@ std::string escape(const std::string &bytes) {
 }
 
 Sut::Sut(Backing backing, const Geometry &g) : backing_(backing) {
+  // Each test case starts its clock afresh (the model's now is 0): only
+  // AdvanceClock moves it, by whole units.
+  test::set_clock_offset_ms(0);
   static int counter = 0;
   const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(counter++);
   if (backing == Backing::shm) {
@@ -85,7 +91,12 @@ void Sut::reopen_writer() {
 std::string show_entries(const std::vector<FeedEntry> &entries) {
   std::ostringstream os;
   for (const FeedEntry &f : entries)
-    os << " e" << f.epoch << (f.op == SPLINTER_OP_SET ? " set " : f.op == SPLINTER_OP_UNSET ? " unset " : " op?")
+    os << " e" << f.epoch
+       << (f.op == SPLINTER_OP_SET      ? " set "
+           : f.op == SPLINTER_OP_UNSET  ? " unset "
+           : f.op == SPLINTER_OP_EXPIRE ? (f.group ? " expire(one of " + std::to_string(f.group->size()) + ") "
+                                                   : std::string(" expire "))
+                                        : " op?")
        << '"' << escape(f.key) << '"';
   return entries.empty() ? " (none)" : os.str();
 }
@@ -94,6 +105,27 @@ std::string show_values(const std::vector<Stored> &values) {
   std::ostringstream os;
   for (const Stored &v : values) os << " e" << v.epoch << " \"" << escape(v.value) << '"';
   return values.empty() ? " (none)" : os.str();
+}
+
+bool feed_matches(const std::vector<FeedEntry> &got, const std::vector<FeedEntry> &want) {
+  if (got.size() != want.size()) return false;
+  std::set<std::string> taken;  // keys of the current group already given
+  const std::set<std::string> *current = nullptr;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const FeedEntry &g = got[i], &w = want[i];
+    if (g.epoch != w.epoch || g.op != w.op) return false;
+    if (w.group == nullptr) {
+      current = nullptr;
+      if (g.key != w.key) return false;
+      continue;
+    }
+    if (w.group.get() != current) {
+      current = w.group.get();
+      taken.clear();
+    }
+    if (current->count(g.key) == 0 || !taken.insert(g.key).second) return false;
+  }
+  return true;
 }
 
 void verify_changes(const Bus &handle, const Model &m, std::uint64_t since, const std::string &who) {
@@ -105,14 +137,14 @@ void verify_changes(const Bus &handle, const Model &m, std::uint64_t since, cons
   const Status st = handle.changes(
       since,
       [&](std::uint64_t e, Op op, std::string_view key) {
-        got.push_back(FeedEntry{e, static_cast<int>(op), std::string(key)});
+        got.push_back(FeedEntry{e, static_cast<int>(op), std::string(key), nullptr});
         return true;
       },
       &last);
   if (st.code() != want.code)
     RC_FAIL(call + " = " + st.name() + ", model says " + Status(want.code).name() + " (" + last_error() +
             ")\n  got:  " + show_entries(got) + "\n  model feed:" + show_entries({m.feed.begin(), m.feed.end()}));
-  if (got != want.entries)
+  if (!feed_matches(got, want.entries))
     RC_FAIL(call + " gave the wrong changes\n  got:  " + show_entries(got) + "\n  model:" + show_entries(want.entries));
   if (last != want.last)
     RC_FAIL(call + ": last = " + std::to_string(last) + ", model says " + std::to_string(want.last));
@@ -131,6 +163,33 @@ void verify_history(const Bus &handle, const Model &m, const std::string &key, c
   for (const Value &v : r.value()) got.push_back(Stored{std::string(v.text()), v.epoch});
   if (got != want) RC_FAIL(call + " differs from the model\n  got:  " + show_values(got) + "\n  model:" + show_values(want));
   stats().history_longest = std::max<unsigned long>(stats().history_longest, got.size());
+}
+
+void verify_ttl(const Bus &handle, const Model &m, const std::string &key, const std::string &who) {
+  const std::string call = who + ": ttl(\"" + escape(key) + "\") at clock " + std::to_string(m.now);
+  auto r = handle.ttl(key);
+  if (m.find(key) == nullptr) {
+    if (r.status().code() != Code::not_found)
+      RC_FAIL(call + " of an absent or expired key = " + r.status().name() +
+              (r.ok() ? " " + std::to_string(r.value()) + " ms" : std::string()));
+    ++stats().ttl_not_found;
+    return;
+  }
+  if (!r.ok()) RC_FAIL(call + " = " + r.status().name() + " (" + last_error() + ")");
+  const auto d = m.deadline.find(key);
+  if (d == m.deadline.end()) {
+    if (r.value() != UINT64_MAX) RC_FAIL(call + " = " + std::to_string(r.value()) + " ms, model: never expires");
+    ++stats().ttl_forever;
+    return;
+  }
+  // deadline - now, less the real time since the set (far below a quarter
+  // unit), and whatever a wall-clock step did (tolerated up to a quarter).
+  const std::uint64_t want = (d->second - m.now) * kClockUnitMs - kClockUnitMs / 2;
+  const std::uint64_t got = r.value();
+  if (got + kClockUnitMs / 4 < want || got > want + kClockUnitMs / 4)
+    RC_FAIL(call + " = " + std::to_string(got) + " ms, model about " + std::to_string(want) + " ms (deadline " +
+            std::to_string(d->second) + " units)");
+  ++stats().ttl_finite;
 }
 
 void verify_bus(const Bus &handle, const Model &m, const char *who, bool bus_epoch_lags) {
@@ -156,7 +215,8 @@ void verify_bus(const Bus &handle, const Model &m, const char *who, bool bus_epo
       RC_FAIL(w + ": list returned key \"" + escape(e.key) + "\" twice");
   }
   std::map<std::string, std::pair<std::size_t, std::uint64_t>> want;
-  for (const auto &[k, v] : m.kv) want.emplace(k, std::make_pair(v.value.size(), v.epoch));
+  const std::map<std::string, Stored> visible = m.visible();  // expired keys are skipped
+  for (const auto &[k, v] : visible) want.emplace(k, std::make_pair(v.value.size(), v.epoch));
   if (seen != want) {
     std::ostringstream os;
     os << w << ": list differs from the model\n  list:  ";
@@ -166,7 +226,7 @@ void verify_bus(const Bus &handle, const Model &m, const char *who, bool bus_epo
     RC_FAIL(os.str());
   }
   // get equals the model for every live key.
-  for (const auto &[k, v] : m.kv) {
+  for (const auto &[k, v] : visible) {
     auto got = handle.get(k);
     if (!got.ok())
       RC_FAIL(w + ": get(\"" + escape(k) + "\") = " + got.status().name() + ", model has it (epoch " +
@@ -176,16 +236,24 @@ void verify_bus(const Bus &handle, const Model &m, const char *who, bool bus_epo
       RC_FAIL(w + ": get(\"" + escape(k) + "\") = \"" + escape(bytes) + "\" e" + std::to_string(got->epoch) +
               ", model \"" + escape(v.value) + "\" e" + std::to_string(v.epoch));
   }
-  // Keys that were set and removed stay absent (no resurrection).
-  for (const std::string &k : m.gone) {
-    auto got = handle.get(k);
-    if (got.status().code() != Code::not_found)
-      RC_FAIL(w + ": get(\"" + escape(k) + "\") of a removed key = " + got.status().name() +
-              (got.ok() ? " \"" + escape(std::string(got->text())) + "\"" : std::string()));
+  // Keys that were set and removed stay absent (no resurrection), and so
+  // do expired keys the writer has not removed yet.
+  const std::set<std::string> pending = m.pending();
+  for (const auto *keys : {&m.gone, &pending}) {
+    for (const std::string &k : *keys) {
+      auto got = handle.get(k);
+      if (got.status().code() != Code::not_found)
+        RC_FAIL(w + ": get(\"" + escape(k) + "\") of " + (keys == &pending ? "an expired" : "a removed") + " key = " +
+                got.status().name() + (got.ok() ? " \"" + escape(std::string(got->text())) + "\"" : std::string()));
+    }
   }
+  if (!pending.empty()) ++stats().states_with_expired;
+  // ttl: every LIVE key's remaining life, NOT_FOUND for expired and removed ones.
+  for (const auto &kv : m.kv) verify_ttl(handle, m, kv.first, w);
+  for (const std::string &k : m.gone) verify_ttl(handle, m, k, w);
   if (handle.epoch() != m.bus_epoch)
     RC_FAIL(w + ": bus epoch " + std::to_string(handle.epoch()) + ", model " + std::to_string(m.bus_epoch));
-  // Every history: live keys as the model, removed keys none.
+  // Every history: live keys as the model, expired and removed keys none.
   for (const auto &kv : m.kv) verify_history(handle, m, kv.first, w);
   for (const std::string &k : m.gone) verify_history(handle, m, k, w);
   // The feed: everything it holds (from just before its oldest entry, or

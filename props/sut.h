@@ -21,7 +21,8 @@ std::string escape(const std::string &bytes);
 // right after its commit store, FORMAT.md section 3), only F13 findings --;
 // list equals the model (keys, lengths, epochs, each once); every live key's
 // get equals the model (bytes and epoch); keys once set and now absent are
-// NOT_FOUND; the bus epoch equals the model's; every live key's history
+// NOT_FOUND, and so are expired keys (list skips them); every key's ttl is
+// the model's; the bus epoch equals the model's; every live key's history
 // equals the model's (values and epochs, newest first) and a removed key
 // has none; the change feed gives exactly the model's entries from the
 // oldest it holds, COMPACTED just before that and past the bus epoch.
@@ -35,6 +36,14 @@ std::string show_values(const std::vector<Stored> &values);
 // changes(since) through the allocating C++ call against model_changes(m,
 // since): status, entries (epoch, op, key, each once, in order) and last.
 void verify_changes(const Bus &handle, const Model &m, std::uint64_t since, const std::string &who);
+// Whether the feed entries got are want's: the same epochs and ops, and
+// each key the model's, or, for an entry of a group of removals
+// (FeedEntry::group), any key of the group not given before in that group.
+bool feed_matches(const std::vector<FeedEntry> &got, const std::vector<FeedEntry> &want);
+// ttl(key) against the model: NOT_FOUND when absent or expired, UINT64_MAX
+// without a deadline, else the deadline less the model's now, in ms, give
+// or take a quarter of a clock unit (model.h, kClockUnitMs).
+void verify_ttl(const Bus &handle, const Model &m, const std::string &key, const std::string &who);
 // history(key) through the allocating C++ call against m.history(key).
 void verify_history(const Bus &handle, const Model &m, const std::string &key, const std::string &who);
 

@@ -19,6 +19,7 @@ namespace {
                "  load       one writer + --readers processes x --threads threads for --duration s\n"
                "  killloop   as load, but the writer is SIGKILLed --kills times and taken over\n"
                "  powerloss  file backing: --states hybrid images of flushed/final pages\n"
+               "  expiry     keys with TTLs, the writer SIGKILLed --kills times, then --duration s\n"
                "flags: --backing shm|file --slots N --max-value N --readers N --threads N\n"
                "       --duration S --kills N --kill-min-ms N --kill-max-ms N --hook-kills PPM\n"
                "       --states N --poll-timeout-ms N --seed N --verbose\n"
@@ -53,7 +54,7 @@ Options parse_options(int argc, char **argv) {
   Options o;
   if (argc < 2) usage("no mode");
   o.mode = argv[1];
-  if (o.mode != "load" && o.mode != "killloop" && o.mode != "powerloss" && o.mode != "writer" &&
+  if (o.mode != "load" && o.mode != "killloop" && o.mode != "powerloss" && o.mode != "expiry" && o.mode != "writer" &&
       o.mode != "reader")
     usage("unknown mode");
   for (int i = 2; i < argc; ++i) {

@@ -10,7 +10,7 @@
 namespace stress {
 
 struct Options {
-  std::string mode;                          // load | killloop | powerloss | writer | reader
+  std::string mode;                          // load | killloop | powerloss | expiry | writer | reader
   splinter_backing backing = SPLINTER_SHM;   // --backing shm|file
   std::uint32_t slots = 64;                  // --slots
   std::uint32_t max_value = 4096;            // --max-value
