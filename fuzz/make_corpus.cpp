@@ -123,8 +123,9 @@ void set_ttl(splinter_bus *w, const std::string &k, std::size_t len, int seed, s
   const std::string v = value(len, seed);
   must(splinter_set_ttl(w, k.c_str(), v.data(), v.size(), ttl_ms, nullptr), "set_ttl");
 }
-// A set whose deadline is already an hour past (the test clock moved back
-// for the call): the key is LIVE in the image and expired for every reader.
+// A set whose deadline is already an hour past (the clock, frozen at
+// fuzz::kNowMs by main, moved back for the call): the key is LIVE in the
+// image and expired for every reader at kNowMs.
 void set_expired(splinter_bus *w, const std::string &k, std::size_t len, int seed) {
   splinter::test::set_clock_offset_ms(-3600000);
   set_ttl(w, k, len, seed, 1000);
@@ -254,13 +255,9 @@ void image_seeds() {
   // deadline a plain set cleared, a history whose earlier value had a
   // deadline; and LIVE keys whose deadline has passed (absent to readers,
   // not yet removed by the writer).
-  // Images with an expired LIVE key go to open_survive only: validate_agrees
-  // compares get with the reference reader at time 0 (spec::get's default
-  // now_ms), before every deadline, so it calls such a key present.
-  const auto open_only = [&](const std::string &name, const Bytes &in) {
-    if (in.size() <= fuzz::kInputHeader && !in.empty() && in[0] != fuzz::kRaw) return;
-    emit("corpus", "open_survive", name, in);
-  };
+  // The seeds are made on the fuzz clock (main freezes it at fuzz::kNowMs,
+  // the instant every target and oracle reads): "expired" means expired
+  // for the oracles too, so every image seed goes to both targets.
   const std::uint8_t keep_slots = fuzz::kFixAll & ~fuzz::kFixSlots;
   const auto ttl_live_fill = [](splinter_bus *w) {
     set_ttl(w, "live-ttl", 6, 1, SPLINTER_TTL_MAX_MS);
@@ -277,13 +274,16 @@ void image_seeds() {
     set_expired(w, "gone1", 5, 7);
     set_expired(w, "gone2", 0, 8);
   }, 4, 2);
-  open_only("ttl-live-and-expired-8x16", encode(ttl_expired, keep_slots));
+  both("ttl-live-and-expired-8x16", encode(ttl_expired, keep_slots));
+  // Control: a reader that ignores deadlines (mutant expiry_ignored) gives
+  // "gone1", which the reference reader calls absent at kNowMs.
+  emit("controls", "validate_agrees", "expired-key", encode(ttl_expired, keep_slots));
   // Every slot LIVE and expired: a new key must find room (the writer open
   // and set of open_survive).
   const Bytes ttl_full = make_bus(4, 8, [](splinter_bus *w) {
     for (int i = 0; i < 4; ++i) set_expired(w, "exp" + std::to_string(i), static_cast<std::size_t>(2 * i), i);
   });
-  open_only("ttl-full-of-expired-4x8", encode(ttl_full, keep_slots));
+  both("ttl-full-of-expired-4x8", encode(ttl_full, keep_slots));
   // The image `base` with key's current deadline set to d (and its check
   // made to match when fix_check).
   auto with_deadline = [&](const Bytes &base, const std::string &key, std::uint64_t d, bool fix_check) {
@@ -312,12 +312,12 @@ void image_seeds() {
   // An expired key whose deadline a scribbler moved ahead with a matching
   // check: a consistent live key again (no finding); and one whose deadline
   // was cleared without (F12: a damaged deadline never revives a key).
-  open_only("ttl-expired-revived-by-scribble", with_deadline(ttl_expired, "gone1", spec::kDeadlineMax, true));
-  open_only("ttl-expired-deadline-cleared", with_deadline(ttl_expired, "gone1", 0, false));
+  both("ttl-expired-revived-by-scribble", with_deadline(ttl_expired, "gone1", spec::kDeadlineMax, true));
+  both("ttl-expired-deadline-cleared", with_deadline(ttl_expired, "gone1", 0, false));
   // Writers killed while removing an expired key (2.10 step 2): after its
   // TOMBSTONE (op EXPIRE) and after its feed entry, before the bus epoch.
   for (int p : {kExpireCommitted, kExpireFeedWritten}) {
-    open_only("crash-expire-point" + std::to_string(p), encode(crashed_bus(4, 8, [](splinter_bus *w) {
+    both("crash-expire-point" + std::to_string(p), encode(crashed_bus(4, 8, [](splinter_bus *w) {
       set(w, "stay", 8, 1);
       set_expired(w, "old1", 8, 2);
       set_expired(w, "old2", 3, 3);
@@ -533,6 +533,9 @@ int main(int argc, char **argv) {
     return 2;
   }
   g_out = argv[1];
+  // The fuzz targets' clock of deadlines (fuzz/README.md), so that a seed's
+  // deadlines mean to the oracles what they meant to its writer.
+  splinter::test::freeze_clock_ms(fuzz::kNowMs);
   image_seeds();
   scribble_seeds();
   ops_seeds();
