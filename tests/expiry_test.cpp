@@ -90,6 +90,18 @@ uint32_t live_keys(const splinter_bus *b) {
   return in.live_keys;
 }
 
+// The offset in a bus image of the meta of a one-byte value 'v' set with a
+// deadline (FORMAT.md 1.4: len at 0, deadline at 24, the value at 32), or 0.
+std::size_t deadline_meta_of_v(const std::string &bytes) {
+  for (std::size_t off = 0; off + 40 <= bytes.size(); off += 8) {
+    uint64_t len = 0, dl = 0;
+    std::memcpy(&len, bytes.data() + off, 8);
+    std::memcpy(&dl, bytes.data() + off + 24, 8);
+    if (len == 1 && dl != 0 && bytes[off + 32] == 'v') return off;
+  }
+  return 0;
+}
+
 TEST_P(Expiry, KeyWithATtlIsReadableUntilItsDeadline) {
   splinter_bus *w = create();
   uint64_t e = 0;
@@ -457,18 +469,9 @@ TEST_P(Expiry, DamagedDeadlineIsFoundAndRecoveredWithoutResurrection) {
   // forever.
   std::string bytes = slurp(name_.path());
   ASSERT_FALSE(bytes.empty());
-  std::size_t found = 0;
-  for (std::size_t off = 0; off + 40 <= bytes.size(); off += 8) {
-    uint64_t len = 0, dl = 0;
-    std::memcpy(&len, bytes.data() + off, 8);
-    std::memcpy(&dl, bytes.data() + off + 24, 8);
-    if (len == 1 && dl != 0 && bytes[off + 32] == 'v') {
-      bytes[off + 24 + 6] = 0x7f;  // byte 6 of the deadline: above 2^48
-      found = off;
-      break;
-    }
-  }
-  ASSERT_NE(found, 0u) << "the value's meta";
+  const std::size_t meta = deadline_meta_of_v(bytes);
+  ASSERT_NE(meta, 0u) << "the value's meta";
+  bytes[meta + 24 + 6] = 0x7f;  // byte 6 of the deadline: above 2^48
   spit(name_.path(), bytes);
   std::vector<uint32_t> rules;
   splinter_report rep{};
@@ -501,18 +504,9 @@ TEST_P(Expiry, DamagedValueOfAnExpiredKeyIsCorruptToGetAndHistory) {
   splinter_close(w);
   std::string bytes = slurp(name_.path());
   ASSERT_FALSE(bytes.empty());
-  std::size_t found = 0;
-  for (std::size_t off = 0; off + 40 <= bytes.size(); off += 8) {
-    uint64_t len = 0, dl = 0;
-    std::memcpy(&len, bytes.data() + off, 8);
-    std::memcpy(&dl, bytes.data() + off + 24, 8);
-    if (len == 1 && dl != 0 && bytes[off + 32] == 'v') {
-      bytes[off + 32] = 'w';  // the value no longer matches its check (F12)
-      found = off;
-      break;
-    }
-  }
-  ASSERT_NE(found, 0u) << "the value's meta";
+  const std::size_t meta = deadline_meta_of_v(bytes);
+  ASSERT_NE(meta, 0u) << "the value's meta";
+  bytes[meta + 32] = 'w';  // the value no longer matches its check (F12)
   spit(name_.path(), bytes);
   splinter_bus *r = open(SPLINTER_READER);
   for (const std::int64_t ahead : {std::int64_t{0}, std::int64_t{kTtl}}) {
