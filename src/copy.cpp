@@ -3,14 +3,12 @@
 
 #include "hash.h"
 #include "words.h"
+#include "xxh3_kernels.h"
 
-#include <algorithm>
 #include <cstring>
 
-#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack
+#define XXH_INLINE_ALL  // the short-input hash inlined into the copy
 #include <xxhash.h>
-// Not libxxhash's run-time dispatch (xxh_x86dispatch.h): Debian's libxxhash.a lacks
-// it, and a fully static consumer must link (ci/test-install step 3).
 
 namespace splinter {
 namespace {
@@ -20,7 +18,7 @@ namespace {
 constexpr std::size_t kChunk = 4096;
 static_assert(kChunk % 8 == 0, "chunks keep the source 8-byte aligned");
 // Up to XXH3's short-input limit the hash is scalar whatever the CPU: it is
-// inlined (hash.cpp) rather than called through libxxhash's dispatch.
+// inlined here rather than called through a kernel (xxh3_kernels.h).
 constexpr std::size_t kShort = 240;
 
 // Copies len bytes, a word at a time (four in flight per iteration). The
@@ -28,7 +26,7 @@ constexpr std::size_t kShort = 240;
 // len % 8 bytes are stored. (16-byte SSE2 loads, outside the C++ memory
 // model, were tried: no measurable gain at 4 KiB or 64 KiB, so the copy
 // stays on the model's widest lock-free load, 8 bytes.)
-void copy_words(const std::uint8_t *src, std::size_t len, unsigned char *out) {
+inline __attribute__((always_inline)) void copy_words(const std::uint8_t *src, std::size_t len, unsigned char *out) {
   const std::size_t full = len / 8;
   std::size_t w = 0;
   for (; w + 4 <= full; w += 4) {
@@ -55,25 +53,20 @@ std::uint64_t copy_checked(const std::uint8_t *src, std::size_t len, void *dst, 
   auto *out = static_cast<unsigned char *>(dst);
   if (len <= kShort) {
     copy_words(src, len, out);
-    return xxh3_seeded(out, len, seed);
+    return XXH3_64bits_withSeed(out, len, seed);  // scalar whatever the CPU
   }
   if (len <= kChunk) {
     copy_words(src, len, out);
-    return XXH3_64bits_withSeed(out, len, seed);
+    return xxh3_seeded(out, len, seed);
   }
-  XXH3_state_t state;
-  XXH3_INITSTATE(&state);
-  XXH3_64bits_reset_withSeed(&state, seed);
-  for (std::size_t off = 0; off < len; off += kChunk) {
-    const std::size_t n = std::min(kChunk, len - off);
-    copy_words(src + off, n, out + off);
-    // The next chunk's lines are fetched while this one is hashed, so the
-    // memory and the hash overlap (a prefetch is a hint, not an access).
-    const std::size_t next = std::min(kChunk, len - off - n);
-    for (std::size_t p = 0; p < next; p += 64) __builtin_prefetch(src + off + n + p);
-    XXH3_64bits_update(&state, out + off, n);
+#if defined(__x86_64__)
+  switch (kernel()) {
+    case Kernel::avx512: return spl_copy_xxh3_avx512(src, len, out, seed, kChunk, copy_words);
+    case Kernel::avx2: return spl_copy_xxh3_avx2(src, len, out, seed, kChunk, copy_words);
+    case Kernel::base: break;
   }
-  return XXH3_64bits_digest(&state);
+#endif
+  return spl_copy_xxh3_base(src, len, out, seed, kChunk, copy_words);
 }
 
 }  // namespace splinter

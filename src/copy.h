@@ -20,8 +20,9 @@ namespace splinter {
 //
 // One pass: a large value is copied a chunk at a time, and each chunk is fed
 // to XXH3's streaming state while it is still in the L1 cache, instead of
-// the whole value being copied and then read again. Large values are hashed
-// by libxxhash's run-time dispatch (AVX2 / AVX-512 where the CPU has them).
+// the whole value being copied and then read again. Values over 240 bytes are
+// hashed by the widest XXH3 kernel the CPU runs (AVX2 where it has it,
+// xxh3_kernels.h).
 std::uint64_t copy_checked(const std::uint8_t *src, std::size_t len, void *dst, std::uint64_t seed);
 
 }  // namespace splinter

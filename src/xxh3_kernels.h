@@ -1,0 +1,57 @@
+/* xxh3_kernels.h -- XXH3-64 of a value, compiled once per vector width.
+ *
+ * xxh3_kernel.inc is compiled once per width: xxh3_base.c calls libxxhash
+ * (SSE2 on x86-64) and, on x86-64, xxh3_avx2.c with -mavx2 and
+ * xxh3_avx512.c with -mavx512f. All compute the same XXH3-64 (the widths
+ * differ in speed, never in result), so which one runs is a matter of speed
+ * only: splinter::kernel() (hash.cpp) picks, once per process, from what the
+ * CPU and the OS support. (libxxhash's own dispatch, xxh_x86dispatch.c, is not
+ * in Debian's static libxxhash.a, and a static consumer must link.)
+ *
+ * The kernels are C (xxhash.h marks its inner loops' pointers `restrict` only
+ * when compiled as C99), and a C file defines nothing a C++ caller could
+ * share by accident: under XXH_INLINE_ALL every xxHash function is static, so
+ * an -mavx2 object defines no symbol but its two kernels (in C++, an inline
+ * function with external linkage compiled there could be the copy the linker
+ * keeps for callers on any CPU). */
+#ifndef SPLINTER_SRC_XXH3_KERNELS_H
+#define SPLINTER_SRC_XXH3_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Copies n bytes of a value out of the region (copy.cpp's word copy). */
+typedef void (*spl_copy_fn)(const uint8_t *src, size_t n, unsigned char *dst);
+
+/* Each kernel W (base, avx2, avx512) has:
+ *   spl_xxh3_W(bytes, len, seed): XXH3-64 of len bytes with a seed;
+ *   spl_copy_xxh3_W(src, len, dst, seed, chunk, copy): copies len bytes from
+ *     src to dst with `copy`, `chunk` bytes (a multiple of 8) at a time, each
+ *     chunk fed to XXH3's streaming state while it is still in L1; returns
+ *     the XXH3-64 of the bytes in dst. */
+#define SPL_XXH3_KERNEL_API(w)                                                                              \
+  __attribute__((visibility("hidden"))) uint64_t spl_xxh3_##w(const void *bytes, size_t len, uint64_t seed); \
+  __attribute__((visibility("hidden"))) uint64_t spl_copy_xxh3_##w(                                          \
+      const uint8_t *src, size_t len, unsigned char *dst, uint64_t seed, size_t chunk, spl_copy_fn copy);
+SPL_XXH3_KERNEL_API(base)
+#if defined(__x86_64__)
+SPL_XXH3_KERNEL_API(avx2)
+SPL_XXH3_KERNEL_API(avx512)
+#endif
+#undef SPL_XXH3_KERNEL_API
+
+#ifdef __cplusplus
+}
+
+namespace splinter {
+// Which kernel this process runs: the widest the CPU and the OS support.
+enum class Kernel { base, avx2, avx512 };
+Kernel kernel();
+}  // namespace splinter
+#endif
+
+#endif /* SPLINTER_SRC_XXH3_KERNELS_H */
