@@ -13,8 +13,9 @@
 namespace splinter {
 namespace {
 
-// Values up to this size are copied whole and hashed once from dst (still in
-// L1); larger ones go through the streaming state a chunk at a time.
+// Without AVX2, values up to this size are copied whole and hashed once from
+// dst (still in L1); larger ones go through the streaming state a chunk at a
+// time. With it, the fused kernel copies and hashes a stripe at a time.
 constexpr std::size_t kChunk = 4096;
 static_assert(kChunk % 8 == 0, "chunks keep the source 8-byte aligned");
 // Up to XXH3's short-input limit the hash is scalar whatever the CPU: it is
@@ -23,9 +24,8 @@ constexpr std::size_t kShort = 240;
 
 // Copies len bytes, a word at a time (four in flight per iteration). The
 // last partial word is loaded whole (the buffer is padded to 8) and only its
-// len % 8 bytes are stored. (16-byte SSE2 loads, outside the C++ memory
-// model, were tried: no measurable gain at 4 KiB or 64 KiB, so the copy
-// stays on the model's widest lock-free load, 8 bytes.)
+// len % 8 bytes are stored. Values up to 240 bytes, the tail of a larger
+// one on the fused kernels, and every value where the CPU has no AVX2.
 inline __attribute__((always_inline)) void copy_words(const std::uint8_t *src, std::size_t len, unsigned char *out) {
   const std::size_t full = len / 8;
   std::size_t w = 0;
@@ -55,17 +55,17 @@ std::uint64_t copy_checked(const std::uint8_t *src, std::size_t len, void *dst, 
     copy_words(src, len, out);
     return XXH3_64bits_withSeed(out, len, seed);  // scalar whatever the CPU
   }
-  if (len <= kChunk) {
-    copy_words(src, len, out);
-    return xxh3_seeded(out, len, seed);
-  }
 #if defined(__x86_64__)
   switch (kernel()) {
-    case Kernel::avx512: return spl_copy_xxh3_avx512(src, len, out, seed, kChunk, copy_words);
-    case Kernel::avx2: return spl_copy_xxh3_avx2(src, len, out, seed, kChunk, copy_words);
+    case Kernel::avx512: return spl_copy_xxh3_fused_avx512(src, len, out, seed, copy_words);
+    case Kernel::avx2: return spl_copy_xxh3_fused_avx2(src, len, out, seed, copy_words);
     case Kernel::base: break;
   }
 #endif
+  if (len <= kChunk) {
+    copy_words(src, len, out);
+    return spl_xxh3_base(out, len, seed);
+  }
   return spl_copy_xxh3_base(src, len, out, seed, kChunk, copy_words);
 }
 

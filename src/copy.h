@@ -13,16 +13,17 @@ namespace splinter {
 //
 // src is 8-byte aligned and readable for value_words(len) * 8 bytes (a
 // buffer is padded to 8). The writer may be storing to it meanwhile: every
-// byte is read as part of an aligned 8-byte relaxed atomic load (words.h),
-// so the copy is race-free in the C++ memory model; what a concurrent store
-// does to the bytes is caught by the caller's seqlock re-check (2.4 step 6),
-// and the checksum is always of the bytes in dst, never of a second read.
+// byte is read as part of an aligned 8-byte relaxed atomic load (words.h), or,
+// on a CPU with AVX2, of one 32- or 64-byte vector load in an asm statement
+// (xxh3_kernels.h; why that is race-free: FORMAT.md 2.4 step 4). What a
+// concurrent store does to the bytes is caught by the caller's seqlock
+// re-check (2.4 step 6), and the checksum is always of the bytes in dst, never
+// of a second read.
 //
-// One pass: a large value is copied a chunk at a time, and each chunk is fed
-// to XXH3's streaming state while it is still in the L1 cache, instead of
-// the whole value being copied and then read again. Values over 240 bytes are
-// hashed by the widest XXH3 kernel the CPU runs (AVX2 where it has it,
-// xxh3_kernels.h).
+// One pass: values over 240 bytes are hashed as they are copied -- a 64-byte
+// stripe at a time from the loaded register (AVX2, AVX-512), or a 4 KiB chunk
+// at a time while it is still in L1 (other CPUs) -- instead of the whole value
+// being copied and then read again.
 std::uint64_t copy_checked(const std::uint8_t *src, std::size_t len, void *dst, std::uint64_t seed);
 
 }  // namespace splinter

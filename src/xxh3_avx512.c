@@ -8,4 +8,5 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 #define SPL_XXH3_WIDTH avx512
+#define SPL_XXH3_FUSED 1
 #include "xxh3_kernel.inc"

@@ -4,4 +4,5 @@
    libxxhash's 254 ns on the EPYC of docs/PERFORMANCE.md, at -O2 and -O3). */
 #define SPL_XXH3_LINKED
 #define SPL_XXH3_WIDTH base
+#define SPL_XXH3_FUSED 0
 #include "xxh3_kernel.inc"

@@ -32,7 +32,15 @@ typedef void (*spl_copy_fn)(const uint8_t *src, size_t n, unsigned char *dst);
  *   spl_copy_xxh3_W(src, len, dst, seed, chunk, copy): copies len bytes from
  *     src to dst with `copy`, `chunk` bytes (a multiple of 8) at a time, each
  *     chunk fed to XXH3's streaming state while it is still in L1; returns
- *     the XXH3-64 of the bytes in dst. */
+ *     the XXH3-64 of the bytes in dst.
+ * and the wide kernels (avx2, avx512) also
+ *   spl_copy_xxh3_fused_W(src, len, dst, seed, copy_tail): the same copy and
+ *     hash in one pass over the bytes: each 64-byte stripe is loaded from the
+ *     region once (one vector load, outside the C++ memory model: the reason
+ *     it is race-free is next to it, in xxh3_kernel.inc, and in FORMAT.md
+ *     2.4), stored to dst and hashed from there; copy_tail copies the last
+ *     bytes (fewer than 64, the buffer is padded to 8 only) and values up to
+ *     240 bytes. */
 #define SPL_XXH3_KERNEL_API(w)                                                                              \
   __attribute__((visibility("hidden"))) uint64_t spl_xxh3_##w(const void *bytes, size_t len, uint64_t seed); \
   __attribute__((visibility("hidden"))) uint64_t spl_copy_xxh3_##w(                                          \
@@ -41,6 +49,12 @@ SPL_XXH3_KERNEL_API(base)
 #if defined(__x86_64__)
 SPL_XXH3_KERNEL_API(avx2)
 SPL_XXH3_KERNEL_API(avx512)
+__attribute__((visibility("hidden"))) uint64_t spl_copy_xxh3_fused_avx2(const uint8_t *src, size_t len,
+                                                                       unsigned char *dst, uint64_t seed,
+                                                                       spl_copy_fn copy_tail);
+__attribute__((visibility("hidden"))) uint64_t spl_copy_xxh3_fused_avx512(const uint8_t *src, size_t len,
+                                                                         unsigned char *dst, uint64_t seed,
+                                                                         spl_copy_fn copy_tail);
 #endif
 #undef SPL_XXH3_KERNEL_API
 

@@ -21,7 +21,7 @@ using Hash = std::function<std::uint64_t(const void *, std::size_t, std::uint64_
 // streaming buffer) and where copy_checked does (4096-byte chunks), each +-3.
 std::vector<std::size_t> lengths() {
   std::vector<std::size_t> out;
-  for (std::size_t b : {0u, 16u, 128u, 240u, 256u, 512u, 1024u, 4096u, 8192u, 12288u, 65536u})
+  for (std::size_t b : {0u, 16u, 64u, 128u, 240u, 256u, 320u, 512u, 1024u, 1088u, 2048u, 4096u, 8192u, 12288u, 65536u})
     for (std::size_t d = 0; d <= 3; ++d) {
       if (b >= d) out.push_back(b - d);
       out.push_back(b + d);
@@ -57,6 +57,17 @@ Hash streaming(std::uint64_t (*copy_xxh3)(const std::uint8_t *, std::size_t, uns
   };
 }
 
+// A fused kernel (one pass, xxh3_kernels.h) as a hash, checked the same way.
+Hash fused(std::uint64_t (*copy_xxh3)(const std::uint8_t *, std::size_t, unsigned char *, std::uint64_t, spl_copy_fn)) {
+  return [copy_xxh3](const void *p, std::size_t len, std::uint64_t seed) {
+    std::vector<unsigned char> dst(len + 1, 0xA5);
+    const std::uint64_t h = copy_xxh3(static_cast<const std::uint8_t *>(p), len, dst.data(), seed, copy_plain);
+    EXPECT_EQ(std::memcmp(dst.data(), p, len), 0) << len;
+    EXPECT_EQ(dst[len], 0xA5) << "wrote past the end, len " << len;
+    return h;
+  };
+}
+
 TEST(Xxh3Kernels, BaseKernelIsLibxxhashXxh3) {
   EXPECT_EQ(mismatches(spl_xxh3_base), 0);
   EXPECT_EQ(mismatches(streaming(spl_copy_xxh3_base, 4096)), 0);
@@ -70,6 +81,7 @@ TEST(Xxh3Kernels, Avx2KernelIsLibxxhashXxh3) {
   EXPECT_EQ(mismatches(spl_xxh3_avx2), 0);
   EXPECT_EQ(mismatches(streaming(spl_copy_xxh3_avx2, 4096)), 0);
   EXPECT_EQ(mismatches(streaming(spl_copy_xxh3_avx2, 1024)), 0);
+  EXPECT_EQ(mismatches(fused(spl_copy_xxh3_fused_avx2)), 0);
 }
 
 TEST(Xxh3Kernels, Avx512KernelIsLibxxhashXxh3) {
@@ -78,6 +90,7 @@ TEST(Xxh3Kernels, Avx512KernelIsLibxxhashXxh3) {
   EXPECT_EQ(mismatches(spl_xxh3_avx512), 0);
   EXPECT_EQ(mismatches(streaming(spl_copy_xxh3_avx512, 4096)), 0);
   EXPECT_EQ(mismatches(streaming(spl_copy_xxh3_avx512, 1024)), 0);
+  EXPECT_EQ(mismatches(fused(spl_copy_xxh3_fused_avx512)), 0);
 }
 #endif
 
