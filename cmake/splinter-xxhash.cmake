@@ -3,8 +3,9 @@
 #
 # Used by the build and by the installed splinterConfig.cmake (the static
 # library links libxxhash; the shared one carries its own NEEDED entry for
-# libxxhash.so.0 -- the library compiles XXH3 inline from xxhash.h, SSE2 and
-# AVX2, src/xxh3_kernels.h -- so a program linking it needs nothing more). Found through
+# libxxhash.so.0 -- on x86-64 the library also compiles XXH3's AVX2 and
+# AVX-512 code inline from xxhash.h, src/xxh3_kernels.h -- so a program
+# linking it needs nothing more). Found through
 # pkg-config when libxxhash.pc is there, else by find_path / find_library,
 # for systems that ship the library without its .pc file. Nothing fails here:
 # the caller decides whether the target is required.

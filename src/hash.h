@@ -24,8 +24,8 @@ static_assert(home_slot(~std::uint64_t{0}, 7) == 6 && home_slot(0, 7) == 0, "hom
 // the mutation and the deadline (0: none) that the meta gives them.
 std::uint64_t value_check(std::uint64_t key_hash, std::uint64_t epoch, const void *bytes, std::size_t len,
                           std::uint64_t deadline = 0);
-// XXH3-64 of len bytes with a seed, inlined (the short-input path: no
-// call into libxxhash, no dispatch).
+// XXH3-64 of len bytes with a seed: inlined up to 240 bytes, above that
+// the widest kernel the CPU runs (xxh3_kernels.h).
 std::uint64_t xxh3_seeded(const void *bytes, std::size_t len, std::uint64_t seed);
 // That seed (copy_checked, copy.h, takes it).
 constexpr std::uint64_t value_seed(std::uint64_t key_hash, std::uint64_t epoch, std::uint64_t deadline = 0) {

@@ -11,7 +11,7 @@
  * The kernels are C (xxhash.h marks its inner loops' pointers `restrict` only
  * when compiled as C99), and a C file defines nothing a C++ caller could
  * share by accident: under XXH_INLINE_ALL every xxHash function is static, so
- * an -mavx2 object defines no symbol but its two kernels (in C++, an inline
+ * an -mavx2 object defines no symbol but its three kernels (in C++, an inline
  * function with external linkage compiled there could be the copy the linker
  * keeps for callers on any CPU). */
 #ifndef SPLINTER_SRC_XXH3_KERNELS_H
@@ -35,12 +35,14 @@ typedef void (*spl_copy_fn)(const uint8_t *src, size_t n, unsigned char *dst);
  *     the XXH3-64 of the bytes in dst.
  * and the wide kernels (avx2, avx512) also
  *   spl_copy_xxh3_fused_W(src, len, dst, seed, copy_tail): the same copy and
- *     hash in one pass over the bytes: each 64-byte stripe is loaded from the
- *     region once (one vector load, outside the C++ memory model: the reason
- *     it is race-free is next to it, in xxh3_kernel.inc, and in FORMAT.md
- *     2.4), stored to dst and hashed from there; copy_tail copies the last
- *     bytes (fewer than 64, the buffer is padded to 8 only) and values up to
- *     240 bytes. */
+ *     hash in one pass over the bytes, for values over 240 bytes: each
+ *     64-byte stripe is loaded from the region once (one asm statement of one
+ *     64-byte or two 32-byte vector loads, outside the C++ memory model: why
+ *     that is race-free is next to it, in xxh3_kernel.inc, and in FORMAT.md
+ *     2.4 step 4), stored to dst and hashed from the loaded register;
+ *     copy_tail copies the last 1 to 64 bytes (the buffer is padded to 8
+ *     only), and the whole of a value up to 240 bytes, and XXH3's last
+ *     stripe is hashed from dst. */
 #define SPL_XXH3_KERNEL_API(w)                                                                              \
   __attribute__((visibility("hidden"))) uint64_t spl_xxh3_##w(const void *bytes, size_t len, uint64_t seed); \
   __attribute__((visibility("hidden"))) uint64_t spl_copy_xxh3_##w(                                          \
@@ -62,9 +64,22 @@ __attribute__((visibility("hidden"))) uint64_t spl_copy_xxh3_fused_avx512(const 
 }
 
 namespace splinter {
-// Which kernel this process runs: the widest the CPU and the OS support.
+// Which kernel this process runs: the widest the CPU and the OS support --
+// the base kernel in a ThreadSanitizer build (hash.cpp says why).
 enum class Kernel { base, avx2, avx512 };
 Kernel kernel();
+
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool kThreadSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+inline constexpr bool kThreadSanitizer = true;
+#else
+inline constexpr bool kThreadSanitizer = false;
+#endif
+#else
+inline constexpr bool kThreadSanitizer = false;
+#endif
 }  // namespace splinter
 #endif
 
