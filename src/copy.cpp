@@ -22,6 +22,12 @@ static_assert(kChunk % 8 == 0, "chunks keep the source 8-byte aligned");
 // inlined here rather than called through a kernel (xxh3_kernels.h).
 constexpr std::size_t kShort = 240;
 
+// Above this size the AVX-512 machine's fused copy uses the AVX2 kernel: on
+// the EPYC of docs/PERFORMANCE.md, over 512 values visited in turn, 64 KiB
+// took 2.0 us with AVX2 stripes and 2.4 - 2.6 us with AVX-512 ones (from
+// memory), 4 KiB 102 ns and 89 ns (from cache).
+constexpr std::size_t kAvx512Max = 16384;
+
 // Copies len bytes, a word at a time (four in flight per iteration). The
 // last partial word is loaded whole (the buffer is padded to 8) and only its
 // len % 8 bytes are stored. Values up to 240 bytes, the tail of a larger
@@ -57,7 +63,11 @@ std::uint64_t copy_checked(const std::uint8_t *src, std::size_t len, void *dst, 
   }
 #if defined(__x86_64__)
   switch (kernel()) {
-    case Kernel::avx512: return spl_copy_xxh3_fused_avx512(src, len, out, seed, copy_words);
+    case Kernel::avx512:
+      // Two 32-byte loads a stripe beat one 64-byte load once the value
+      // streams from memory (kAvx512Max, measured: docs/PERFORMANCE.md).
+      if (len > kAvx512Max) return spl_copy_xxh3_fused_avx2(src, len, out, seed, copy_words);
+      return spl_copy_xxh3_fused_avx512(src, len, out, seed, copy_words);
     case Kernel::avx2: return spl_copy_xxh3_fused_avx2(src, len, out, seed, copy_words);
     case Kernel::base: break;
   }
