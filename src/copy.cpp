@@ -30,8 +30,8 @@ constexpr std::size_t kAvx512Max = 16384;
 
 // Copies len bytes, a word at a time (four in flight per iteration). The
 // last partial word is loaded whole (the buffer is padded to 8) and only its
-// len % 8 bytes are stored. Values up to 240 bytes, the tail of a larger
-// one on the fused kernels, and every value where the CPU has no AVX2.
+// len % 8 bytes are stored. It copies values up to 240 bytes, the tail of a
+// larger one on the fused kernels, and every value where the CPU has no AVX2.
 inline __attribute__((always_inline)) void copy_words(const std::uint8_t *src, std::size_t len, unsigned char *out) {
   const std::size_t full = len / 8;
   std::size_t w = 0;

@@ -11,7 +11,7 @@
  * The kernels are C (xxhash.h marks its inner loops' pointers `restrict` only
  * when compiled as C99), and a C file defines nothing a C++ caller could
  * share by accident: under XXH_INLINE_ALL every xxHash function is static, so
- * an -mavx2 object defines no symbol but its three kernels (in C++, an inline
+ * an -mavx2 object defines no symbol but its two kernels (in C++, an inline
  * function with external linkage compiled there could be the copy the linker
  * keeps for callers on any CPU). */
 #ifndef SPLINTER_SRC_XXH3_KERNELS_H
@@ -27,13 +27,14 @@ extern "C" {
 /* Copies n bytes of a value out of the region (copy.cpp's word copy). */
 typedef void (*spl_copy_fn)(const uint8_t *src, size_t n, unsigned char *dst);
 
-/* Each kernel W (base, avx2, avx512) has:
+/* Each kernel W (base, avx2, avx512) has
  *   spl_xxh3_W(bytes, len, seed): XXH3-64 of len bytes with a seed;
- *   spl_copy_xxh3_W(src, len, dst, seed, chunk, copy): copies len bytes from
+ * the base kernel also
+ *   spl_copy_xxh3_base(src, len, dst, seed, chunk, copy): copies len bytes from
  *     src to dst with `copy`, `chunk` bytes (a multiple of 8) at a time, each
  *     chunk fed to XXH3's streaming state while it is still in L1; returns
- *     the XXH3-64 of the bytes in dst.
- * and the wide kernels (avx2, avx512) also
+ *     the XXH3-64 of the bytes in dst;
+ * and the wide kernels (avx2, avx512)
  *   spl_copy_xxh3_fused_W(src, len, dst, seed, copy_tail): the same copy and
  *     hash in one pass over the bytes, for values over 240 bytes: each
  *     64-byte stripe is loaded from the region once (one asm statement of one
@@ -43,22 +44,19 @@ typedef void (*spl_copy_fn)(const uint8_t *src, size_t n, unsigned char *dst);
  *     copy_tail copies the last 1 to 64 bytes (the buffer is padded to 8
  *     only), and the whole of a value up to 240 bytes, and XXH3's last
  *     stripe is hashed from dst. */
-#define SPL_XXH3_KERNEL_API(w)                                                                              \
-  __attribute__((visibility("hidden"))) uint64_t spl_xxh3_##w(const void *bytes, size_t len, uint64_t seed); \
-  __attribute__((visibility("hidden"))) uint64_t spl_copy_xxh3_##w(                                          \
-      const uint8_t *src, size_t len, unsigned char *dst, uint64_t seed, size_t chunk, spl_copy_fn copy);
-SPL_XXH3_KERNEL_API(base)
+#define SPL_HIDDEN __attribute__((visibility("hidden")))
+SPL_HIDDEN uint64_t spl_xxh3_base(const void *bytes, size_t len, uint64_t seed);
+SPL_HIDDEN uint64_t spl_copy_xxh3_base(const uint8_t *src, size_t len, unsigned char *dst, uint64_t seed,
+                                       size_t chunk, spl_copy_fn copy);
 #if defined(__x86_64__)
-SPL_XXH3_KERNEL_API(avx2)
-SPL_XXH3_KERNEL_API(avx512)
-__attribute__((visibility("hidden"))) uint64_t spl_copy_xxh3_fused_avx2(const uint8_t *src, size_t len,
-                                                                       unsigned char *dst, uint64_t seed,
-                                                                       spl_copy_fn copy_tail);
-__attribute__((visibility("hidden"))) uint64_t spl_copy_xxh3_fused_avx512(const uint8_t *src, size_t len,
-                                                                         unsigned char *dst, uint64_t seed,
-                                                                         spl_copy_fn copy_tail);
+SPL_HIDDEN uint64_t spl_xxh3_avx2(const void *bytes, size_t len, uint64_t seed);
+SPL_HIDDEN uint64_t spl_xxh3_avx512(const void *bytes, size_t len, uint64_t seed);
+SPL_HIDDEN uint64_t spl_copy_xxh3_fused_avx2(const uint8_t *src, size_t len, unsigned char *dst, uint64_t seed,
+                                             spl_copy_fn copy_tail);
+SPL_HIDDEN uint64_t spl_copy_xxh3_fused_avx512(const uint8_t *src, size_t len, unsigned char *dst, uint64_t seed,
+                                               spl_copy_fn copy_tail);
 #endif
-#undef SPL_XXH3_KERNEL_API
+#undef SPL_HIDDEN
 
 #ifdef __cplusplus
 }
